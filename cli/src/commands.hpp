@@ -1,0 +1,11 @@
+#pragma once
+// The maplex subcommands. Each takes argv with argv[0] = "maplex <name>" and returns the exit code;
+// bad input is thrown (InputError, UsageError) and reported by main.
+
+namespace maplex::cli {
+
+int run_space(int argc, char** argv);
+int run_devices(int argc, char** argv);
+int run_arch(int argc, char** argv);
+
+}  // namespace maplex::cli

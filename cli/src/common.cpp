@@ -1,0 +1,70 @@
+#include "common.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <iostream>
+
+#include "maplex/core/build_info.hpp"
+#include "maplex/tables/data_dir.hpp"
+
+namespace maplex::cli {
+
+cxxopts::Options make_options(const std::string& name, const std::string& summary) {
+  cxxopts::Options options("maplex " + name, summary);
+  options.add_options()("h,help", "Show this help")(
+      "json", "Print JSON (with schema_version) instead of text")(
+      "data-dir", "Folder holding nb201_archs.csv and the other shipped tables (default: "
+                  "$MAPLEX_DATA, else found next to the binary)",
+      cxxopts::value<std::string>());
+  return options;
+}
+
+std::optional<cxxopts::ParseResult> parse(cxxopts::Options& options, int argc, char** argv) {
+  try {
+    auto result = options.parse(argc, argv);
+    if (result.count("help") != 0U) {
+      std::cout << options.help() << '\n';
+      return std::nullopt;
+    }
+    if (!result.unmatched().empty()) {
+      throw UsageError("unexpected argument '" + result.unmatched().front() + "' (see " +
+                       options.program() + " --help)");
+    }
+    return result;
+  } catch (const cxxopts::exceptions::exception& e) {
+    throw UsageError(std::string(e.what()) + " (see " + options.program() + " --help)");
+  }
+}
+
+tables::Catalog load_catalog(const cxxopts::ParseResult& args) {
+  std::optional<std::string> dir;
+  if (args.count("data-dir") != 0U) {
+    dir = args["data-dir"].as<std::string>();
+  }
+  return tables::Catalog::load(tables::find_data_dir(dir));
+}
+
+nlohmann::json json_envelope(const std::string& command, const tables::Catalog& catalog) {
+  const BuildInfo& b = build_info();
+  return {{"schema_version", kJsonSchemaVersion},
+          {"command", command},
+          {"context",
+           {{"maplex_version", b.version},
+            {"git_commit", b.git_commit},
+            {"build_type", b.build_type},
+            {"data_dir", catalog.dir().string()}}}};
+}
+
+std::string num(double value) {
+  char buf[64];
+  const auto [ptr, ec] = std::to_chars(buf, buf + sizeof buf, value);
+  return ec == std::errc() ? std::string(buf, ptr) : std::string("?");
+}
+
+std::string num_or_dash(double value) { return std::isnan(value) ? "-" : num(value); }
+
+nlohmann::json json_or_null(double value) {
+  return std::isnan(value) ? nlohmann::json(nullptr) : nlohmann::json(value);
+}
+
+}  // namespace maplex::cli

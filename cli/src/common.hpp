@@ -1,0 +1,42 @@
+#pragma once
+// What every maplex command shares: option parsing with --help/--json/--data-dir, output helpers,
+// and the JSON envelope (schema_version and context).
+
+#include <cxxopts.hpp>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "maplex/tables/catalog.hpp"
+
+namespace maplex::cli {
+
+// Version of every JSON document maplex writes; bump on an incompatible change.
+inline constexpr int kJsonSchemaVersion = 1;
+
+// Thrown for a wrong command line (unknown option, missing argument); exit code 2.
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// cxxopts options for `maplex <name>` with --help, --json and --data-dir added.
+cxxopts::Options make_options(const std::string& name, const std::string& summary);
+
+// Parses argv; on --help prints the help and returns nothing. Throws UsageError on bad options.
+std::optional<cxxopts::ParseResult> parse(cxxopts::Options& options, int argc, char** argv);
+
+// The catalog from --data-dir, MAPLEX_DATA or the default locations.
+tables::Catalog load_catalog(const cxxopts::ParseResult& args);
+
+// {"schema_version", "command", "context": {maplex version, commit, build type, data dir}}.
+nlohmann::json json_envelope(const std::string& command, const tables::Catalog& catalog);
+
+// Shortest text that reads back as the same double ("10.7544", "0.129306").
+std::string num(double value);
+// num(v), or "-" for a missing (NaN) value.
+std::string num_or_dash(double value);
+// JSON number, or null for a missing (NaN) value.
+nlohmann::json json_or_null(double value);
+
+}  // namespace maplex::cli

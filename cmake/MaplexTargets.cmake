@@ -1,0 +1,20 @@
+# Helpers shared by every maplex module: warnings per target and a uniform library layout.
+
+function(maplex_set_warnings target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow -Wconversion
+                                           -Wno-sign-conversion -Wnon-virtual-dtor -Wold-style-cast)
+endfunction()
+
+# maplex_add_module(<name> SOURCES ... [PUBLIC_DEPS ...] [PRIVATE_DEPS ...])
+# Creates library maplex_<name> with alias maplex::<name>; public headers live in
+# <name>/include/maplex/<name>/, private sources in <name>/src/.
+function(maplex_add_module name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;PUBLIC_DEPS;PRIVATE_DEPS" ${ARGN})
+  add_library(maplex_${name} STATIC ${ARG_SOURCES})
+  add_library(maplex::${name} ALIAS maplex_${name})
+  target_include_directories(maplex_${name}
+    PUBLIC $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include>
+    PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/src)
+  target_link_libraries(maplex_${name} PUBLIC ${ARG_PUBLIC_DEPS} PRIVATE ${ARG_PRIVATE_DEPS})
+  maplex_set_warnings(maplex_${name})
+endfunction()

@@ -1,0 +1,36 @@
+#pragma once
+// Seeded sampling and mutation of cells.
+//
+// sample(): every edge draws its op uniformly and independently, so each of the 15,625 cells has
+//   probability 1/15,625 (disconnected cells included; sample_connected() rejects them, giving each of
+//   the 15,284 connected cells probability 1/15,284).
+// mutate(a): one edge uniformly among the 6, then one op uniformly among the 4 ops other than the
+//   current one: each of the 24 one-edit neighbours has probability 1/24, and the result always differs.
+
+#include <array>
+#include <cstdint>
+
+#include "maplex/core/rng.hpp"
+#include "maplex/space/arch.hpp"
+
+namespace maplex::space {
+
+inline constexpr int kNumNeighbours = kNumEdges * (kNumOps - 1);  // 24
+
+class Sampler {
+ public:
+  explicit Sampler(std::uint64_t seed) : rng_(seed) {}
+
+  std::uint64_t seed() const { return rng_.seed(); }
+  Arch sample();
+  Arch sample_connected();
+  Arch mutate(const Arch& parent);
+
+ private:
+  Rng rng_;
+};
+
+// The 24 cells one edit away, by edge 0..5 and then by op id (skipping the current op).
+std::array<Arch, kNumNeighbours> neighbours(const Arch& arch);
+
+}  // namespace maplex::space

@@ -1,0 +1,46 @@
+#include "maplex/space/sampling.hpp"
+
+#include "maplex/space/cell.hpp"
+
+namespace maplex::space {
+
+Arch Sampler::sample() {
+  std::array<Op, kNumEdges> edges{};
+  for (Op& op : edges) {
+    op = static_cast<Op>(rng_.below(kNumOps));
+  }
+  return Arch(edges);
+}
+
+Arch Sampler::sample_connected() {
+  Arch a = sample();
+  while (!cell_info(a).connected) {
+    a = sample();
+  }
+  return a;
+}
+
+Arch Sampler::mutate(const Arch& parent) {
+  const auto edge = static_cast<int>(rng_.below(kNumEdges));
+  // Draw among the 4 other ops: skip over the current one.
+  auto id = static_cast<int>(rng_.below(kNumOps - 1));
+  if (id >= op_id(parent.op(edge))) {
+    ++id;
+  }
+  return parent.with(edge, static_cast<Op>(id));
+}
+
+std::array<Arch, kNumNeighbours> neighbours(const Arch& arch) {
+  std::array<Arch, kNumNeighbours> out{};
+  std::size_t n = 0;
+  for (int e = 0; e < kNumEdges; ++e) {
+    for (Op op : kAllOps) {
+      if (op != arch.op(e)) {
+        out[n++] = arch.with(e, op);
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace maplex::space
