@@ -2,7 +2,9 @@
 
 function(maplex_set_warnings target)
   target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow -Wconversion
-                                           -Wno-sign-conversion -Wnon-virtual-dtor -Wold-style-cast)
+                                           -Wno-sign-conversion -Wnon-virtual-dtor -Wold-style-cast
+                                           # GCC 12 false positive on string concatenation (GCC bug 105329)
+                                           -Wno-restrict)
 endfunction()
 
 # maplex_add_module(<name> SOURCES ... [PUBLIC_DEPS ...] [PRIVATE_DEPS ...])

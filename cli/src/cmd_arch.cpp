@@ -75,11 +75,16 @@ nlohmann::json to_json(const ArchReport& r) {
   for (space::Op op : r.arch.edges()) {
     edges.push_back(space::op_name(op));
   }
-  return {{"index", r.index},         {"arch_str", r.arch.str()},
-          {"edges", edges},           {"class_id", r.class_id},
-          {"class_size", r.class_size}, {"class_representative", r.representative},
-          {"connected", r.cell.connected}, {"live_edges", live},
-          {"datasets", datasets},     {"latency_ms", latency}};
+  return {{"index", r.index},
+          {"arch_str", r.arch.str()},
+          {"edges", edges},
+          {"class_id", r.class_id},
+          {"class_size", r.class_size},
+          {"class_representative", r.representative},
+          {"connected", r.cell.connected},
+          {"live_edges", live},
+          {"datasets", datasets},
+          {"latency_ms", latency}};
 }
 
 }  // namespace
@@ -96,8 +101,9 @@ int run_arch(int argc, char** argv) {
     return 0;
   }
   if (args->count("arch") == 0U) {
-    throw UsageError("missing architecture, expected an NB201 index or arch string (see maplex "
-                     "arch --help)");
+    throw UsageError(
+        "missing architecture, expected an NB201 index or arch string (see maplex "
+        "arch --help)");
   }
   const tables::Catalog catalog = load_catalog(*args);
   const auto& index = catalog.index();

@@ -13,8 +13,9 @@ cxxopts::Options make_options(const std::string& name, const std::string& summar
   cxxopts::Options options("maplex " + name, summary);
   options.add_options()("h,help", "Show this help")(
       "json", "Print JSON (with schema_version) instead of text")(
-      "data-dir", "Folder holding nb201_archs.csv and the other shipped tables (default: "
-                  "$MAPLEX_DATA, else found next to the binary)",
+      "data-dir",
+      "Folder holding nb201_archs.csv and the other shipped tables (default: "
+      "$MAPLEX_DATA, else found next to the binary)",
       cxxopts::value<std::string>());
   return options;
 }

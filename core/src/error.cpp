@@ -5,7 +5,7 @@
 namespace maplex {
 
 std::string quote(std::string_view value) {
-  constexpr std::size_t kMaxShown = 80;
+  constexpr std::size_t kMaxShown = 200;
   std::string out = "'";
   const std::size_t shown = value.size() < kMaxShown ? value.size() : kMaxShown;
   for (std::size_t i = 0; i < shown; ++i) {

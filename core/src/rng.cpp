@@ -8,8 +8,8 @@ namespace maplex {
 std::uint64_t Rng::below(std::uint64_t n) {
   assert(n > 0);
   // Accept draws below the largest multiple of n; the rest would bias the low residues.
-  const std::uint64_t limit = std::numeric_limits<std::uint64_t>::max() -
-                              std::numeric_limits<std::uint64_t>::max() % n;
+  const std::uint64_t limit =
+      std::numeric_limits<std::uint64_t>::max() - std::numeric_limits<std::uint64_t>::max() % n;
   std::uint64_t x = engine_();
   while (x >= limit) {
     x = engine_();

@@ -17,8 +17,8 @@ namespace {
 template <typename Graph>
 unsigned reached_from(const Graph& g, int start) {
   std::vector<boost::default_color_type> color(boost::num_vertices(g), boost::white_color);
-  const auto color_map = boost::make_iterator_property_map(color.begin(),
-                                                           boost::get(boost::vertex_index, g));
+  const auto color_map =
+      boost::make_iterator_property_map(color.begin(), boost::get(boost::vertex_index, g));
   boost::breadth_first_search(g, boost::vertex(static_cast<std::size_t>(start), g),
                               boost::color_map(color_map));
   unsigned mask = 0;

@@ -27,8 +27,8 @@ ArchIndex::ArchIndex(std::vector<Arch> by_index) : by_index_(std::move(by_index)
   std::unordered_map<std::string, int> class_by_key;
   class_of_.resize(by_index_.size());
   for (int i = 0; i < kNumArchs; ++i) {
-    const auto [it, inserted] =
-        class_by_key.try_emplace(canonical_key(by_index_[static_cast<std::size_t>(i)]), num_classes_);
+    const auto [it, inserted] = class_by_key.try_emplace(
+        canonical_key(by_index_[static_cast<std::size_t>(i)]), num_classes_);
     if (inserted) {
       representative_.push_back(i);
       class_size_.push_back(0);
@@ -48,7 +48,8 @@ const Arch& ArchIndex::arch(int index) const {
 }
 
 int ArchIndex::resolve(std::string_view spec) const {
-  const bool numeric = !spec.empty() && spec.find_first_not_of("0123456789") == std::string_view::npos;
+  const bool numeric =
+      !spec.empty() && spec.find_first_not_of("0123456789") == std::string_view::npos;
   const bool negative = spec.size() > 1 && spec[0] == '-' &&
                         spec.find_first_not_of("0123456789", 1) == std::string_view::npos;
   if (negative) {

@@ -103,7 +103,8 @@ Dataset parse_dataset(std::string_view name) {
       return d;
     }
   }
-  throw InputError("dataset " + quote(name) + " is unknown, expected one of cifar10, cifar100, "
+  throw InputError("dataset " + quote(name) +
+                   " is unknown, expected one of cifar10, cifar100, "
                    "imagenet16_120");
 }
 

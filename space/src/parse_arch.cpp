@@ -1,5 +1,6 @@
 #include "parse_arch.hpp"
 
+#include <cctype>
 #include <string>
 
 #include "maplex/core/error.hpp"
@@ -24,7 +25,8 @@ class Parser {
     for (int node = 1; node < kNumNodes; ++node) {
       if (node > 1) {
         if (at_end()) {
-          fail("has " + std::to_string(node - 1) + " node(s), expected 3 node groups separated by '+'");
+          fail("has " + std::to_string(node - 1) +
+               " node(s), expected 3 node groups separated by '+'");
         }
         expect('+', "'+' between node groups");
       }
@@ -40,10 +42,15 @@ class Parser {
       }
       if (!at_end() && peek() != '+') {
         if (node == kNumNodes - 1) {
-          fail("stray characters after the last node, expected the end of the string");
+          fail("stray characters " + quote(text_.substr(pos_)) +
+               " after the last node, expected the end of the string");
         }
-        fail("node " + std::to_string(node) + " has more than " + std::to_string(node) +
-             " edge(s), expected '+' to start node " + std::to_string(node + 1));
+        if (std::isalpha(static_cast<unsigned char>(peek())) != 0) {
+          fail("node " + std::to_string(node) + " has more than " + std::to_string(node) +
+               " edge(s), expected '+' to start node " + std::to_string(node + 1));
+        }
+        fail("expected '+' to start node " + std::to_string(node + 1) + ", found " +
+             quote(text_.substr(pos_, 1)));
       }
     }
     if (!at_end()) {

@@ -9,8 +9,8 @@ namespace {
 
 const std::vector<std::string>& expected_header() {
   static const std::vector<std::string> header = [] {
-    std::vector<std::string> h = {"index", "arch_str", "e0", "e1", "e2", "e3", "e4", "e5",
-                                  "connected"};
+    std::vector<std::string> h = {"index", "arch_str", "e0", "e1",       "e2",
+                                  "e3",    "e4",       "e5", "connected"};
     for (auto d : space::kAllDatasets) {
       h.push_back("test_acc_" + std::string(space::dataset_name(d)));
     }
@@ -55,8 +55,9 @@ ArchTable load_arch_table(const std::filesystem::path& path) {
     const int i = static_cast<int>(records.size());
     const int index = file.integer(row, 0, "index", 0, space::kNumArchs - 1);
     if (index != i) {
-      file.fail(row, 0, "index is " + std::to_string(index) + ", expected " + std::to_string(i) +
-                            " (rows in NB201 index order)");
+      file.fail(row, 0,
+                "index is " + std::to_string(index) + ", expected " + std::to_string(i) +
+                    " (rows in NB201 index order)");
     }
     ArchRecord rec;
     rec.arch = parse_arch_field(file, row, 1);
@@ -64,23 +65,24 @@ ArchTable load_arch_table(const std::filesystem::path& path) {
       const auto f = static_cast<std::size_t>(2 + e);
       const int op = file.integer(row, f, "op id e" + std::to_string(e), 0, space::kNumOps - 1);
       if (op != space::op_id(rec.arch.op(e))) {
-        file.fail(row, f, "op id e" + std::to_string(e) + " is " + std::to_string(op) +
-                              ", expected " + std::to_string(space::op_id(rec.arch.op(e))) +
-                              " as in arch_str");
+        file.fail(row, f,
+                  "op id e" + std::to_string(e) + " is " + std::to_string(op) + ", expected " +
+                      std::to_string(space::op_id(rec.arch.op(e))) + " as in arch_str");
       }
     }
     rec.connected = file.integer(row, 8, "connected", 0, 1) == 1;
     if (rec.connected != space::cell_info(rec.arch).connected) {
-      file.fail(row, 8, std::string("connected is ") + (rec.connected ? "1" : "0") +
-                            ", expected " + (rec.connected ? "0" : "1") + " for " +
-                            rec.arch.str());
+      file.fail(row, 8,
+                std::string("connected is ") + (rec.connected ? "1" : "0") + ", expected " +
+                    (rec.connected ? "0" : "1") + " for " + rec.arch.str());
     }
     std::size_t f = 9;
     for (std::size_t d = 0; d < 3; ++d, ++f) {
       rec.test_acc[d] = file.number(row, f, file.header().fields[f]);
       if (rec.test_acc[d] < 0.0 || rec.test_acc[d] > 100.0) {
-        file.fail(row, f, file.header().fields[f] + " is " + quote(row.fields[f]) +
-                              ", expected a percentage in [0, 100]");
+        file.fail(row, f,
+                  file.header().fields[f] + " is " + quote(row.fields[f]) +
+                      ", expected a percentage in [0, 100]");
       }
     }
     for (std::size_t d = 0; d < 3; ++d) {

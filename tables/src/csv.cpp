@@ -80,8 +80,7 @@ CsvFile CsvFile::read(const std::filesystem::path& path) {
   int line_no = 0;
   while (pos < text.size()) {
     std::size_t end = text.find('\n', pos);
-    const bool last = end == std::string::npos;
-    if (last) {
+    if (end == std::string::npos) {
       end = text.size();
     }
     std::string_view line(text.data() + pos, end - pos);
@@ -93,8 +92,9 @@ CsvFile CsvFile::read(const std::filesystem::path& path) {
     CsvRow row;
     row.line = line_no;
     if (line.empty()) {
-      if (last) {
-        break;
+      if (text.find_first_not_of(" \t\r\n", pos > text.size() ? text.size() : pos) ==
+          std::string::npos) {
+        break;  // only blank lines remain: the end of the file
       }
       throw InputError(file.path_ + ":" + std::to_string(line_no) +
                        ":1: blank line, expected a row of " +
@@ -176,8 +176,7 @@ double CsvFile::number(const CsvRow& row, std::size_t field, std::string_view wh
   }
   const auto [ptr, ec] = std::from_chars(first, last, value);
   if (text.empty() || ec != std::errc() || ptr != last) {
-    fail(row, field,
-         std::string(what) + " is " + quote(text) + ", expected a number");
+    fail(row, field, std::string(what) + " is " + quote(text) + ", expected a number");
   }
   if (!std::isfinite(value)) {
     fail(row, field, std::string(what) + " is " + quote(text) + ", expected a finite number");
@@ -188,8 +187,8 @@ double CsvFile::number(const CsvRow& row, std::size_t field, std::string_view wh
 double CsvFile::positive(const CsvRow& row, std::size_t field, std::string_view what) const {
   const double value = number(row, field, what);
   if (value <= 0.0) {
-    fail(row, field, std::string(what) + " is " + quote(row.fields[field]) +
-                         ", expected a positive number");
+    fail(row, field,
+         std::string(what) + " is " + quote(row.fields[field]) + ", expected a positive number");
   }
   return value;
 }

@@ -52,10 +52,10 @@ std::optional<double> leading_number(const std::string& cell, std::string& error
 
 std::vector<DeviceSpec> load_devices(const std::filesystem::path& path) {
   const CsvFile file = CsvFile::read(path);
-  file.expect_header({"device_key", "data_file", "source", "category", "hardware", "soc_or_chip",
-                      "batch_size", "precision_runtime", "input", "cores", "max_clock_mhz",
-                      "tdp_w", "spec_provenance", "notes"},
-                     true);
+  file.expect_header(
+      {"device_key", "data_file", "source", "category", "hardware", "soc_or_chip", "batch_size",
+       "precision_runtime", "input", "cores", "max_clock_mhz", "tdp_w", "spec_provenance", "notes"},
+      true);
   if (file.rows().empty()) {
     throw InputError(file.path() + ": no devices, expected one row per device");
   }
@@ -67,8 +67,9 @@ std::vector<DeviceSpec> load_devices(const std::filesystem::path& path) {
       file.fail(row, 0, "empty device_key, expected a device name");
     }
     if (const auto [it, inserted] = line_of.try_emplace(f[0], row.line); !inserted) {
-      file.fail(row, 0, "duplicate device " + quote(f[0]) + ", first on line " +
-                            std::to_string(it->second));
+      file.fail(
+          row, 0,
+          "duplicate device " + quote(f[0]) + ", first on line " + std::to_string(it->second));
     }
     if (f[1].empty()) {
       file.fail(row, 1, "empty data_file, expected the latency table holding " + quote(f[0]));
@@ -77,7 +78,8 @@ std::vector<DeviceSpec> load_devices(const std::filesystem::path& path) {
       std::string error;
       auto value = leading_number(f[field], error);
       if (!error.empty()) {
-        file.fail(row, field, file.header().fields[field] + " is " + quote(f[field]) + ", " + error);
+        file.fail(row, field,
+                  file.header().fields[field] + " is " + quote(f[field]) + ", " + error);
       }
       return value;
     };

@@ -46,20 +46,22 @@ LatencyTable load_latency_table(const std::filesystem::path& path, const space::
     throw InputError(file.path() + ": no data rows, expected one row per architecture");
   }
   const double nan = std::numeric_limits<double>::quiet_NaN();
-  std::vector<std::vector<double>> values(devices.size(),
-                                          std::vector<double>(static_cast<std::size_t>(index.size()), nan));
+  std::vector<std::vector<double>> values(
+      devices.size(), std::vector<double>(static_cast<std::size_t>(index.size()), nan));
   std::vector<int> line_of(static_cast<std::size_t>(index.size()), 0);
   for (const CsvRow& row : file.rows()) {
     const int i = file.integer(row, 0, "index", 0, index.size() - 1);
     const std::string expected = index.arch(i).str();
     if (row.fields[1] != expected) {
-      file.fail(row, 1, "arch_str " + quote(row.fields[1]) + " does not match index " +
-                            std::to_string(i) + ", expected " + expected);
+      file.fail(row, 1,
+                "arch_str " + quote(row.fields[1]) + " does not match index " + std::to_string(i) +
+                    ", expected " + expected);
     }
     int& seen = line_of[static_cast<std::size_t>(i)];
     if (seen != 0) {
-      file.fail(row, 0, "duplicate arch: index " + std::to_string(i) + " already on line " +
-                            std::to_string(seen) + ", expected each architecture once");
+      file.fail(row, 0,
+                "duplicate arch: index " + std::to_string(i) + " already on line " +
+                    std::to_string(seen) + ", expected each architecture once");
     }
     seen = row.line;
     for (std::size_t d = 0; d < devices.size(); ++d) {

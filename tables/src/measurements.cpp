@@ -55,10 +55,11 @@ MeasurementSet load_measurements(const std::filesystem::path& path, const space:
     }
     const auto [it, inserted] = line_of.try_emplace({m.device, m.index}, row.line);
     if (!inserted) {
-      file.fail(row, ac, "duplicate arch: index " + std::to_string(m.index) +
-                             (m.device.empty() ? "" : " on device " + quote(m.device)) +
-                             " already measured on line " + std::to_string(it->second) +
-                             ", expected one measurement per architecture and device");
+      file.fail(row, ac,
+                "duplicate arch: index " + std::to_string(m.index) +
+                    (m.device.empty() ? "" : " on device " + quote(m.device)) +
+                    " already measured on line " + std::to_string(it->second) +
+                    ", expected one measurement per architecture and device");
     }
     set.rows.push_back(std::move(m));
   }

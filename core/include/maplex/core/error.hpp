@@ -14,7 +14,8 @@ class InputError : public std::runtime_error {
   explicit InputError(const std::string& message) : std::runtime_error(message) {}
 };
 
-// Quotes a user value for an error message, escaping control characters and cutting very long values.
+// Quotes a user value for an error message, escaping control characters and cutting very long
+// values.
 std::string quote(std::string_view value);
 
 }  // namespace maplex

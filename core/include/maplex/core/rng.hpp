@@ -1,7 +1,8 @@
 #pragma once
 // A seeded random engine whose draws are the same on every platform and standard library:
 // std::mt19937_64 is fully specified, but the std distributions are not, so the bounded and real
-// draws here are our own. Every stochastic object owns one Rng; child seeds derive from a master seed.
+// draws here are our own. Every stochastic object owns one Rng; child seeds derive from a master
+// seed.
 
 #include <cstdint>
 #include <random>

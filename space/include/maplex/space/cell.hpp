@@ -1,6 +1,7 @@
 #pragma once
 // Graph facts about a cell: which edges are live, whether the output is reachable, and an
-// isomorphism-invariant key. Computed with Boost.Graph (see cell_bgl.hpp) but exposed as plain values.
+// isomorphism-invariant key. Computed with Boost.Graph (see cell_bgl.hpp) but exposed as plain
+// values.
 
 #include <cstdint>
 #include <string>
@@ -25,9 +26,9 @@ struct CellInfo {
 CellInfo analyze(const Arch& arch);
 
 // NB201's isomorphism key, `to_unique_str(consider_zero=True)` of the NB201 API: node 0 is "0";
-// each later node is the sorted '+'-join of its inputs, where an input is "#" when its op is none or
-// its source is exactly "#", its source expression for skip_connect, and "(src)@op" otherwise. The
-// key of the cell is node 3's expression. It yields 6,466 classes over the 15,625 cells.
+// each later node is the sorted '+'-join of its inputs, where an input is "#" when its op is none
+// or its source is exactly "#", its source expression for skip_connect, and "(src)@op" otherwise.
+// The key of the cell is node 3's expression. It yields 6,466 classes over the 15,625 cells.
 std::string canonical_key(const Arch& arch);
 
 }  // namespace maplex::space

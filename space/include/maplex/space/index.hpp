@@ -1,8 +1,8 @@
 #pragma once
 // ArchIndex: the NB201 numbering of the 15,625 cells and what is known per index.
 //
-// NB201's index order is a seeded shuffle of the cells, not an enumeration rule, so it is loaded from
-// data (tables::load_arch_table builds it from nb201_archs.csv) and checked to be a bijection.
+// NB201's index order is a seeded shuffle of the cells, not an enumeration rule, so it is loaded
+// from data (tables::load_arch_table builds it from nb201_archs.csv) and checked to be a bijection.
 // Isomorphism classes: class ids are dense, 0..num_classes()-1, numbered in order of each class's
 // smallest NB201 index (the class representative).
 
@@ -23,7 +23,9 @@ class ArchIndex {
   int size() const { return static_cast<int>(by_index_.size()); }
   // Throws InputError for an index outside 0..15624.
   const Arch& arch(int index) const;
-  int index_of(const Arch& arch) const { return index_by_code_[static_cast<std::size_t>(arch.code())]; }
+  int index_of(const Arch& arch) const {
+    return index_by_code_[static_cast<std::size_t>(arch.code())];
+  }
 
   // An architecture named by a user: a decimal NB201 index or a canonical string. Throws
   // InputError naming the value and what was expected.

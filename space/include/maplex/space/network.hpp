@@ -6,9 +6,9 @@
 // global average pool, linear(64 -> classes).
 // A cell edge nor_conv_kxk is ReLU-Conv(k, pad k/2, no bias)-BN; avg_pool_3x3 is stride 1 pad 1;
 // skip_connect is identity; none is zero; each node sums its inputs.
-// The reduction block is NB201's ResNet basic block: ReLU-Conv3x3(stride 2)-BN, ReLU-Conv3x3-BN, plus
-// a shortcut AvgPool2x2(stride 2) + Conv1x1 (no BN), summed.
-// Input: 32x32 with 10 or 100 classes (CIFAR), 16x16 with 120 classes (ImageNet16-120).
+// The reduction block is NB201's ResNet basic block: ReLU-Conv3x3(stride 2)-BN, ReLU-Conv3x3-BN,
+// plus a shortcut AvgPool2x2(stride 2) + Conv1x1 (no BN), summed. Input: 32x32 with 10 or 100
+// classes (CIFAR), 16x16 with 120 classes (ImageNet16-120).
 
 #include <array>
 #include <cstdint>
@@ -39,18 +39,26 @@ DatasetShape dataset_shape(Dataset dataset);
 inline constexpr int kCellsPerStage = 5;
 inline constexpr std::array<int, 3> kStageChannels = {16, 32, 64};
 
-enum class LayerKind : std::uint8_t { conv, batch_norm, relu, avg_pool, global_avg_pool, linear, add };
+enum class LayerKind : std::uint8_t {
+  conv,
+  batch_norm,
+  relu,
+  avg_pool,
+  global_avg_pool,
+  linear,
+  add
+};
 
 struct Layer {
   LayerKind kind;
   int in_channels;
   int out_channels;
-  int kernel;   // conv / pool window; 0 otherwise
-  int stride;   // 1 unless a reduction
+  int kernel;  // conv / pool window; 0 otherwise
+  int stride;  // 1 unless a reduction
   int padding;
-  int in_hw;    // input side
-  int out_hw;   // output side
-  bool bias;    // conv / linear bias
+  int in_hw;          // input side
+  int out_hw;         // output side
+  bool bias;          // conv / linear bias
   std::string where;  // e.g. "stage2.cell4.edge3"
 
   // Learnable parameters (BN: affine weight and bias; running statistics are not parameters).

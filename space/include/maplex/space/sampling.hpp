@@ -2,10 +2,11 @@
 // Seeded sampling and mutation of cells.
 //
 // sample(): every edge draws its op uniformly and independently, so each of the 15,625 cells has
-//   probability 1/15,625 (disconnected cells included; sample_connected() rejects them, giving each of
-//   the 15,284 connected cells probability 1/15,284).
+//   probability 1/15,625 (disconnected cells included; sample_connected() rejects them, giving each
+//   of the 15,284 connected cells probability 1/15,284).
 // mutate(a): one edge uniformly among the 6, then one op uniformly among the 4 ops other than the
-//   current one: each of the 24 one-edit neighbours has probability 1/24, and the result always differs.
+//   current one: each of the 24 one-edit neighbours has probability 1/24, and the result always
+//   differs.
 
 #include <array>
 #include <cstdint>

@@ -15,15 +15,15 @@ struct ArchRecord {
   space::Arch arch;
   bool connected = false;
   // Per dataset, indexed by space::Dataset (cifar10, cifar100, imagenet16_120).
-  std::array<double, 3> test_acc{};   // %, 200 epochs, mean over seeds
-  std::array<double, 3> params_m{};   // parameters / 1e6
-  std::array<double, 3> flops_m{};    // NB201 MACs / 1e6
+  std::array<double, 3> test_acc{};  // %, 200 epochs, mean over seeds
+  std::array<double, 3> params_m{};  // parameters / 1e6
+  std::array<double, 3> flops_m{};   // NB201 MACs / 1e6
   std::array<double, 3> flops_naslibzc_m{};
 };
 
 struct ArchTable {
-  std::string source;                // file it was read from
-  std::vector<ArchRecord> records;   // by NB201 index
+  std::string source;               // file it was read from
+  std::vector<ArchRecord> records;  // by NB201 index
   space::ArchIndex index;
 
   const ArchRecord& at(int nb201_index) const;

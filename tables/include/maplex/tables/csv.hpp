@@ -1,6 +1,7 @@
 #pragma once
-// A strict CSV reader: RFC 4180 quoting on single lines, LF or CRLF endings, a header row, and every
-// row as wide as the header. Every problem is an InputError "file:line:column: what, expected what".
+// A strict CSV reader: RFC 4180 quoting on single lines, LF or CRLF endings, a header row, and
+// every row as wide as the header. Every problem is an InputError "file:line:column: what, expected
+// what".
 
 #include <filesystem>
 #include <string>
@@ -18,7 +19,8 @@ struct CsvRow {
 class CsvFile {
  public:
   // Reads and splits the whole file. Throws InputError for a missing or unreadable file, an empty
-  // file, a blank line, an unterminated quote, or a row whose field count differs from the header's.
+  // file, a blank line, an unterminated quote, or a row whose field count differs from the
+  // header's.
   static CsvFile read(const std::filesystem::path& path);
 
   const std::string& path() const { return path_; }

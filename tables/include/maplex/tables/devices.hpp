@@ -1,7 +1,7 @@
 #pragma once
 // Device descriptions (data/devices.csv): one row per latency column of the shipped tables.
-// The spec cells are public vendor figures, sometimes text ("3584 CUDA cores", "n/a (4 TOPS int8)");
-// the numbers are extracted and the raw text kept.
+// The spec cells are public vendor figures, sometimes text ("3584 CUDA cores", "n/a (4 TOPS
+// int8)"); the numbers are extracted and the raw text kept.
 
 #include <filesystem>
 #include <optional>
@@ -14,8 +14,8 @@ struct DeviceSpec {
   std::string key;        // = the latency column name
   std::string data_file;  // latency table holding the column
   std::string source;
-  std::string category;   // desktop_gpu, desktop_cpu, mobile_phone, ...
-  std::string hardware;   // devices sharing it are one chip at another batch size or precision
+  std::string category;  // desktop_gpu, desktop_cpu, mobile_phone, ...
+  std::string hardware;  // devices sharing it are one chip at another batch size or precision
   std::string soc_or_chip;
   std::string precision_runtime;
   std::string input;

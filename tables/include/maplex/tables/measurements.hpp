@@ -26,9 +26,9 @@ struct MeasurementSet {
   std::vector<std::string> devices() const;
 };
 
-// Reads the file. Throws InputError "file:line:column: ..." for a missing arch or latency_ms column,
-// an unknown or malformed arch, a latency that is not a finite number > 0, an empty device, the
-// same arch twice for one device, or a file without rows.
+// Reads the file. Throws InputError "file:line:column: ..." for a missing arch or latency_ms
+// column, an unknown or malformed arch, a latency that is not a finite number > 0, an empty device,
+// the same arch twice for one device, or a file without rows.
 MeasurementSet load_measurements(const std::filesystem::path& path, const space::ArchIndex& index);
 
 }  // namespace maplex::tables

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Checks formatting (clang-format) and, unless --format-only, runs clang-tidy over the sources.
+# Installs clang-format / clang-tidy from Debian's packages if missing.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+need=()
+command -v clang-format >/dev/null || need+=(clang-format)
+[[ "${1:-}" == "--format-only" ]] || command -v clang-tidy >/dev/null || need+=(clang-tidy)
+if ((${#need[@]} > 0)); then
+  SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >&2
+fi
+mapfile -t files < <(git ls-files '*.cpp' '*.hpp' '*.cpp.in')
+clang-format --dry-run -Werror "${files[@]}"
+echo "format: ${#files[@]} files clean"
+if [[ "${1:-}" != "--format-only" ]]; then
+  [[ -f build/compile_commands.json ]] || scripts/setup.sh
+  mapfile -t sources < <(git ls-files '*.cpp' | grep -v '^tests/')
+  clang-tidy -p build --quiet "${sources[@]}"
+fi

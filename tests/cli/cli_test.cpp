@@ -1,0 +1,112 @@
+// The maplex program as a user meets it: help, commands, JSON, and one clear line for bad input.
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "run.hpp"
+
+namespace maplex::testing {
+namespace {
+
+void expect_one_line_error(const RunResult& r, int code, const std::string& text) {
+  EXPECT_EQ(r.exit_code, code) << r.err;
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(count_lines(r.err), 1) << r.err;
+  EXPECT_NE(r.err.find(text), std::string::npos) << r.err;
+}
+
+TEST(Cli, HelpListsCommands) {
+  const RunResult r = run_maplex({"--help"});
+  EXPECT_EQ(r.exit_code, 0);
+  for (const char* c : {"space", "devices", "arch"}) {
+    EXPECT_NE(r.out.find(std::string("  ") + c), std::string::npos) << c;
+  }
+}
+
+TEST(Cli, CommandHelpDescribesOptions) {
+  const RunResult r = run_maplex({"arch", "--help"});
+  EXPECT_EQ(r.exit_code, 0);
+  for (const char* opt : {"--device", "--json", "--data-dir", "--help"}) {
+    EXPECT_NE(r.out.find(opt), std::string::npos) << opt;
+  }
+}
+
+TEST(Cli, BadArchStringIsOneLine) {
+  const RunResult r = run_maplex({"arch", "|nor_conv_3x3~0|+|bad~0|..."});
+  expect_one_line_error(r, 1,
+                        "maplex arch: arch string '|nor_conv_3x3~0|+|bad~0|...': at position 19, "
+                        "unknown op 'bad' on edge 2<-0, expected one of none, skip_connect, "
+                        "nor_conv_1x1, nor_conv_3x3, avg_pool_3x3");
+}
+
+TEST(Cli, BadIndexAndDevice) {
+  expect_one_line_error(run_maplex({"arch", "15625"}), 1,
+                        "maplex arch: arch index 15625 is out of range, expected 0..15624");
+  expect_one_line_error(run_maplex({"arch", "3", "--device", "tpu9"}), 1,
+                        "maplex arch: unknown device 'tpu9', expected one of: 1080ti_1,");
+}
+
+TEST(Cli, UnknownCommandAndOption) {
+  expect_one_line_error(run_maplex({"serch"}), 2,
+                        "maplex: unknown command 'serch', expected one of space, devices, arch");
+  expect_one_line_error(run_maplex({"space", "--fast"}), 2, "maplex space: ");
+  expect_one_line_error(run_maplex({"space", "--fast"}), 2, "fast");
+  expect_one_line_error(run_maplex({"arch"}), 2, "missing architecture");
+  expect_one_line_error(run_maplex({"arch", "1", "2"}), 2, "unexpected argument '2'");
+}
+
+TEST(Cli, MissingDataDirIsOneLine) {
+  expect_one_line_error(run_maplex({"space", "--data-dir", "/nonexistent/x"}), 1,
+                        "maplex space: --data-dir '/nonexistent/x' holds no nb201_archs.csv");
+  expect_one_line_error(run_maplex({"space"}, "MAPLEX_DATA=/nonexistent/y"), 1,
+                        "MAPLEX_DATA '/nonexistent/y' holds no nb201_archs.csv");
+}
+
+TEST(Cli, SpaceCounts) {
+  const RunResult r = run_maplex({"space", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(doc["schema_version"], 1);
+  EXPECT_EQ(doc["command"], "space");
+  EXPECT_EQ(doc["space"]["architectures"], 15625);
+  EXPECT_EQ(doc["space"]["connected"], 15284);
+  EXPECT_EQ(doc["space"]["disconnected"], 341);
+  EXPECT_EQ(doc["space"]["isomorphism_classes"], 6466);
+  // Each op sits on 15,625 * 6 / 5 edges of the space.
+  EXPECT_EQ(doc["space"]["ops"]["nor_conv_3x3"]["edges"], 18750);
+  EXPECT_EQ(doc["space"]["ops"]["none"]["live_edges"], 0);
+  const RunResult text = run_maplex({"space"});
+  EXPECT_NE(text.out.find("isomorphism classes    6466"), std::string::npos) << text.out;
+}
+
+TEST(Cli, DevicesListsFortyWithCounts) {
+  const RunResult r = run_maplex({"devices", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  ASSERT_EQ(doc["devices"].size(), 40U);
+  EXPECT_EQ(doc["devices"][0]["device"], "1080ti_1");
+  EXPECT_EQ(doc["devices"][0]["latency_count"], 15625);
+  EXPECT_EQ(doc["devices"][0]["cores"], 3584.0);
+  EXPECT_DOUBLE_EQ(doc["devices"][0]["latency_min_ms"].get<double>(), 3.59661);
+  const RunResult text = run_maplex({"devices"});
+  EXPECT_EQ(count_lines(text.out), 41);
+}
+
+TEST(Cli, ArchOneDevice) {
+  const RunResult r = run_maplex({"arch", "1", "--device", "gold_6226", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(doc["arch"]["latency_ms"].size(), 1U);
+  EXPECT_DOUBLE_EQ(doc["arch"]["latency_ms"]["gold_6226"].get<double>(), 15.1792);
+  // A disconnected cell has no Eagle latency: null, not a number.
+  const RunResult none = run_maplex({"arch", "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|",
+                                     "--device", "desktop_cpu_core_i7_7820x_fp32", "--json"});
+  ASSERT_EQ(none.exit_code, 0) << none.err;
+  const auto d2 = nlohmann::json::parse(none.out);
+  EXPECT_TRUE(d2["arch"]["latency_ms"]["desktop_cpu_core_i7_7820x_fp32"].is_null());
+  EXPECT_FALSE(d2["arch"]["connected"].get<bool>());
+}
+
+}  // namespace
+}  // namespace maplex::testing

@@ -1,0 +1,68 @@
+#pragma once
+// Runs the maplex binary and captures its exit code, stdout and stderr.
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace maplex::testing {
+
+struct RunResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+inline std::string shell_quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) {
+    q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  }
+  return q + "'";
+}
+
+inline std::string slurp(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// `env` is prepended to the command ("MAPLEX_DATA=/x"); stdin is /dev/null.
+inline RunResult run_maplex(const std::vector<std::string>& args, const std::string& env = "") {
+  static int counter = 0;
+  const auto base = std::filesystem::temp_directory_path() /
+                    ("maplex_cli_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
+  std::string cmd = env.empty() ? "" : env + " ";
+  cmd += shell_quote(MAPLEX_BIN);
+  for (const auto& a : args) {
+    cmd += " " + shell_quote(a);
+  }
+  cmd += " </dev/null >" + shell_quote(base.string() + ".out") + " 2>" +
+         shell_quote(base.string() + ".err");
+  const int status = std::system(cmd.c_str());
+  RunResult r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = slurp(base.string() + ".out");
+  r.err = slurp(base.string() + ".err");
+  std::filesystem::remove(base.string() + ".out");
+  std::filesystem::remove(base.string() + ".err");
+  return r;
+}
+
+inline int count_lines(const std::string& s) {
+  int n = 0;
+  for (char c : s) {
+    n += c == '\n' ? 1 : 0;
+  }
+  return n;
+}
+
+}  // namespace maplex::testing

@@ -1,0 +1,34 @@
+#include "maplex/tables/measurements.hpp"
+
+#include "maplex/tables/arch_table.hpp"
+#include "test_files.hpp"
+
+namespace maplex::tables {
+namespace {
+
+TEST(Measurements, IndicesStringsAndExtraColumns) {
+  const ArchTable t = load_arch_table(testing::shipped("nb201_archs.csv"));
+  testing::TempDir dir;
+  const auto p = dir.write(
+      "m.csv", "latency_ms,arch,cv\n2.5,17,0.01\n3.25,\"" + t.index.arch(42).str() + "\",0.02\n");
+  const MeasurementSet m = load_measurements(p, t.index);
+  ASSERT_EQ(m.rows.size(), 2U);
+  EXPECT_FALSE(m.has_device_column);
+  EXPECT_EQ(m.rows[0].index, 17);
+  EXPECT_DOUBLE_EQ(m.rows[0].latency_ms, 2.5);
+  EXPECT_EQ(m.rows[1].index, 42);
+  EXPECT_EQ(m.rows[1].line, 3);
+  EXPECT_EQ(m.devices(), std::vector<std::string>{""});
+}
+
+TEST(Measurements, DeviceColumnAllowsSameArchOnTwoDevices) {
+  const ArchTable t = load_arch_table(testing::shipped("nb201_archs.csv"));
+  testing::TempDir dir;
+  const auto p = dir.write("m.csv", "arch,latency_ms,device\n5,1,a\n5,2,b\n6,3,a\n");
+  const MeasurementSet m = load_measurements(p, t.index);
+  EXPECT_TRUE(m.has_device_column);
+  EXPECT_EQ(m.devices(), (std::vector<std::string>{"a", "b"}));
+}
+
+}  // namespace
+}  // namespace maplex::tables
