@@ -17,6 +17,7 @@ using namespace maplex::space;
 
 std::vector<Arch> all_cells() {
   std::vector<Arch> v;
+  v.reserve(kNumArchs);
   for (int c = 0; c < kNumArchs; ++c) {
     v.push_back(Arch::from_code(c));
   }

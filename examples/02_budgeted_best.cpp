@@ -31,9 +31,8 @@ int main(int argc, char** argv) {
       return 1;
     }
     std::cout << "best within " << budget << " ms on " << device << ": index " << best << " "
-              << catalog.index().arch(best).str() << " acc "
-              << catalog.archs().at(best).test_acc[0] << "% latency "
-              << latency[static_cast<std::size_t>(best)] << " ms\n";
+              << catalog.index().arch(best).str() << " acc " << catalog.archs().at(best).test_acc[0]
+              << "% latency " << latency[static_cast<std::size_t>(best)] << " ms\n";
   } catch (const maplex::InputError& e) {
     std::cerr << e.what() << "\n";
     return 1;

@@ -47,7 +47,7 @@ void encode(const Arch& arch, FeatureSet set, std::span<double> out) {
     for (int e = 0; e < kNumEdges; ++e) {
       out[base + static_cast<std::size_t>(kNumOps * e + op_id(arch.op(e)))] = 1.0;
     }
-    base += kNumEdges * kNumOps;
+    base += static_cast<std::size_t>(kNumEdges) * kNumOps;
   }
   if (set.op_counts) {
     for (int e = 0; e < kNumEdges; ++e) {

@@ -62,7 +62,7 @@ ArchTable load_arch_table(const std::filesystem::path& path) {
     ArchRecord rec;
     rec.arch = parse_arch_field(file, row, 1);
     for (int e = 0; e < space::kNumEdges; ++e) {
-      const auto f = static_cast<std::size_t>(2 + e);
+      const std::size_t f = 2 + static_cast<std::size_t>(e);
       const int op = file.integer(row, f, "op id e" + std::to_string(e), 0, space::kNumOps - 1);
       if (op != space::op_id(rec.arch.op(e))) {
         file.fail(row, f,
