@@ -7,5 +7,8 @@ namespace maplex::cli {
 int run_space(int argc, char** argv);
 int run_devices(int argc, char** argv);
 int run_arch(int argc, char** argv);
+int run_plan(int argc, char** argv);
+int run_predict(int argc, char** argv);
+int run_evaluate(int argc, char** argv);
 
 }  // namespace maplex::cli

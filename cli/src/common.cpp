@@ -2,22 +2,48 @@
 
 #include <charconv>
 #include <cmath>
+#include <fstream>
 #include <iostream>
+
+#include "maplex/core/error.hpp"
 
 #include "maplex/core/build_info.hpp"
 #include "maplex/tables/data_dir.hpp"
 
 namespace maplex::cli {
 
-cxxopts::Options make_options(const std::string& name, const std::string& summary) {
+cxxopts::Options make_options(const std::string& name, const std::string& summary, bool json_file) {
   cxxopts::Options options("maplex " + name, summary);
   options.add_options()("h,help", "Show this help")(
-      "json", "Print JSON (with schema_version) instead of text")(
       "data-dir",
       "Folder holding nb201_archs.csv and the other shipped tables (default: "
       "$MAPLEX_DATA, else found next to the binary)",
       cxxopts::value<std::string>());
+  if (json_file) {
+    options.add_options()("json",
+                          "Write the JSON report (with schema_version) to FILE, or print it "
+                          "instead of text when no FILE is given",
+                          cxxopts::value<std::string>()->implicit_value("-"),
+                          "[FILE]")("json-path", "", cxxopts::value<std::string>());
+    options.parse_positional({"json-path"});
+  } else {
+    options.add_options()("json", "Print JSON (with schema_version) instead of text");
+  }
   return options;
+}
+
+std::optional<std::string> json_target(const cxxopts::ParseResult& args) {
+  if (args.count("json") == 0U) {
+    if (args.count("json-path") != 0U) {
+      throw UsageError("unexpected argument '" + args["json-path"].as<std::string>() + "'");
+    }
+    return std::nullopt;
+  }
+  std::string target = args["json"].as<std::string>();
+  if (target == "-" && args.count("json-path") != 0U) {
+    target = args["json-path"].as<std::string>();
+  }
+  return target;
 }
 
 std::optional<cxxopts::ParseResult> parse(cxxopts::Options& options, int argc, char** argv) {
@@ -54,6 +80,13 @@ nlohmann::json json_envelope(const std::string& command, const tables::Catalog& 
             {"git_commit", b.git_commit},
             {"build_type", b.build_type},
             {"data_dir", catalog.dir().string()}}}};
+}
+
+void write_json_file(const std::string& path, const nlohmann::json& doc) {
+  std::ofstream out(path);
+  if (!(out << doc.dump(2) << '\n')) {
+    throw InputError("cannot write " + quote(path) + ", expected a writable file path");
+  }
 }
 
 std::string num(double value) {

@@ -20,8 +20,13 @@ class UsageError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// cxxopts options for `maplex <name>` with --help, --json and --data-dir added.
-cxxopts::Options make_options(const std::string& name, const std::string& summary);
+// cxxopts options for `maplex <name>` with --help, --json and --data-dir added. With json_file,
+// --json takes an optional file (`--json` = stdout, `--json out.json` or `--json=out.json` = file).
+cxxopts::Options make_options(const std::string& name, const std::string& summary,
+                              bool json_file = false);
+
+// With json_file options: the file --json names, "-" for stdout, or nothing without --json.
+std::optional<std::string> json_target(const cxxopts::ParseResult& args);
 
 // Parses argv; on --help prints the help and returns nothing. Throws UsageError on bad options.
 std::optional<cxxopts::ParseResult> parse(cxxopts::Options& options, int argc, char** argv);
@@ -31,6 +36,9 @@ tables::Catalog load_catalog(const cxxopts::ParseResult& args);
 
 // {"schema_version", "command", "context": {maplex version, commit, build type, data dir}}.
 nlohmann::json json_envelope(const std::string& command, const tables::Catalog& catalog);
+
+// Writes `doc` to `path` (pretty, trailing newline); throws InputError when it cannot.
+void write_json_file(const std::string& path, const nlohmann::json& doc);
 
 // Shortest text that reads back as the same double ("10.7544", "0.129306").
 std::string num(double value);

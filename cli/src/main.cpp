@@ -19,13 +19,19 @@ struct Command {
   int (*run)(int, char**);
 };
 
-constexpr std::array<Command, 3> kCommands = {{
+constexpr std::array<Command, 6> kCommands = {{
     {"space", "Facts about the NB201 space: sizes, connectivity, isomorphism classes, op counts",
      maplex::cli::run_space},
     {"devices", "The shipped devices with their sources and latency statistics",
      maplex::cli::run_devices},
     {"arch", "One architecture: string, index, graph facts, costs, accuracies, latencies",
      maplex::cli::run_arch},
+    {"plan", "The architectures to measure on a new device (MAPLE-X neighbourhood anchors)",
+     maplex::cli::run_plan},
+    {"predict", "Predict the latency of every architecture on a device from a few measurements",
+     maplex::cli::run_predict},
+    {"evaluate", "Score latency predictors on held-out devices (loo, help protocols)",
+     maplex::cli::run_evaluate},
 }};
 
 void print_usage() {

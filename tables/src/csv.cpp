@@ -89,6 +89,9 @@ CsvFile CsvFile::read(const std::filesystem::path& path) {
     if (!line.empty() && line.back() == '\r') {
       line.remove_suffix(1);
     }
+    if (file.header_.line == 0 && !line.empty() && line.front() == '#') {
+      continue;  // comment lines before the header (maplex writes its context there)
+    }
     CsvRow row;
     row.line = line_no;
     if (line.empty()) {
@@ -107,7 +110,7 @@ CsvFile CsvFile::read(const std::filesystem::path& path) {
                        ": unterminated or misplaced quote, expected \"...\" followed by ',' or the "
                        "end of the line");
     }
-    if (line_no == 1) {
+    if (file.header_.line == 0) {
       file.header_ = std::move(row);
       std::unordered_set<std::string> seen;
       for (std::size_t f = 0; f < file.header_.fields.size(); ++f) {

@@ -1,7 +1,7 @@
 #pragma once
-// A strict CSV reader: RFC 4180 quoting on single lines, LF or CRLF endings, a header row, and
-// every row as wide as the header. Every problem is an InputError "file:line:column: what, expected
-// what".
+// A strict CSV reader: RFC 4180 quoting on single lines, LF or CRLF endings, '#' comment lines
+// before the header, a header row, and every row as wide as the header. Every problem is an
+// InputError "file:line:column: what, expected what".
 
 #include <filesystem>
 #include <string>

@@ -1,0 +1,113 @@
+// maplex evaluate: MAPLE-X's Table 1 (loo) and HELP's split (help) for every method.
+
+#include <unistd.h>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+#include "commands.hpp"
+#include "common.hpp"
+#include "eval_report.hpp"
+#include "maplex/core/error.hpp"
+#include "maplex/predictor/evaluation.hpp"
+#include "maplex/tables/measurements.hpp"
+#include "predictor_options.hpp"
+
+namespace maplex::cli {
+
+namespace {
+
+// A --devices item: a shipped device, or a CSV of the user's measurements (one target per device
+// column value, or one named after the file).
+void add_targets(const tables::Catalog& catalog, const std::string& item,
+                 std::vector<predictor::EvalTarget>& out) {
+  if (item.size() < 4 || item.substr(item.size() - 4) != ".csv") {
+    out.push_back(predictor::shipped_target(catalog, item));
+    return;
+  }
+  const auto set = tables::load_measurements(item, catalog.index());
+  for (const std::string& device : set.devices()) {
+    predictor::EvalTarget t;
+    t.name = device.empty() ? std::filesystem::path(item).stem().string() : device;
+    t.truth.assign(static_cast<std::size_t>(space::kNumArchs),
+                   std::numeric_limits<double>::quiet_NaN());
+    for (const auto& m : set.rows) {
+      if (m.device == device) {
+        t.truth[static_cast<std::size_t>(m.index)] = m.latency_ms;
+      }
+    }
+    out.push_back(std::move(t));
+  }
+}
+
+}  // namespace
+
+int run_evaluate(int argc, char** argv) {
+  auto options = make_options("evaluate", "Score latency predictors on held-out devices", true);
+  add_pool_options(options);
+  options.add_options()("protocol", "loo (MAPLE-X Table 1) or help (HELP's split)",
+                        cxxopts::value<std::string>()->default_value("loo"))(
+      "methods", "Methods, comma separated: lut, nearest, maple, maple-x1, maple-x, maplex",
+      cxxopts::value<std::string>()->default_value("lut,nearest,maple,maple-x1,maple-x,maplex"))(
+      "adapt", "Measured architectures per target", cxxopts::value<int>()->default_value("3"))(
+      "trials", "Trials per target (each: a new pool sample and new measurements)",
+      cxxopts::value<int>()->default_value("10"))(
+      "select", "How the measured architectures are chosen: random or plan",
+      cxxopts::value<std::string>()->default_value("random"))(
+      "devices", "Targets, comma separated: shipped devices or measurement CSV files",
+      cxxopts::value<std::string>())("no-ceiling", "Skip the per-device noise ceiling")(
+      "threads", "Worker threads (0 = all cores)", cxxopts::value<int>()->default_value("0"));
+  const auto args = parse(options, argc, argv);
+  if (!args) {
+    return 0;
+  }
+  json_target(*args);  // a stray positional is a usage error before any work
+  const tables::Catalog catalog = load_catalog(*args);
+  predictor::EvalOptions eo;
+  eo.protocol = (*args)["protocol"].as<std::string>();
+  predictor::protocol_targets(eo.protocol);  // validates the name
+  eo.methods.clear();
+  for (const auto& m : split_list((*args)["methods"].as<std::string>(), "methods")) {
+    eo.methods.push_back(predictor::parse_method(m));
+  }
+  eo.adapt = int_option(*args, "adapt", 1);
+  eo.trials = int_option(*args, "trials", 1);
+  const std::string select = (*args)["select"].as<std::string>();
+  if (select != "random" && select != "plan") {
+    throw InputError("--select " + quote(select) + " is unknown, expected random or plan");
+  }
+  eo.select = select == "plan" ? predictor::AdaptSelect::plan : predictor::AdaptSelect::random;
+  eo.seed = seed_of(*args);
+  eo.pool_samples = int_option(*args, "pool-samples", 0);
+  eo.noise_ceiling = args->count("no-ceiling") == 0U;
+  if (args->count("pool") != 0U) {
+    eo.pool = split_list((*args)["pool"].as<std::string>(), "pool");
+  }
+  if (args->count("devices") != 0U) {
+    for (const auto& item : split_list((*args)["devices"].as<std::string>(), "devices")) {
+      add_targets(catalog, item, eo.targets);
+    }
+  }
+  const int threads = apply_threads(*args);
+  const auto features = predictor::FeatureCache::build(catalog.index());
+  const bool tty = isatty(STDERR_FILENO) != 0;
+  const auto result = predictor::evaluate(catalog, features, eo, [&](int done, int total) {
+    std::fprintf(stderr, "%sevaluate: %d/%d trials done%s", tty ? "\r" : "", done, total,
+                 tty ? "" : "\n");
+    if (tty && done == total) {
+      std::fputc('\n', stderr);
+    }
+  });
+  const auto json = json_target(*args);
+  if (json && *json == "-") {
+    std::cout << evaluation_json(result, catalog, threads).dump(2) << '\n';
+    return 0;
+  }
+  print_evaluation(result);
+  if (json) {
+    write_json_file(*json, evaluation_json(result, catalog, threads));
+  }
+  return 0;
+}
+
+}  // namespace maplex::cli

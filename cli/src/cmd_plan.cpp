@@ -1,0 +1,60 @@
+// maplex plan: which architectures to measure on a new device.
+
+#include <cstdio>
+#include <iostream>
+
+#include "commands.hpp"
+#include "common.hpp"
+#include "maplex/predictor/plan.hpp"
+#include "predictor_options.hpp"
+
+namespace maplex::cli {
+
+int run_plan(int argc, char** argv) {
+  auto options = make_options("plan", "The architectures to measure on a new device");
+  add_pool_options(options);
+  options.add_options()("count", "How many architectures",
+                        cxxopts::value<int>()->default_value("3"))(
+      "device", "The target, when it is a shipped device (kept out of its own pool)",
+      cxxopts::value<std::string>()->default_value(""));
+  const auto args = parse(options, argc, argv);
+  if (!args) {
+    return 0;
+  }
+  const tables::Catalog catalog = load_catalog(*args);
+  const std::string device = (*args)["device"].as<std::string>();
+  if (!device.empty()) {
+    catalog.device(device);  // an unknown target is an error, not a silent empty name
+  }
+  const int count = int_option(*args, "count", 1);
+  const auto pool = predictor::build_pool(catalog, device, pool_options(*args));
+  const auto plan = predictor::plan_adaptation(pool, catalog.index(), count, seed_of(*args));
+  if (args->count("json") != 0U) {
+    auto doc = json_envelope("plan", catalog);
+    nlohmann::json archs = nlohmann::json::array();
+    for (const auto& p : plan) {
+      archs.push_back({{"index", p.index},
+                       {"arch_str", catalog.index().arch(p.index).str()},
+                       {"neighbourhood", p.neighbourhood.members},
+                       {"neighbourhood_bound", p.neighbourhood.bound}});
+    }
+    doc["architectures"] = archs;
+    doc["config"] = {{"count", count},
+                     {"seed", seed_of(*args)},
+                     {"target", device},
+                     {"pool", pool.names()},
+                     {"pool_samples", (*args)["pool-samples"].as<int>()}};
+    std::cout << doc.dump(2) << '\n';
+    return 0;
+  }
+  std::printf("measure these %d architectures on the target (seed %llu, pool of %zu devices):\n",
+              count, static_cast<unsigned long long>(seed_of(*args)), pool.devices.size());
+  for (const auto& p : plan) {
+    std::printf("%6d  %s  (neighbourhood of %zu within %.1f%%)\n", p.index,
+                catalog.index().arch(p.index).str().c_str(), p.neighbourhood.members.size(),
+                100 * p.neighbourhood.bound);
+  }
+  return 0;
+}
+
+}  // namespace maplex::cli

@@ -1,0 +1,209 @@
+// maplex predict: adapt a predictor to a device from a few measurements, predict all 15,625.
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+#include "commands.hpp"
+#include "common.hpp"
+#include "maplex/core/error.hpp"
+#include "maplex/predictor/metrics.hpp"
+#include "maplex/predictor/plan.hpp"
+#include "maplex/predictor/predictor.hpp"
+#include "maplex/tables/measurements.hpp"
+#include "predictor_options.hpp"
+
+namespace maplex::cli {
+
+namespace {
+
+struct TargetInput {
+  std::string name;  // device name, or the file's stem
+  predictor::Adaptation adaptation;
+  bool simulated = false;  // latencies read from a shipped table
+  std::string source;
+};
+
+TargetInput from_file(const tables::Catalog& catalog, const std::string& path,
+                      const std::string& device) {
+  const auto set = tables::load_measurements(path, catalog.index());
+  const auto devices = set.devices();
+  std::string pick = device;
+  if (pick.empty()) {
+    if (devices.size() > 1) {
+      throw InputError(path + ": measurements of " + std::to_string(devices.size()) +
+                       " devices, expected one (choose with --device)");
+    }
+    pick = devices.front();
+  } else if (set.has_device_column &&
+             std::find(devices.begin(), devices.end(), pick) == devices.end()) {
+    throw InputError(path + ": no measurements for device " + quote(pick) +
+                     ", expected one of the file's devices");
+  }
+  TargetInput t;
+  t.name = pick.empty() ? std::filesystem::path(path).stem().string() : pick;
+  t.source = path;
+  for (const auto& m : set.rows) {
+    if (!set.has_device_column || m.device == pick) {
+      t.adaptation.archs.push_back(m.index);
+      t.adaptation.latency_ms.push_back(m.latency_ms);
+    }
+  }
+  if (catalog.has_device(t.name)) {
+    t.adaptation.spec = predictor::spec_of(catalog.device(t.name));
+  }
+  return t;
+}
+
+void write_predictions(const std::string& path, const std::vector<double>& pred,
+                       const tables::Catalog& catalog, const nlohmann::json& context) {
+  std::ofstream out(path);
+  out << "# maplex predictions schema_version=" << kJsonSchemaVersion << '\n'
+      << "# " << context.dump() << '\n'
+      << "index,arch_str,latency_ms\n";
+  char buf[32];
+  for (int i = 0; i < catalog.index().size(); ++i) {
+    std::snprintf(buf, sizeof buf, "%.6g", pred[static_cast<std::size_t>(i)]);
+    out << i << ',' << catalog.index().arch(i).str() << ',' << buf << '\n';
+  }
+  if (!out) {
+    throw InputError("--out " + quote(path) + ": cannot write, expected a writable file path");
+  }
+}
+
+}  // namespace
+
+int run_predict(int argc, char** argv) {
+  auto options = make_options("predict", "Predict every architecture's latency on a device");
+  add_pool_options(options);
+  options.add_options()("measurements", "Long-form CSV: arch,latency_ms[,device]",
+                        cxxopts::value<std::string>())(
+      "device",
+      "Target device: with --measurements, the file's device to use; alone, a shipped "
+      "device whose table simulates the planned measurements",
+      cxxopts::value<std::string>()->default_value(""))(
+      "method", "lut, nearest, maple, maple-x1, maple-x or maplex",
+      cxxopts::value<std::string>()->default_value("maplex"))(
+      "count", "Architectures to measure when simulating with --device",
+      cxxopts::value<int>()->default_value("3"))(
+      "out", "Write index,arch_str,latency_ms for all 15,625 architectures here",
+      cxxopts::value<std::string>());
+  const auto args = parse(options, argc, argv);
+  if (!args) {
+    return 0;
+  }
+  const auto start = std::chrono::steady_clock::now();
+  const std::string device = (*args)["device"].as<std::string>();
+  if (args->count("measurements") == 0U && device.empty()) {
+    throw UsageError("expected --measurements FILE or --device NAME (see maplex predict --help)");
+  }
+  if (args->count("out") == 0U && args->count("json") == 0U) {
+    throw UsageError("expected --out FILE for the predictions (or --json for a summary)");
+  }
+  const auto method = predictor::parse_method((*args)["method"].as<std::string>());
+  const tables::Catalog catalog = load_catalog(*args);
+  auto po = pool_options(*args);
+  TargetInput target;
+  if (args->count("measurements") != 0U) {
+    target = from_file(catalog, (*args)["measurements"].as<std::string>(), device);
+  } else {
+    const auto& spec = catalog.device(device);
+    const auto pool = predictor::build_pool(catalog, device, po);
+    const auto plan =
+        predictor::plan_adaptation(pool, catalog.index(), int_option(*args, "count", 1), po.seed);
+    target.name = device;
+    target.simulated = true;
+    target.source = "table " + spec.data_file;
+    target.adaptation.spec = predictor::spec_of(spec);
+    for (const auto& p : plan) {
+      const double ms = catalog.latencies(device)[static_cast<std::size_t>(p.index)];
+      if (std::isnan(ms)) {
+        throw InputError("device " + quote(device) + " has no latency for planned architecture " +
+                         std::to_string(p.index) + ", expected a measured table entry");
+      }
+      target.adaptation.archs.push_back(p.index);
+      target.adaptation.latency_ms.push_back(ms);
+    }
+  }
+  po.exclude = target.adaptation.archs;
+  const auto pool = predictor::build_pool(catalog, target.name, po);
+  const auto features = predictor::FeatureCache::build(catalog.index());
+  predictor::PredictorConfig cfg;
+  cfg.method = method;
+  cfg.seed = po.seed;
+  predictor::Predictor p(features, cfg);
+  const double fit = p.train(pool, target.adaptation);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  auto doc = json_envelope("predict", catalog);
+  nlohmann::json measured = nlohmann::json::array();
+  for (std::size_t k = 0; k < target.adaptation.archs.size(); ++k) {
+    const int a = target.adaptation.archs[k];
+    measured.push_back({{"index", a},
+                        {"arch_str", catalog.index().arch(a).str()},
+                        {"latency_ms", target.adaptation.latency_ms[k]},
+                        {"predicted_ms", p.predictions()[static_cast<std::size_t>(a)]}});
+  }
+  doc["target"] = {{"device", target.name},
+                   {"source", target.source},
+                   {"simulated_from_table", target.simulated},
+                   {"measurements", measured},
+                   {"measurements_used", measured.size()}};
+  doc["config"] = {{"method", predictor::method_name(method)},
+                   {"seed", po.seed},
+                   {"pool", pool.names()},
+                   {"pool_samples", po.samples_per_device}};
+  doc["fit_rms_log_error"] = fit;
+  doc["seconds"] = seconds;
+  if (target.simulated) {
+    // The table knows the truth: score the prediction on every other architecture.
+    std::vector<double> pred;
+    std::vector<double> truth;
+    const auto column = catalog.latencies(target.name);
+    for (int i = 0; i < catalog.index().size(); ++i) {
+      const double t = column[static_cast<std::size_t>(i)];
+      if (!std::isnan(t) &&
+          std::find(target.adaptation.archs.begin(), target.adaptation.archs.end(), i) ==
+              target.adaptation.archs.end()) {
+        pred.push_back(p.predictions()[static_cast<std::size_t>(i)]);
+        truth.push_back(t);
+      }
+    }
+    const auto m = predictor::evaluate_predictions(pred, truth);
+    doc["against_table"] = {{"acc10", m.acc10},     {"acc5", m.acc5}, {"spearman", m.spearman},
+                            {"kendall", m.kendall}, {"mape", m.mape}, {"count", m.count}};
+  }
+  if (args->count("out") != 0U) {
+    nlohmann::json context = doc;
+    context.erase("schema_version");
+    write_predictions((*args)["out"].as<std::string>(), p.predictions(), catalog, context);
+  }
+  if (args->count("json") != 0U) {
+    std::cout << doc.dump(2) << '\n';
+    return 0;
+  }
+  std::printf("predicted %d architectures on %s with %s from %zu measurements (%s) in %.2f s\n",
+              catalog.index().size(), target.name.c_str(),
+              std::string(predictor::method_name(method)).c_str(), measured.size(),
+              target.simulated ? "simulated from the shipped table" : target.source.c_str(),
+              seconds);
+  for (const auto& m : measured) {
+    std::printf("  measured %6d: %10.4f ms   predicted %10.4f ms\n", m["index"].get<int>(),
+                m["latency_ms"].get<double>(), m["predicted_ms"].get<double>());
+  }
+  if (doc.contains("against_table")) {
+    const auto& t = doc["against_table"];
+    std::printf("against the table: +-10%% %.3f, +-5%% %.3f, Spearman %.3f, MAPE %.2f%%\n",
+                t["acc10"].get<double>(), t["acc5"].get<double>(), t["spearman"].get<double>(),
+                t["mape"].get<double>());
+  }
+  if (args->count("out") != 0U) {
+    std::printf("wrote %s\n", (*args)["out"].as<std::string>().c_str());
+  }
+  return 0;
+}
+
+}  // namespace maplex::cli

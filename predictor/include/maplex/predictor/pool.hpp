@@ -1,0 +1,64 @@
+#pragma once
+// The training pool: devices with known latencies on (some of) the NB201 architectures, and the
+// target's few measurements. Built from the shipped tables or from a user's own files.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "maplex/tables/catalog.hpp"
+
+namespace maplex::predictor {
+
+// Public specs of a device (cores, max clock MHz, TDP W) and the batch size it was measured at;
+// empty where unknown.
+struct SpecVector {
+  std::optional<double> cores;
+  std::optional<double> max_clock_mhz;
+  std::optional<double> tdp_w;
+  std::optional<double> batch_size;
+};
+
+SpecVector spec_of(const tables::DeviceSpec& device);
+
+// One device's known latencies.
+struct DeviceSamples {
+  std::string name;
+  std::string hardware;  // devices sharing it are the same chip
+  SpecVector spec;
+  std::vector<int> archs;  // NB201 indices, ascending
+  std::vector<double> latency_ms;
+};
+
+struct Pool {
+  std::vector<DeviceSamples> devices;
+  std::vector<std::string> names() const;
+};
+
+struct PoolOptions {
+  // Devices to train on; empty = every shipped device except the target and those sharing its
+  // hardware.
+  std::vector<std::string> devices;
+  // Architectures per device: the same random sample on every device (drawn from the
+  // architectures all pool devices have measured); 0 = every known architecture.
+  int samples_per_device = 0;
+  std::uint64_t seed = 0;
+  // Architectures never put in the pool (e.g. the target's test set is not; the target's own
+  // measurements never are).
+  std::vector<int> exclude;
+};
+
+// The default pool for `target` (which may be "" or a device not in the catalog). Throws
+// InputError for an unknown pool device, a pool device that is the target, or an empty pool.
+Pool build_pool(const tables::Catalog& catalog, const std::string& target,
+                const PoolOptions& options);
+
+// The target's measurements: architectures and latencies (ms), at least one.
+struct Adaptation {
+  std::vector<int> archs;
+  std::vector<double> latency_ms;
+  std::optional<SpecVector> spec;  // target specs, when known
+};
+
+}  // namespace maplex::predictor

@@ -1,0 +1,102 @@
+#pragma once
+// Latency prediction for a new device from a training pool and a few measurements on the device.
+//
+// Methods (all in one code path, so an evaluation compares methods, not plumbing):
+//   lut       A layer-wise lookup table: per pool device, a ridge fit of latency on the op of each
+//             edge (30 one-hot + bias); the devices' normalised tables averaged with the MAPLE-X
+//             hardware weights, scaled to the target by the geometric mean ratio of its
+//             measurements.
+//   nearest   The pool device whose additive model (op counts, live op counts, connectivity) best
+//             matches the measurements up to a scale (least squares on log ratios), scaled.
+//   maple     MAPLE (Abbasi et al. 2021): one regression network over architecture features joined
+//             with a device descriptor, trained on the pool plus the target's measurements weighted
+//             up. The public data has no hardware counters, so the descriptor is the device's probe
+//             signature (its log latency on the measured architectures, centred) plus its log
+//             specs.
+//   maple-x1  MAPLE plus MAPLE-X virtual examples from latency neighbourhoods (section 2.2).
+//   maple-x   MAPLE-X (Abbasi, Wong, Shafiee 2022): maple-x1 plus hardware-based importance
+//             weights on the pool samples (section 2.1, similarity.hpp).
+//   maplex    Ours: Bayesian model averaging over a dictionary of pool device models and their
+//             pairwise mixtures, each scaled to the measurements; weights from the log-ratio fit
+//             of each member (Gaussian, sd `bma_sigma`) times its hardware weight raised to
+//             `hardware_sharpness`. Latency here is
+//             close to additive in the ops a network runs, and a new device behaves like a mix of
+//             known ones; the averaging keeps the answer stable when three samples cannot tell two
+//             candidates apart.
+// All methods predict every one of the 15,625 architectures; predictions are in milliseconds.
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "maplex/predictor/feature_cache.hpp"
+#include "maplex/predictor/mlp.hpp"
+#include "maplex/predictor/neighbourhood.hpp"
+#include "maplex/predictor/pool.hpp"
+
+namespace maplex::predictor {
+
+enum class Method { lut, nearest, maple, maple_x1, maple_x, maplex };
+
+inline constexpr Method kAllMethods[] = {Method::lut,      Method::nearest, Method::maple,
+                                         Method::maple_x1, Method::maple_x, Method::maplex};
+
+std::string_view method_name(Method method);
+// Throws InputError naming the value and the known methods.
+Method parse_method(std::string_view name);
+
+struct PredictorConfig {
+  Method method = Method::maplex;
+  std::uint64_t seed = 0;
+  MlpConfig mlp;
+  // MAPLE: the measured samples together weigh this share of the training set.
+  double adaptation_share = 0.05;
+  // MAPLE-X: virtual examples weigh this much each, relative to one measured sample.
+  double virtual_weight = 0.5;
+  NeighbourhoodOptions neighbourhood;
+  double bma_sigma = 0.04;  // log-latency noise of one measurement assumed by maplex
+  // maplex: the prior of a member is its hardware weight to this power. MAPLE-X's square root
+  // keeps weights close for training stability; as a prior over devices a sharper preference
+  // for similar hardware measured better (BENCHMARKS.md).
+  double hardware_sharpness = 4.0;
+};
+
+// What a fit chose, for reports and tests.
+struct TrainReport {
+  std::vector<std::string> pool;
+  std::vector<double> hardware_weight;  // per pool device
+  std::string nearest_device;           // nearest: the device used
+  double nearest_scale = 0;
+  std::vector<Neighbourhood> neighbourhoods;  // maple-x1 / maple-x
+  int virtual_examples = 0;
+  std::vector<std::pair<std::string, double>> top_members;  // maplex: largest posterior weights
+  double training_error = 0;  // RMS log error on the measured architectures
+};
+
+class Predictor {
+ public:
+  // An untrained predictor; `features` must outlive it.
+  Predictor(const FeatureCache& features, PredictorConfig config);
+
+  // Adapts to the target; returns the RMS error of log latency on the measured architectures.
+  // Throws InputError for no measurements, a non-positive latency, or an architecture out of range.
+  double train(const Pool& pool, const Adaptation& target);
+
+  bool trained() const { return !predictions_.empty(); }
+  double predict(int index) const;
+  void predict(std::span<const int> indices, std::span<double> out) const;
+  // Every architecture's prediction, by NB201 index.
+  const std::vector<double>& predictions() const;
+  const TrainReport& report() const { return report_; }
+  const PredictorConfig& config() const { return config_; }
+
+ private:
+  const FeatureCache* features_;
+  PredictorConfig config_;
+  std::vector<double> predictions_;
+  TrainReport report_;
+};
+
+}  // namespace maplex::predictor

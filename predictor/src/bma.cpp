@@ -1,0 +1,118 @@
+// maplex: Bayesian model averaging over pool device models and their pairwise mixtures.
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+#include "context.hpp"
+
+namespace maplex::predictor::detail {
+
+namespace {
+
+constexpr int kMixSteps = 9;  // alpha = 0.1, 0.2, ..., 0.9
+
+struct Member {
+  std::size_t i;
+  std::size_t j;  // == i for a single device
+  double alpha;   // weight of device i
+  double log_weight = 0;
+  double log_scale = 0;
+};
+
+}  // namespace
+
+Eigen::VectorXd predict_bma(const Context& c, TrainReport& report) {
+  const std::size_t k = c.additive.size();
+  const std::size_t n = c.target.archs.size();
+  // Each device's model normalised to mean 1 over the space.
+  std::vector<Eigen::VectorXd> norm;
+  norm.reserve(k);
+  for (const auto& m : c.additive) {
+    norm.push_back(m / m.mean());
+  }
+  // The hardware-weighted mean of every device's normalised model (index k in norm).
+  Eigen::VectorXd mean_model = Eigen::VectorXd::Zero(norm.front().size());
+  double wsum = 0;
+  for (std::size_t i = 0; i < k; ++i) {
+    const double w = std::pow(c.setting_weight[i], c.config.hardware_sharpness);
+    mean_model += w * norm[i];
+    wsum += w;
+  }
+  norm.push_back(mean_model / wsum);
+  std::vector<Member> members;
+  members.push_back({k, k, 1.0});
+  for (std::size_t i = 0; i < k; ++i) {
+    members.push_back({i, i, 1.0});
+    for (std::size_t j = i + 1; j < k; ++j) {
+      for (int s = 1; s <= kMixSteps; ++s) {
+        members.push_back({i, j, s / (kMixSteps + 1.0)});
+      }
+    }
+  }
+  const double var = c.config.bma_sigma * c.config.bma_sigma;
+  double best = -1e300;
+  for (Member& m : members) {
+    double mean = 0;
+    std::vector<double> r(n);
+    for (std::size_t t = 0; t < n; ++t) {
+      const int a = c.target.archs[t];
+      const double model = m.alpha * norm[m.i](a) + (1 - m.alpha) * norm[m.j](a);
+      r[t] = std::log(c.target.latency_ms[t] / model);
+      mean += r[t];
+    }
+    mean /= static_cast<double>(n);
+    double err = 0;
+    for (double x : r) {
+      err += (x - mean) * (x - mean);
+    }
+    const auto hw = [&](std::size_t d) {
+      return d < k ? std::pow(c.setting_weight[d], c.config.hardware_sharpness) : 1.0;
+    };
+    const double prior = m.alpha * hw(m.i) + (1 - m.alpha) * hw(m.j);
+    // A mixture is one of 9 per pair: its prior share is split so pairs do not drown singles.
+    const double share = m.i == m.j ? 1.0 : 1.0 / kMixSteps;
+    m.log_scale = mean;
+    m.log_weight = std::log(prior * share) - err / (2 * var);
+    best = std::max(best, m.log_weight);
+  }
+  double total = 0;
+  for (Member& m : members) {
+    m.log_weight = std::exp(m.log_weight - best);
+    total += m.log_weight;
+  }
+  // Members below 1e-9 of the total are dropped (no full-space evaluation), the rest renormalised.
+  std::vector<std::pair<double, std::size_t>> ranked;
+  double kept = 0;
+  for (std::size_t idx = 0; idx < members.size(); ++idx) {
+    const double w = members[idx].log_weight / total;
+    if (w >= 1e-9) {
+      ranked.emplace_back(w, idx);
+      kept += w;
+    }
+  }
+  Eigen::VectorXd log_pred = Eigen::VectorXd::Zero(norm.front().size());
+  for (auto& [w, idx] : ranked) {
+    const Member& m = members[idx];
+    w /= kept;
+    const Eigen::VectorXd model = m.alpha * norm[m.i] + (1 - m.alpha) * norm[m.j];
+    log_pred += w * (model.array().log() + m.log_scale).matrix();
+  }
+  std::sort(ranked.rbegin(), ranked.rend());
+  report.top_members.clear();
+  for (std::size_t r = 0; r < std::min<std::size_t>(5, ranked.size()); ++r) {
+    const Member& m = members[ranked[r].second];
+    std::string name = m.i < k ? c.pool.devices[m.i].name : "pool mean";
+    if (m.j != m.i) {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "%.1f*", m.alpha);
+      name = buf + name + " + " + std::to_string(1 - m.alpha).substr(0, 3) + "*" +
+             c.pool.devices[m.j].name;
+    }
+    report.top_members.emplace_back(name, ranked[r].first);
+  }
+  return log_pred.array().exp().matrix();
+}
+
+}  // namespace maplex::predictor::detail

@@ -1,0 +1,39 @@
+#pragma once
+// What every method of Predictor::train shares: the pool's per-device models and weights.
+
+#include <Eigen/Dense>
+#include <vector>
+
+#include "maplex/predictor/feature_cache.hpp"
+#include "maplex/predictor/pool.hpp"
+#include "maplex/predictor/predictor.hpp"
+
+namespace maplex::predictor::detail {
+
+struct Context {
+  const FeatureCache& features;
+  const Pool& pool;
+  const Adaptation& target;
+  const PredictorConfig& config;
+  std::vector<Eigen::VectorXd> additive;  // per pool device: additive model, every arch, ms
+  std::vector<double> hardware_weight;    // per pool device, mean 1 (MAPLE-X: 3 spec dims)
+  std::vector<double> setting_weight;     // the same with the batch size as a 4th dimension
+};
+
+// Ridge fit of a device's latencies on `x` rows of its architectures, predicting every row of x;
+// floored at half the device's smallest measurement so every prediction stays positive.
+Eigen::VectorXd fit_device(const Eigen::MatrixXd& x, const DeviceSamples& device, double lambda);
+
+Context make_context(const FeatureCache& features, const Pool& pool, const Adaptation& target,
+                     const PredictorConfig& config);
+
+// exp(mean(log(y / model))) over the measured architectures.
+double log_ratio_scale(const Eigen::VectorXd& model, const Adaptation& target);
+
+Eigen::VectorXd predict_lut(const Context& c);
+Eigen::VectorXd predict_nearest(const Context& c, TrainReport& report);
+Eigen::VectorXd predict_bma(const Context& c, TrainReport& report);
+Eigen::VectorXd predict_maple(const Context& c, bool virtual_examples, bool weighted,
+                              TrainReport& report);
+
+}  // namespace maplex::predictor::detail

@@ -1,0 +1,103 @@
+#include "maplex/predictor/pool.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "maplex/core/error.hpp"
+#include "maplex/core/rng.hpp"
+
+namespace maplex::predictor {
+
+SpecVector spec_of(const tables::DeviceSpec& device) {
+  return {device.cores, device.max_clock_mhz, device.tdp_w, device.batch_size};
+}
+
+std::vector<std::string> Pool::names() const {
+  std::vector<std::string> out;
+  out.reserve(devices.size());
+  for (const auto& d : devices) {
+    out.push_back(d.name);
+  }
+  return out;
+}
+
+namespace {
+
+std::vector<std::string> default_pool(const tables::Catalog& catalog, const std::string& target) {
+  const std::string hardware = catalog.has_device(target) ? catalog.device(target).hardware : "";
+  std::vector<std::string> out;
+  for (const auto& d : catalog.devices()) {
+    if (d.key != target && (hardware.empty() || d.hardware != hardware)) {
+      out.push_back(d.key);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Pool build_pool(const tables::Catalog& catalog, const std::string& target,
+                const PoolOptions& options) {
+  const std::vector<std::string> names =
+      options.devices.empty() ? default_pool(catalog, target) : options.devices;
+  if (names.empty()) {
+    throw InputError("training pool for target " + quote(target) +
+                     " is empty after excluding the target and devices sharing its hardware, "
+                     "expected at least one training device");
+  }
+  std::vector<char> excluded(static_cast<std::size_t>(space::kNumArchs), 0);
+  for (int a : options.exclude) {
+    excluded[static_cast<std::size_t>(a)] = 1;
+  }
+  // Architectures known on every pool device and not excluded.
+  std::vector<char> common(static_cast<std::size_t>(space::kNumArchs), 1);
+  for (const std::string& name : names) {
+    if (name == target) {
+      throw InputError("pool device " + quote(name) +
+                       " is the target device, expected the target left out of its own pool");
+    }
+    const auto column = catalog.latencies(name);  // throws for an unknown device
+    for (std::size_t a = 0; a < column.size(); ++a) {
+      if (std::isnan(column[a]) || excluded[a] != 0) {
+        common[a] = 0;
+      }
+    }
+  }
+  std::vector<int> archs;
+  for (int a = 0; a < space::kNumArchs; ++a) {
+    if (common[static_cast<std::size_t>(a)] != 0) {
+      archs.push_back(a);
+    }
+  }
+  if (options.samples_per_device > 0 &&
+      options.samples_per_device < static_cast<int>(archs.size())) {
+    // Seeded partial Fisher-Yates: the same sample on every device.
+    Rng rng(options.seed);
+    const auto k = static_cast<std::size_t>(options.samples_per_device);
+    for (std::size_t i = 0; i < k; ++i) {
+      const auto j = i + static_cast<std::size_t>(rng.below(archs.size() - i));
+      std::swap(archs[i], archs[j]);
+    }
+    archs.resize(k);
+    std::sort(archs.begin(), archs.end());
+  }
+  if (archs.empty()) {
+    throw InputError(
+        "training pool has no architecture measured on every pool device, expected "
+        "a common set of measured architectures");
+  }
+  Pool pool;
+  for (const std::string& name : names) {
+    const auto& spec = catalog.device(name);
+    const auto column = catalog.latencies(name);
+    DeviceSamples d{name, spec.hardware, spec_of(spec), archs, {}};
+    d.latency_ms.reserve(archs.size());
+    for (int a : archs) {
+      d.latency_ms.push_back(column[static_cast<std::size_t>(a)]);
+    }
+    pool.devices.push_back(std::move(d));
+  }
+  return pool;
+}
+
+}  // namespace maplex::predictor

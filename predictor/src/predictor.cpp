@@ -1,0 +1,119 @@
+#include "maplex/predictor/predictor.hpp"
+
+#include <cmath>
+#include <stdexcept>
+
+#include "context.hpp"
+#include "maplex/core/error.hpp"
+
+namespace maplex::predictor {
+
+std::string_view method_name(Method method) {
+  switch (method) {
+    case Method::lut:
+      return "lut";
+    case Method::nearest:
+      return "nearest";
+    case Method::maple:
+      return "maple";
+    case Method::maple_x1:
+      return "maple-x1";
+    case Method::maple_x:
+      return "maple-x";
+    case Method::maplex:
+      return "maplex";
+  }
+  return "?";
+}
+
+Method parse_method(std::string_view name) {
+  for (Method m : kAllMethods) {
+    if (method_name(m) == name) {
+      return m;
+    }
+  }
+  throw InputError("method " + quote(name) +
+                   " is unknown, expected one of lut, nearest, maple, maple-x1, maple-x, maplex");
+}
+
+Predictor::Predictor(const FeatureCache& features, PredictorConfig config)
+    : features_(&features), config_(std::move(config)) {}
+
+double Predictor::train(const Pool& pool, const Adaptation& target) {
+  if (target.archs.empty() || target.archs.size() != target.latency_ms.size()) {
+    throw InputError("adaptation: " + std::to_string(target.archs.size()) + " architectures and " +
+                     std::to_string(target.latency_ms.size()) +
+                     " latencies, expected at least one measured architecture with its latency");
+  }
+  for (std::size_t k = 0; k < target.archs.size(); ++k) {
+    features_->index->arch(target.archs[k]);  // range check
+    if (!(target.latency_ms[k] > 0) || !std::isfinite(target.latency_ms[k])) {
+      throw InputError("adaptation: latency " + std::to_string(target.latency_ms[k]) +
+                       " ms of architecture " + std::to_string(target.archs[k]) +
+                       ", expected a finite latency > 0");
+    }
+  }
+  if (pool.devices.empty()) {
+    throw InputError("training pool is empty, expected at least one training device");
+  }
+  report_ = TrainReport{};
+  report_.pool = pool.names();
+  const detail::Context c = detail::make_context(*features_, pool, target, config_);
+  report_.hardware_weight = c.hardware_weight;
+  Eigen::VectorXd pred;
+  switch (config_.method) {
+    case Method::lut:
+      pred = detail::predict_lut(c);
+      break;
+    case Method::nearest:
+      pred = detail::predict_nearest(c, report_);
+      break;
+    case Method::maple:
+      pred = detail::predict_maple(c, false, false, report_);
+      break;
+    case Method::maple_x1:
+      pred = detail::predict_maple(c, true, false, report_);
+      break;
+    case Method::maple_x:
+      pred = detail::predict_maple(c, true, true, report_);
+      break;
+    case Method::maplex:
+      pred = detail::predict_bma(c, report_);
+      break;
+  }
+  predictions_.assign(pred.data(), pred.data() + pred.size());
+  double sq = 0;
+  for (std::size_t k = 0; k < target.archs.size(); ++k) {
+    const double r =
+        std::log(predictions_[static_cast<std::size_t>(target.archs[k])] / target.latency_ms[k]);
+    sq += r * r;
+  }
+  report_.training_error = std::sqrt(sq / static_cast<double>(target.archs.size()));
+  return report_.training_error;
+}
+
+const std::vector<double>& Predictor::predictions() const {
+  if (!trained()) {
+    throw std::logic_error("predictor: predictions before train");
+  }
+  return predictions_;
+}
+
+double Predictor::predict(int index) const {
+  features_->index->arch(index);  // range check
+  return predictions().at(static_cast<std::size_t>(index));
+}
+
+void Predictor::predict(std::span<const int> indices, std::span<double> out) const {
+  if (indices.size() != out.size()) {
+    throw std::invalid_argument("predictor: " + std::to_string(indices.size()) + " indices but " +
+                                std::to_string(out.size()) + " outputs");
+  }
+  const auto& all = predictions();
+  for (std::size_t i = 0; i < indices.size(); ++i) {
+    features_->index->arch(indices[i]);
+    out[i] = all[static_cast<std::size_t>(indices[i])];
+  }
+}
+
+}  // namespace maplex::predictor

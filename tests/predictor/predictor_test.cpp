@@ -1,0 +1,215 @@
+// Predictors on the shipped data: sanity, reproducibility, thread independence, bad input.
+
+#include "maplex/predictor/predictor.hpp"
+
+#include <gtest/gtest.h>
+#include <tbb/global_control.h>
+
+#include <cmath>
+#include <functional>
+
+#include "maplex/core/error.hpp"
+#include "maplex/predictor/evaluation.hpp"
+#include "maplex/predictor/plan.hpp"
+
+namespace maplex::predictor {
+namespace {
+
+const tables::Catalog& catalog() {
+  static const tables::Catalog c = tables::Catalog::load(MAPLEX_TEST_DATA_DIR);
+  return c;
+}
+
+const FeatureCache& features() {
+  static const FeatureCache f = FeatureCache::build(catalog().index());
+  return f;
+}
+
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "<no error>";
+}
+
+Pool loo_pool(const std::string& target, std::uint64_t seed = 1) {
+  PoolOptions po;
+  po.devices = protocol_pool("loo", target);
+  po.samples_per_device = 900;
+  po.seed = seed;
+  return build_pool(catalog(), target, po);
+}
+
+Adaptation measured(const std::string& device, const std::vector<int>& archs) {
+  Adaptation a{archs, {}, spec_of(catalog().device(device))};
+  for (int i : archs) {
+    a.latency_ms.push_back(catalog().latencies(device)[static_cast<std::size_t>(i)]);
+  }
+  return a;
+}
+
+TEST(Pool, DefaultExcludesTargetAndItsHardware) {
+  const Pool pool = build_pool(catalog(), "titan_rtx_256", {});
+  const auto names = pool.names();
+  EXPECT_EQ(names.size(), 37U);  // 40 minus titan_rtx_1/32/256
+  for (const auto& n : names) {
+    EXPECT_EQ(n.find("titan_rtx"), std::string::npos) << n;
+  }
+  // Eagle devices lack the 341 disconnected cells and Snapdragon 450 / 675 a few more, so the
+  // common sample holds 15,284 - 32 - (the 675 files' own misses not already counted).
+  EXPECT_LT(pool.devices.front().archs.size(), 15284U);
+}
+
+TEST(Pool, SampleIsSharedAndSeeded) {
+  const Pool a = loo_pool("gold_6226", 5);
+  const Pool b = loo_pool("gold_6226", 5);
+  const Pool c = loo_pool("gold_6226", 6);
+  ASSERT_EQ(a.devices.size(), 5U);
+  EXPECT_EQ(a.devices[0].archs.size(), 900U);
+  EXPECT_EQ(a.devices[0].archs, a.devices[4].archs);
+  EXPECT_EQ(a.devices[0].archs, b.devices[0].archs);
+  EXPECT_NE(a.devices[0].archs, c.devices[0].archs);
+}
+
+TEST(Predictor, EveryMethodPredictsPositiveLatenciesNearTheTruth) {
+  const Pool pool = loo_pool("1080ti_1");
+  const Adaptation target = measured("1080ti_1", {11982, 431, 55});
+  for (Method m : kAllMethods) {
+    PredictorConfig cfg;
+    cfg.method = m;
+    cfg.seed = 3;
+    Predictor p(features(), cfg);
+    EXPECT_FALSE(p.trained());
+    p.train(pool, target);
+    const auto& pred = p.predictions();
+    ASSERT_EQ(pred.size(), 15625U);
+    std::vector<double> truth(catalog().latencies("1080ti_1").begin(),
+                              catalog().latencies("1080ti_1").end());
+    double log_err = 0;
+    for (std::size_t i = 0; i < pred.size(); ++i) {
+      ASSERT_GT(pred[i], 0.0) << method_name(m);
+      log_err += std::abs(std::log(pred[i] / truth[i]));
+    }
+    // Every method lands within 35% of the truth on average (the GPU latencies span 3.6-17 ms).
+    EXPECT_LT(log_err / 15625, 0.30) << method_name(m);
+  }
+}
+
+TEST(Predictor, SameSeedSameBitsAndNearestPicksAGpuForAGpu) {
+  const Pool pool = loo_pool("titan_rtx_1");
+  const Adaptation target = measured("titan_rtx_1", {100, 2000, 9000});
+  PredictorConfig cfg;
+  cfg.method = Method::maple_x;
+  cfg.seed = 11;
+  Predictor a(features(), cfg);
+  Predictor b(features(), cfg);
+  a.train(pool, target);
+  b.train(pool, target);
+  EXPECT_EQ(a.predictions(), b.predictions());
+  EXPECT_EQ(a.report().neighbourhoods.size(), 3U);
+  EXPECT_GT(a.report().virtual_examples, 0);
+  cfg.method = Method::nearest;
+  Predictor n(features(), cfg);
+  n.train(pool, target);
+  EXPECT_TRUE(n.report().nearest_device == "1080ti_1" || n.report().nearest_device == "2080ti_1")
+      << n.report().nearest_device;
+}
+
+TEST(Evaluation, SameResultWithOneAndTwoThreads) {
+  EvalOptions o;
+  o.protocol = "loo";
+  o.trials = 2;
+  o.methods = {Method::nearest, Method::maple_x1, Method::maplex};
+  o.noise_ceiling = false;
+  o.targets = {shipped_target(catalog(), "gold_6226"), shipped_target(catalog(), "2080ti_1")};
+  o.predictor.mlp.epochs = 10;
+  o.seed = 42;
+  Evaluation one;
+  Evaluation two;
+  {
+    tbb::global_control c(tbb::global_control::max_allowed_parallelism, 1);
+    one = evaluate(catalog(), features(), o);
+  }
+  {
+    tbb::global_control c(tbb::global_control::max_allowed_parallelism, 2);
+    two = evaluate(catalog(), features(), o);
+  }
+  ASSERT_EQ(one.devices.size(), two.devices.size());
+  for (std::size_t d = 0; d < one.devices.size(); ++d) {
+    for (std::size_t m = 0; m < one.devices[d].methods.size(); ++m) {
+      for (std::size_t t = 0; t < 2; ++t) {
+        const Metrics& x = one.devices[d].methods[m].trials[t];
+        const Metrics& y = two.devices[d].methods[m].trials[t];
+        EXPECT_EQ(x.acc10, y.acc10);
+        EXPECT_EQ(x.spearman, y.spearman);
+        EXPECT_EQ(x.mape, y.mape);
+      }
+    }
+  }
+}
+
+TEST(Plan, AnchorsAreDeterministicConnectedAndHaveNeighbourhoods) {
+  const Pool pool = loo_pool("gold_6226");
+  const auto a = plan_adaptation(pool, catalog().index(), 3, 9);
+  const auto b = plan_adaptation(pool, catalog().index(), 3, 9);
+  ASSERT_EQ(a.size(), 3U);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(a[i].index, b[i].index);
+    EXPECT_TRUE(catalog().index().cell(a[i].index).connected);
+    EXPECT_GE(a[i].neighbourhood.members.size(), 5U);
+    EXPECT_LE(a[i].neighbourhood.members.size(), 10U);
+  }
+}
+
+TEST(BadInput, RejectedWithOneClearMessage) {
+  const Pool pool = loo_pool("gold_6226");
+  Predictor p(features(), PredictorConfig{});
+  EXPECT_EQ(error_of([&] { p.train(pool, Adaptation{}); }),
+            "adaptation: 0 architectures and 0 latencies, expected at least one measured "
+            "architecture with its latency");
+  EXPECT_EQ(error_of([&] {
+              p.train(pool, Adaptation{{20000}, {3.0}, std::nullopt});
+            }),
+            "arch index 20000 is out of range, expected 0..15624");
+  EXPECT_EQ(error_of([&] {
+              p.train(pool, Adaptation{{5}, {-1.0}, std::nullopt});
+            }),
+            "adaptation: latency -1.000000 ms of architecture 5, expected a finite latency > 0");
+  EXPECT_EQ(error_of([&] {
+              p.train(Pool{}, Adaptation{{5}, {1.0}, std::nullopt});
+            }),
+            "training pool is empty, expected at least one training device");
+  PoolOptions po;
+  po.devices = {"titan_rtx_9"};
+  EXPECT_NE(error_of([&] {
+              build_pool(catalog(), "gold_6226", po);
+            }).find("unknown device 'titan_rtx_9', expected one of:"),
+            std::string::npos);
+  po.devices = {"gold_6226"};
+  EXPECT_EQ(error_of([&] { build_pool(catalog(), "gold_6226", po); }),
+            "pool device 'gold_6226' is the target device, expected the target left out of its "
+            "own pool");
+  EXPECT_EQ(error_of([&] { parse_method("maple-y"); }),
+            "method 'maple-y' is unknown, expected one of lut, nearest, maple, maple-x1, maple-x, "
+            "maplex");
+  EXPECT_EQ(error_of([&] { protocol_targets("hepl"); }),
+            "protocol 'hepl' is unknown, expected loo or help");
+  EXPECT_EQ(error_of([&] { plan_adaptation(pool, catalog().index(), 0, 1); }),
+            "plan: count 0, expected at least 1");
+}
+
+TEST(BadInput, PoolEmptyAfterExclusions) {
+  // A target whose hardware every pool device shares leaves nothing to train on.
+  EvalOptions o;
+  o.trials = 1;
+  o.targets = {shipped_target(catalog(), "titan_rtx_1")};
+  o.pool = {"titan_rtx_32", "titan_rtx_256"};
+  EXPECT_EQ(error_of([&] { evaluate(catalog(), features(), o); }),
+            "training pool for target 'titan_rtx_1' is empty after excluding the target and "
+            "devices sharing its hardware, expected at least one training device");
+}
+
+}  // namespace
+}  // namespace maplex::predictor
