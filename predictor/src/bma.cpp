@@ -30,7 +30,7 @@ Eigen::VectorXd predict_bma(const Context& c, TrainReport& report) {
   std::vector<Eigen::VectorXd> norm;
   norm.reserve(k);
   for (const auto& m : c.additive) {
-    norm.push_back(m / m.mean());
+    norm.emplace_back(m / m.mean());
   }
   // The hardware-weighted mean of every device's normalised model (index k in norm).
   Eigen::VectorXd mean_model = Eigen::VectorXd::Zero(norm.front().size());
@@ -40,9 +40,9 @@ Eigen::VectorXd predict_bma(const Context& c, TrainReport& report) {
     mean_model += w * norm[i];
     wsum += w;
   }
-  norm.push_back(mean_model / wsum);
+  norm.emplace_back(mean_model / wsum);
   std::vector<Member> members;
-  members.push_back({k, k, 1.0});
+  members.push_back(Member{k, k, 1.0});
   for (std::size_t i = 0; i < k; ++i) {
     members.push_back({i, i, 1.0});
     for (std::size_t j = i + 1; j < k; ++j) {
@@ -105,10 +105,10 @@ Eigen::VectorXd predict_bma(const Context& c, TrainReport& report) {
     const Member& m = members[ranked[r].second];
     std::string name = m.i < k ? c.pool.devices[m.i].name : "pool mean";
     if (m.j != m.i) {
-      char buf[64];
-      std::snprintf(buf, sizeof buf, "%.1f*", m.alpha);
-      name = buf + name + " + " + std::to_string(1 - m.alpha).substr(0, 3) + "*" +
-             c.pool.devices[m.j].name;
+      char buf[160];
+      std::snprintf(buf, sizeof buf, "%.1f*%s + %.1f*%s", m.alpha, name.c_str(), 1 - m.alpha,
+                    c.pool.devices[m.j].name.c_str());
+      name = buf;
     }
     report.top_members.emplace_back(name, ranked[r].first);
   }

@@ -23,7 +23,7 @@ Eigen::VectorXd fit_device(const Eigen::MatrixXd& x, const DeviceSamples& device
 
 Context make_context(const FeatureCache& features, const Pool& pool, const Adaptation& target,
                      const PredictorConfig& config) {
-  Context c{features, pool, target, config, {}, {}};
+  Context c{features, pool, target, config, {}, {}, {}};
   std::vector<SpecVector> specs;
   for (const DeviceSamples& d : pool.devices) {
     c.additive.push_back(fit_device(features.additive, d, 1e-3));

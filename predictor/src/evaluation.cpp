@@ -2,9 +2,11 @@
 
 #include <tbb/parallel_for.h>
 
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <mutex>
+#include <string_view>
 
 #include "maplex/core/error.hpp"
 #include "maplex/core/rng.hpp"
@@ -15,14 +17,14 @@ namespace maplex::predictor {
 
 namespace {
 
-const std::vector<std::string> kLooDevices = {"silver_4114", "gold_6226", "gold_6240",
-                                              "1080ti_1",    "2080ti_1",  "titan_rtx_1"};
-const std::vector<std::string> kHelpTrain = {
+constexpr std::array<std::string_view, 6> kLooDevices = {"silver_4114", "gold_6226", "gold_6240",
+                                                         "1080ti_1",    "2080ti_1",  "titan_rtx_1"};
+constexpr std::array<std::string_view, 13> kHelpTrain = {
     "1080ti_1",    "1080ti_32",  "1080ti_256",     "silver_4114", "silver_4210r",
     "samsung_a50", "pixel3",     "essential_ph_1", "samsung_s7",  "titanx_1",
     "titanx_32",   "titanx_256", "gold_6240"};
-const std::vector<std::string> kHelpTest = {"titan_rtx_256", "gold_6226", "fpga",
-                                            "pixel2",        "raspi4",    "eyeriss"};
+constexpr std::array<std::string_view, 6> kHelpTest = {"titan_rtx_256", "gold_6226", "fpga",
+                                                       "pixel2",        "raspi4",    "eyeriss"};
 
 void check_protocol(const std::string& protocol) {
   if (protocol != "loo" && protocol != "help") {
@@ -99,16 +101,29 @@ Metrics combine(const std::vector<Metrics>& all, bool sd) {
 
 std::vector<std::string> protocol_targets(const std::string& protocol) {
   check_protocol(protocol);
-  return protocol == "loo" ? kLooDevices : kHelpTest;
+  std::vector<std::string> out;
+  if (protocol == "loo") {
+    out.assign(kLooDevices.begin(), kLooDevices.end());
+  } else {
+    out.assign(kHelpTest.begin(), kHelpTest.end());
+  }
+  return out;
 }
 
 std::vector<std::string> protocol_pool(const std::string& protocol, const std::string& target) {
   check_protocol(protocol);
   std::vector<std::string> out;
-  for (const auto& d : protocol == "loo" ? kLooDevices : kHelpTrain) {
-    if (d != target) {
-      out.push_back(d);
+  const auto add = [&](const auto& list) {
+    for (std::string_view d : list) {
+      if (d != target) {
+        out.emplace_back(d);
+      }
     }
+  };
+  if (protocol == "loo") {
+    add(kLooDevices);
+  } else {
+    add(kHelpTrain);
   }
   return out;
 }
@@ -142,11 +157,14 @@ Evaluation evaluate(const tables::Catalog& catalog, const FeatureCache& features
   for (std::size_t t = 0; t < n_targets; ++t) {
     const EvalTarget& target = options.targets[t];
     PoolOptions po;
-    po.devices = options.pool.empty() ? protocol_pool(options.protocol, target.name) : options.pool;
-    std::erase_if(po.devices, [&](const std::string& d) {
-      return d == target.name ||
-             (!target.hardware.empty() && catalog.device(d).hardware == target.hardware);
-    });
+    po.devices = options.pool;
+    if (po.devices.empty()) {
+      // The protocol's pool, less the devices sharing the target's hardware.
+      po.devices = protocol_pool(options.protocol, target.name);
+      std::erase_if(po.devices, [&](const std::string& d) {
+        return !target.hardware.empty() && catalog.device(d).hardware == target.hardware;
+      });
+    }
     if (po.devices.empty()) {
       throw InputError("training pool for target " + quote(target.name) +
                        " is empty after excluding the target and devices sharing its hardware, "

@@ -25,9 +25,10 @@ Eigen::RowVectorXd descriptor(const std::vector<double>& probe, const SpecVector
     d(1 + k) = std::log(probe[static_cast<std::size_t>(k)]) - mean;
   }
   const std::optional<double> s[3] = {spec.cores, spec.max_clock_mhz, spec.tdp_w};
-  for (int k = 0; k < 3; ++k) {
-    d(1 + n + 2 * k) = s[k] ? std::log(*s[k]) : 0.0;
-    d(1 + n + 2 * k + 1) = s[k] ? 0.0 : 1.0;
+  for (Eigen::Index k = 0; k < 3; ++k) {
+    const auto& v = s[static_cast<std::size_t>(k)];
+    d(1 + n + 2 * k) = v ? std::log(*v) : 0.0;
+    d(1 + n + 2 * k + 1) = v ? 0.0 : 1.0;
   }
   return d;
 }

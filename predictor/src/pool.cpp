@@ -51,10 +51,17 @@ Pool build_pool(const tables::Catalog& catalog, const std::string& target,
   }
   // Architectures known on every pool device and not excluded.
   std::vector<char> common(static_cast<std::size_t>(space::kNumArchs), 1);
+  const std::string target_hardware =
+      catalog.has_device(target) ? catalog.device(target).hardware : "";
   for (const std::string& name : names) {
     if (name == target) {
       throw InputError("pool device " + quote(name) +
                        " is the target device, expected the target left out of its own pool");
+    }
+    if (!target_hardware.empty() && catalog.device(name).hardware == target_hardware) {
+      throw InputError("pool device " + quote(name) + " shares hardware " + quote(target_hardware) +
+                       " with the target " + quote(target) +
+                       ", expected other chips (it would leak the target's latencies)");
     }
     const auto column = catalog.latencies(name);  // throws for an unknown device
     for (std::size_t a = 0; a < column.size(); ++a) {

@@ -6,6 +6,8 @@
 #include <tbb/global_control.h>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 
 #include "maplex/core/error.hpp"
@@ -200,15 +202,33 @@ TEST(BadInput, RejectedWithOneClearMessage) {
             "plan: count 0, expected at least 1");
 }
 
+TEST(BadInput, PoolSharingTheTargetsHardware) {
+  PoolOptions po;
+  po.devices = {"gold_6226", "titan_rtx_32"};
+  EXPECT_EQ(error_of([&] { build_pool(catalog(), "titan_rtx_1", po); }),
+            "pool device 'titan_rtx_32' shares hardware 'NVIDIA Titan RTX' with the target "
+            "'titan_rtx_1', expected other chips (it would leak the target's latencies)");
+}
+
 TEST(BadInput, PoolEmptyAfterExclusions) {
-  // A target whose hardware every pool device shares leaves nothing to train on.
-  EvalOptions o;
-  o.trials = 1;
-  o.targets = {shipped_target(catalog(), "titan_rtx_1")};
-  o.pool = {"titan_rtx_32", "titan_rtx_256"};
-  EXPECT_EQ(error_of([&] { evaluate(catalog(), features(), o); }),
-            "training pool for target 'titan_rtx_1' is empty after excluding the target and "
-            "devices sharing its hardware, expected at least one training device");
+  // A data folder describing a single device: its default pool is empty.
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("maplex_single_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::filesystem::copy_file(std::filesystem::path(MAPLEX_TEST_DATA_DIR) / "nb201_archs.csv",
+                             dir / "nb201_archs.csv",
+                             std::filesystem::copy_options::overwrite_existing);
+  std::ofstream(dir / "devices.csv")
+      << "device_key,data_file,source,category,hardware,soc_or_chip,batch_size,"
+         "precision_runtime,input,cores,max_clock_mhz,tdp_w,spec_provenance,notes\n"
+         "solo,lat.csv,test,cpu,Solo CPU,,1,,,4,2000,10,,\n";
+  std::ofstream(dir / "lat.csv") << "index,arch_str,solo\n0," << catalog().index().arch(0).str()
+                                 << ",2.5\n";
+  const tables::Catalog single = tables::Catalog::load(dir);
+  EXPECT_EQ(error_of([&] { build_pool(single, "solo", {}); }),
+            "training pool for target 'solo' is empty after excluding the target and devices "
+            "sharing its hardware, expected at least one training device");
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -49,8 +49,8 @@ struct PoolOptions {
   std::vector<int> exclude;
 };
 
-// The default pool for `target` (which may be "" or a device not in the catalog). Throws
-// InputError for an unknown pool device, a pool device that is the target, or an empty pool.
+// The pool for `target` (which may be "" or a device not in the catalog). Throws InputError for an
+// unknown pool device, a pool device that is the target or shares its hardware, or an empty pool.
 Pool build_pool(const tables::Catalog& catalog, const std::string& target,
                 const PoolOptions& options);
 

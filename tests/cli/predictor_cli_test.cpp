@@ -1,0 +1,151 @@
+// plan, predict and evaluate as a user runs them.
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "run.hpp"
+
+namespace maplex::testing {
+namespace {
+
+std::filesystem::path temp(const std::string& name) {
+  return std::filesystem::temp_directory_path() /
+         ("maplex_pcli_" + std::to_string(::getpid()) + "_" + name);
+}
+
+void write(const std::filesystem::path& p, const std::string& text) { std::ofstream(p) << text; }
+
+void expect_one_line_error(const RunResult& r, int code, const std::string& text) {
+  EXPECT_EQ(r.exit_code, code) << r.err;
+  EXPECT_EQ(count_lines(r.err), 1) << r.err;
+  EXPECT_NE(r.err.find(text), std::string::npos) << r.err;
+}
+
+TEST(PlanCli, JsonIsDeterministicForASeed) {
+  const RunResult a = run_maplex({"plan", "--device", "gold_6226", "--seed", "4", "--json"});
+  const RunResult b = run_maplex({"plan", "--device", "gold_6226", "--seed", "4", "--json"});
+  const RunResult c = run_maplex({"plan", "--device", "gold_6226", "--seed", "5", "--json"});
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  const auto doc = nlohmann::json::parse(a.out);
+  EXPECT_EQ(doc["schema_version"], 1);
+  ASSERT_EQ(doc["architectures"].size(), 3U);
+  for (const auto& arch : doc["architectures"]) {
+    EXPECT_TRUE(arch["index"].is_number_integer());
+    EXPECT_EQ(arch["arch_str"].get<std::string>().front(), '|');
+  }
+  EXPECT_EQ(a.out, b.out);
+  EXPECT_NE(nlohmann::json::parse(c.out)["architectures"], doc["architectures"]);
+  for (const auto& d : doc["config"]["pool"]) {
+    EXPECT_NE(d, "gold_6226");
+  }
+}
+
+TEST(PlanCli, BadInput) {
+  expect_one_line_error(run_maplex({"plan", "--device", "gold_9999"}), 1,
+                        "maplex plan: unknown device 'gold_9999'");
+  expect_one_line_error(run_maplex({"plan", "--count", "0"}), 1,
+                        "maplex plan: --count 0, expected at least 1");
+  expect_one_line_error(run_maplex({"plan", "--pool", "1080ti_1,,2080ti_1"}), 2,
+                        "--pool '1080ti_1,,2080ti_1' has an empty item");
+}
+
+TEST(PredictCli, SimulatedDeviceWritesEveryArchitecture) {
+  const auto out = temp("pred.csv");
+  const RunResult r =
+      run_maplex({"predict", "--device", "2080ti_1", "--pool", "1080ti_1,titan_rtx_1,gold_6226",
+                  "--out", out.string(), "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(doc["target"]["measurements_used"], 3);
+  EXPECT_TRUE(doc["target"]["simulated_from_table"].get<bool>());
+  EXPECT_EQ(doc["against_table"]["count"], 15622);
+  EXPECT_GT(doc["against_table"]["spearman"].get<double>(), 0.8);
+  const std::string csv = slurp(out);
+  EXPECT_EQ(count_lines(csv), 2 + 1 + 15625);  // two comment lines, header, rows
+  EXPECT_EQ(csv.rfind("# maplex predictions schema_version=1\n", 0), 0U);
+  EXPECT_NE(csv.find("\nindex,arch_str,latency_ms\n0,|avg_pool_3x3~0|"), std::string::npos);
+  std::filesystem::remove(out);
+}
+
+TEST(PredictCli, FromAMeasurementFile) {
+  const auto m = temp("m.csv");
+  // Three titan_rtx_1 latencies from the shipped table (indices 0, 1, 2).
+  write(m, "arch,latency_ms\n0,5.55665\n1,6.70828\n2,6.05587\n");
+  const RunResult r = run_maplex({"predict", "--measurements", m.string(), "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(doc["target"]["measurements_used"], 3);
+  EXPECT_FALSE(doc["target"]["simulated_from_table"].get<bool>());
+  EXPECT_FALSE(doc.contains("against_table"));
+  write(m, "arch,latency_ms\n");
+  expect_one_line_error(run_maplex({"predict", "--measurements", m.string(), "--json"}), 1,
+                        "no measurements, expected at least one row");
+  write(m, "arch,latency_ms\n0,5\n0,6\n");
+  expect_one_line_error(run_maplex({"predict", "--measurements", m.string(), "--json"}), 1,
+                        ":3:1: duplicate arch: index 0 already measured on line 2");
+  write(m, "arch,latency_ms\n0,0\n");
+  expect_one_line_error(run_maplex({"predict", "--measurements", m.string(), "--json"}), 1,
+                        ":2:3: latency_ms is '0', expected a positive number");
+  write(m, "arch,latency_ms\n|none~0|+|none~0|none~1|+|none~0|none~1|conv~2|,3\n");
+  expect_one_line_error(run_maplex({"predict", "--measurements", m.string(), "--json"}), 1,
+                        "unknown op 'conv' on edge 3<-2");
+  std::filesystem::remove(m);
+}
+
+TEST(PredictCli, BadInput) {
+  expect_one_line_error(run_maplex({"predict", "--out", "/tmp/x.csv"}), 2,
+                        "expected --measurements FILE or --device NAME");
+  expect_one_line_error(run_maplex({"predict", "--device", "1080ti_1"}), 2, "expected --out FILE");
+  expect_one_line_error(run_maplex({"predict", "--device", "pixel9", "--json"}), 1,
+                        "unknown device 'pixel9'");
+  expect_one_line_error(run_maplex({"predict", "--device", "1080ti_1", "--json", "--method", "x"}),
+                        1, "method 'x' is unknown");
+  expect_one_line_error(
+      run_maplex({"predict", "--device", "1080ti_1", "--json", "--pool", "gold_6226,1080ti_32"}), 1,
+      "pool device '1080ti_32' shares hardware 'NVIDIA GeForce GTX 1080 Ti' with the target");
+  expect_one_line_error(
+      run_maplex({"predict", "--device", "1080ti_1", "--json", "--pool-samples", "-1"}), 1,
+      "--pool-samples -1, expected at least 0");
+}
+
+TEST(EvaluateCli, SmallRunJsonAndTable) {
+  const RunResult r = run_maplex({"evaluate", "--devices", "2080ti_1", "--methods",
+                                  "nearest,maplex", "--trials", "2", "--no-ceiling", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(doc["schema_version"], 1);
+  EXPECT_EQ(doc["config"]["trials"], 2);
+  ASSERT_EQ(doc["devices"].size(), 1U);
+  const auto& dev = doc["devices"][0];
+  EXPECT_EQ(dev["device"], "2080ti_1");
+  EXPECT_EQ(dev["pool"].size(), 5U);  // the other loo devices
+  EXPECT_EQ(dev["methods"]["maplex"]["trials"].size(), 2U);
+  const double acc = dev["methods"]["maplex"]["mean"]["acc10"].get<double>();
+  EXPECT_GT(acc, 0.5);
+  EXPECT_LE(acc, 1.0);
+  const RunResult text =
+      run_maplex({"evaluate", "--devices", "2080ti_1", "--methods", "nearest", "--trials", "1"});
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_NE(text.out.find("+-10% error-bound accuracy"), std::string::npos);
+  EXPECT_NE(text.out.find("ceiling"), std::string::npos);
+  EXPECT_NE(text.err.find("evaluate: 1/1 trials done"), std::string::npos);
+}
+
+TEST(EvaluateCli, BadInput) {
+  expect_one_line_error(run_maplex({"evaluate", "--protocol", "hepl"}), 1,
+                        "protocol 'hepl' is unknown, expected loo or help");
+  expect_one_line_error(run_maplex({"evaluate", "--methods", "maple-y"}), 1,
+                        "method 'maple-y' is unknown");
+  expect_one_line_error(run_maplex({"evaluate", "--adapt", "0"}), 1,
+                        "--adapt 0, expected at least 1");
+  expect_one_line_error(run_maplex({"evaluate", "--devices", "tpu_v9"}), 1,
+                        "unknown device 'tpu_v9'");
+  expect_one_line_error(run_maplex({"evaluate", "--select", "best"}), 1,
+                        "--select 'best' is unknown, expected random or plan");
+  expect_one_line_error(run_maplex({"evaluate", "--devices", "/nonexistent/m.csv"}), 1,
+                        "/nonexistent/m.csv: no such file");
+}
+
+}  // namespace
+}  // namespace maplex::testing
