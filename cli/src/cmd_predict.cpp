@@ -10,52 +10,13 @@
 #include "common.hpp"
 #include "maplex/core/error.hpp"
 #include "maplex/predictor/metrics.hpp"
-#include "maplex/predictor/plan.hpp"
 #include "maplex/predictor/predictor.hpp"
-#include "maplex/tables/measurements.hpp"
+#include "maplex/predictor/target.hpp"
 #include "predictor_options.hpp"
 
 namespace maplex::cli {
 
 namespace {
-
-struct TargetInput {
-  std::string name;  // device name, or the file's stem
-  predictor::Adaptation adaptation;
-  bool simulated = false;  // latencies read from a shipped table
-  std::string source;
-};
-
-TargetInput from_file(const tables::Catalog& catalog, const std::string& path,
-                      const std::string& device) {
-  const auto set = tables::load_measurements(path, catalog.index());
-  const auto devices = set.devices();
-  std::string pick = device;
-  if (pick.empty()) {
-    if (devices.size() > 1) {
-      throw InputError(path + ": measurements of " + std::to_string(devices.size()) +
-                       " devices, expected one (choose with --device)");
-    }
-    pick = devices.front();
-  } else if (set.has_device_column &&
-             std::find(devices.begin(), devices.end(), pick) == devices.end()) {
-    throw InputError(path + ": no measurements for device " + quote(pick) +
-                     ", expected one of the file's devices");
-  }
-  TargetInput t;
-  t.name = pick.empty() ? std::filesystem::path(path).stem().string() : pick;
-  t.source = path;
-  for (const auto& m : set.rows) {
-    if (!set.has_device_column || m.device == pick) {
-      t.adaptation.archs.push_back(m.index);
-      t.adaptation.latency_ms.push_back(m.latency_ms);
-    }
-  }
-  if (catalog.has_device(t.name)) {
-    t.adaptation.spec = predictor::spec_of(catalog.device(t.name));
-  }
-  return t;
-}
 
 void write_predictions(const std::string& path, const std::vector<double>& pred,
                        const tables::Catalog& catalog, const nlohmann::json& context) {
@@ -105,28 +66,10 @@ int run_predict(int argc, char** argv) {
   const auto method = predictor::parse_method((*args)["method"].as<std::string>());
   const tables::Catalog catalog = load_catalog(*args);
   auto po = pool_options(*args);
-  TargetInput target;
-  if (args->count("measurements") != 0U) {
-    target = from_file(catalog, (*args)["measurements"].as<std::string>(), device);
-  } else {
-    const auto& spec = catalog.device(device);
-    const auto pool = predictor::build_pool(catalog, device, po);
-    const auto plan =
-        predictor::plan_adaptation(pool, catalog.index(), int_option(*args, "count", 1), po.seed);
-    target.name = device;
-    target.simulated = true;
-    target.source = "table " + spec.data_file;
-    target.adaptation.spec = predictor::spec_of(spec);
-    for (const auto& p : plan) {
-      const double ms = catalog.latencies(device)[static_cast<std::size_t>(p.index)];
-      if (std::isnan(ms)) {
-        throw InputError("device " + quote(device) + " has no latency for planned architecture " +
-                         std::to_string(p.index) + ", expected a measured table entry");
-      }
-      target.adaptation.archs.push_back(p.index);
-      target.adaptation.latency_ms.push_back(ms);
-    }
-  }
+  const predictor::Target target = predictor::make_target(
+      catalog, device,
+      args->count("measurements") != 0U ? (*args)["measurements"].as<std::string>() : "", po,
+      int_option(*args, "count", 1));
   po.exclude = target.adaptation.archs;
   const auto pool = predictor::build_pool(catalog, target.name, po);
   const auto features = predictor::FeatureCache::build(catalog.index());

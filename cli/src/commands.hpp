@@ -10,5 +10,10 @@ int run_arch(int argc, char** argv);
 int run_plan(int argc, char** argv);
 int run_predict(int argc, char** argv);
 int run_evaluate(int argc, char** argv);
+int run_search(int argc, char** argv);
+int run_resume(int argc, char** argv);
+int run_optimum(int argc, char** argv);
+int run_pareto(int argc, char** argv);
+int run_compare(int argc, char** argv);
 
 }  // namespace maplex::cli

@@ -95,6 +95,12 @@ std::string num(double value) {
   return ec == std::errc() ? std::string(buf, ptr) : std::string("?");
 }
 
+std::string approx(double value) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.4g", value);
+  return buf;
+}
+
 std::string num_or_dash(double value) { return std::isnan(value) ? "-" : num(value); }
 
 nlohmann::json json_or_null(double value) {

@@ -42,6 +42,8 @@ void write_json_file(const std::string& path, const nlohmann::json& doc);
 
 // Shortest text that reads back as the same double ("10.7544", "0.129306").
 std::string num(double value);
+// Four significant digits for estimates a person reads ("5.583"); JSON keeps every digit.
+std::string approx(double value);
 // num(v), or "-" for a missing (NaN) value.
 std::string num_or_dash(double value);
 // JSON number, or null for a missing (NaN) value.

@@ -19,7 +19,7 @@ struct Command {
   int (*run)(int, char**);
 };
 
-constexpr std::array<Command, 6> kCommands = {{
+constexpr std::array<Command, 11> kCommands = {{
     {"space", "Facts about the NB201 space: sizes, connectivity, isomorphism classes, op counts",
      maplex::cli::run_space},
     {"devices", "The shipped devices with their sources and latency statistics",
@@ -32,6 +32,16 @@ constexpr std::array<Command, 6> kCommands = {{
      maplex::cli::run_predict},
     {"evaluate", "Score latency predictors on held-out devices (loo, help protocols)",
      maplex::cli::run_evaluate},
+    {"search", "The most accurate architecture within a latency budget (a recorded run)",
+     maplex::cli::run_search},
+    {"resume", "Continue an interrupted search or pareto run from its directory",
+     maplex::cli::run_resume},
+    {"optimum", "The true constrained optimum by exhaustive enumeration of the tables",
+     maplex::cli::run_optimum},
+    {"pareto", "The accuracy/latency Pareto front (NSGA-II), its hypervolume, an SVG plot",
+     maplex::cli::run_pareto},
+    {"compare", "Predictor-guided vs measured search: feasibility, regret, measurements, time",
+     maplex::cli::run_compare},
 }};
 
 void print_usage() {

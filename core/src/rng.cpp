@@ -2,6 +2,9 @@
 
 #include <cassert>
 #include <limits>
+#include <sstream>
+
+#include "maplex/core/error.hpp"
 
 namespace maplex {
 
@@ -20,6 +23,23 @@ std::uint64_t Rng::below(std::uint64_t n) {
 double Rng::uniform() {
   constexpr double kScale = 1.0 / 9007199254740992.0;  // 2^-53
   return static_cast<double>(engine_() >> 11U) * kScale;
+}
+
+std::string Rng::state() const {
+  std::ostringstream out;
+  out << engine_;
+  return out.str();
+}
+
+void Rng::restore(const std::string& state) {
+  std::istringstream in(state);
+  std::mt19937_64 engine;
+  in >> engine;
+  if (in.fail()) {
+    throw InputError("random engine state " + quote(state.substr(0, 40)) +
+                     "..., expected the 312 numbers of an mt19937_64 state");
+  }
+  engine_ = engine;
 }
 
 std::uint64_t Rng::derive(std::uint64_t seed, std::uint64_t stream) {

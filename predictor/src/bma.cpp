@@ -5,6 +5,9 @@
 #include <cstdio>
 #include <string>
 
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
 #include "context.hpp"
 
 namespace maplex::predictor::detail {
@@ -23,7 +26,7 @@ struct Member {
 
 }  // namespace
 
-Eigen::VectorXd predict_bma(const Context& c, TrainReport& report) {
+Eigen::VectorXd predict_bma(const Context& c, TrainReport& report, Eigen::VectorXd& log_var) {
   const std::size_t k = c.additive.size();
   const std::size_t n = c.target.archs.size();
   // Each device's model normalised to mean 1 over the space.
@@ -92,13 +95,39 @@ Eigen::VectorXd predict_bma(const Context& c, TrainReport& report) {
       kept += w;
     }
   }
-  Eigen::VectorXd log_pred = Eigen::VectorXd::Zero(norm.front().size());
+  // Posterior mean and variance of log latency, E[x] and E[x^2] - E[x]^2 over the members, plus
+  // the members' residual variance. In parallel over architectures; each one sums the members in
+  // the same order, so the result does not depend on the thread count.
+  const double pooled = pooled_residual_var(c);
+  double residual_var = 0;
   for (auto& [w, idx] : ranked) {
-    const Member& m = members[idx];
     w /= kept;
-    const Eigen::VectorXd model = m.alpha * norm[m.i] + (1 - m.alpha) * norm[m.j];
-    log_pred += w * (model.array().log() + m.log_scale).matrix();
+    const Member& m = members[idx];
+    const auto rv = [&](std::size_t d) {
+      return d < k ? c.residual_sd[d] * c.residual_sd[d] : pooled;
+    };
+    residual_var += w * (m.alpha * rv(m.i) + (1 - m.alpha) * rv(m.j));
   }
+  const auto size = norm.front().size();
+  Eigen::VectorXd log_pred(size);
+  log_var.resize(size);
+  tbb::parallel_for(tbb::blocked_range<Eigen::Index>(0, size, 256),
+                    [&](const tbb::blocked_range<Eigen::Index>& range) {
+                      for (Eigen::Index a = range.begin(); a != range.end(); ++a) {
+                        double s1 = 0;
+                        double s2 = 0;
+                        for (const auto& [w, idx] : ranked) {
+                          const Member& m = members[idx];
+                          const double x =
+                              std::log(m.alpha * norm[m.i](a) + (1 - m.alpha) * norm[m.j](a)) +
+                              m.log_scale;
+                          s1 += w * x;
+                          s2 += w * x * x;
+                        }
+                        log_pred(a) = s1;
+                        log_var(a) = std::max(0.0, s2 - s1 * s1) + residual_var;
+                      }
+                    });
   std::sort(ranked.rbegin(), ranked.rend());
   report.top_members.clear();
   for (std::size_t r = 0; r < std::min<std::size_t>(5, ranked.size()); ++r) {

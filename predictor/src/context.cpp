@@ -23,15 +23,33 @@ Eigen::VectorXd fit_device(const Eigen::MatrixXd& x, const DeviceSamples& device
 
 Context make_context(const FeatureCache& features, const Pool& pool, const Adaptation& target,
                      const PredictorConfig& config) {
-  Context c{features, pool, target, config, {}, {}, {}};
+  Context c{features, pool, target, config, {}, {}, {}, {}};
   std::vector<SpecVector> specs;
   for (const DeviceSamples& d : pool.devices) {
     c.additive.push_back(fit_device(features.additive, d, 1e-3));
+    double sq = 0;
+    for (std::size_t k = 0; k < d.archs.size(); ++k) {
+      const double r = std::log(d.latency_ms[k] / c.additive.back()(d.archs[k]));
+      sq += r * r;
+    }
+    c.residual_sd.push_back(
+        std::sqrt(sq / static_cast<double>(std::max<std::size_t>(1, d.archs.size()))));
     specs.push_back(d.spec);
   }
   c.hardware_weight = hardware_weights(specs, target.spec.value_or(SpecVector{})).weight;
   c.setting_weight = hardware_weights(specs, target.spec.value_or(SpecVector{}), true).weight;
   return c;
+}
+
+double pooled_residual_var(const Context& c) {
+  double sum = 0;
+  double total = 0;
+  for (std::size_t d = 0; d < c.residual_sd.size(); ++d) {
+    const double w = std::pow(c.setting_weight[d], c.config.hardware_sharpness);
+    sum += w * c.residual_sd[d] * c.residual_sd[d];
+    total += w;
+  }
+  return total > 0 ? sum / total : 0.0;
 }
 
 double log_ratio_scale(const Eigen::VectorXd& model, const Adaptation& target) {

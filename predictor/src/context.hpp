@@ -18,6 +18,9 @@ struct Context {
   std::vector<Eigen::VectorXd> additive;  // per pool device: additive model, every arch, ms
   std::vector<double> hardware_weight;    // per pool device, mean 1 (MAPLE-X: 3 spec dims)
   std::vector<double> setting_weight;     // the same with the batch size as a 4th dimension
+  // per pool device: RMS of log(latency / additive model) over its samples, the part of its
+  // latencies the additive model cannot explain (noise, drift, interactions)
+  std::vector<double> residual_sd;
 };
 
 // Ridge fit of a device's latencies on `x` rows of its architectures, predicting every row of x;
@@ -32,7 +35,12 @@ double log_ratio_scale(const Eigen::VectorXd& model, const Adaptation& target);
 
 Eigen::VectorXd predict_lut(const Context& c);
 Eigen::VectorXd predict_nearest(const Context& c, TrainReport& report);
-Eigen::VectorXd predict_bma(const Context& c, TrainReport& report);
+// Also returns, per architecture, the variance of log latency under the posterior: the spread of
+// the members' predictions plus their devices' residual variance.
+Eigen::VectorXd predict_bma(const Context& c, TrainReport& report, Eigen::VectorXd& log_var);
+
+// Hardware-weighted mean of the pool devices' residual variance (every method but maplex).
+double pooled_residual_var(const Context& c);
 Eigen::VectorXd predict_maple(const Context& c, bool virtual_examples, bool weighted,
                               TrainReport& report);
 

@@ -1,5 +1,6 @@
 #include "maplex/predictor/predictor.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -61,6 +62,7 @@ double Predictor::train(const Pool& pool, const Adaptation& target) {
   const detail::Context c = detail::make_context(*features_, pool, target, config_);
   report_.hardware_weight = c.hardware_weight;
   Eigen::VectorXd pred;
+  Eigen::VectorXd log_var;
   switch (config_.method) {
     case Method::lut:
       pred = detail::predict_lut(c);
@@ -78,10 +80,17 @@ double Predictor::train(const Pool& pool, const Adaptation& target) {
       pred = detail::predict_maple(c, true, true, report_);
       break;
     case Method::maplex:
-      pred = detail::predict_bma(c, report_);
+      pred = detail::predict_bma(c, report_, log_var);
       break;
   }
   predictions_.assign(pred.data(), pred.data() + pred.size());
+  if (log_var.size() != pred.size()) {
+    log_var = Eigen::VectorXd::Constant(pred.size(), detail::pooled_residual_var(c));
+  }
+  log_sd_.resize(predictions_.size());
+  for (std::size_t i = 0; i < log_sd_.size(); ++i) {
+    log_sd_[i] = std::sqrt(std::max(0.0, log_var(static_cast<Eigen::Index>(i))));
+  }
   double sq = 0;
   for (std::size_t k = 0; k < target.archs.size(); ++k) {
     const double r =
@@ -97,6 +106,13 @@ const std::vector<double>& Predictor::predictions() const {
     throw std::logic_error("predictor: predictions before train");
   }
   return predictions_;
+}
+
+const std::vector<double>& Predictor::log_sd() const {
+  if (!trained()) {
+    throw std::logic_error("predictor: log_sd before train");
+  }
+  return log_sd_;
 }
 
 double Predictor::predict(int index) const {

@@ -4,26 +4,26 @@
 
 namespace maplex::space {
 
-Arch Sampler::sample() {
+Arch sample(Rng& rng) {
   std::array<Op, kNumEdges> edges{};
   for (Op& op : edges) {
-    op = static_cast<Op>(rng_.below(kNumOps));
+    op = static_cast<Op>(rng.below(kNumOps));
   }
   return Arch(edges);
 }
 
-Arch Sampler::sample_connected() {
-  Arch a = sample();
+Arch sample_connected(Rng& rng) {
+  Arch a = sample(rng);
   while (!cell_info(a).connected) {
-    a = sample();
+    a = sample(rng);
   }
   return a;
 }
 
-Arch Sampler::mutate(const Arch& parent) {
-  const auto edge = static_cast<int>(rng_.below(kNumEdges));
+Arch mutate(Rng& rng, const Arch& parent) {
+  const auto edge = static_cast<int>(rng.below(kNumEdges));
   // Draw among the 4 other ops: skip over the current one.
-  auto id = static_cast<int>(rng_.below(kNumOps - 1));
+  auto id = static_cast<int>(rng.below(kNumOps - 1));
   if (id >= op_id(parent.op(edge))) {
     ++id;
   }

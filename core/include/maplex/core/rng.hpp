@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <random>
+#include <string>
 
 namespace maplex {
 
@@ -24,6 +25,11 @@ class Rng {
 
   // The seed of child stream `stream` of master seed `seed` (splitmix64 mixing), so that
   // independent parts of a run get decorrelated, reproducible streams.
+  // The engine's full state as text (the standard's portable mt19937_64 format), and back: a
+  // checkpointed run continues the same stream. restore() throws InputError on malformed text.
+  std::string state() const;
+  void restore(const std::string& state);
+
   static std::uint64_t derive(std::uint64_t seed, std::uint64_t stream);
 
  private:

@@ -89,6 +89,11 @@ class Predictor {
   void predict(std::span<const int> indices, std::span<double> out) const;
   // Every architecture's prediction, by NB201 index.
   const std::vector<double>& predictions() const;
+  // Every architecture's predictive standard deviation of log latency, by NB201 index: how far
+  // the truth may sit from the prediction (a factor exp(sd)). maplex: the posterior spread of its
+  // members plus their devices' residual variance around an additive model; other methods: the
+  // hardware-weighted residual variance of the pool devices. Used for conservative constraints.
+  const std::vector<double>& log_sd() const;
   const TrainReport& report() const { return report_; }
   const PredictorConfig& config() const { return config_; }
 
@@ -96,6 +101,7 @@ class Predictor {
   const FeatureCache* features_;
   PredictorConfig config_;
   std::vector<double> predictions_;
+  std::vector<double> log_sd_;
   TrainReport report_;
 };
 

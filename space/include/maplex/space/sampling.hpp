@@ -18,14 +18,19 @@ namespace maplex::space {
 
 inline constexpr int kNumNeighbours = kNumEdges * (kNumOps - 1);  // 24
 
+// The same draws on a caller's engine (a search keeps its engine in its checkpointed state).
+Arch sample(Rng& rng);
+Arch sample_connected(Rng& rng);
+Arch mutate(Rng& rng, const Arch& parent);
+
 class Sampler {
  public:
   explicit Sampler(std::uint64_t seed) : rng_(seed) {}
 
   std::uint64_t seed() const { return rng_.seed(); }
-  Arch sample();
-  Arch sample_connected();
-  Arch mutate(const Arch& parent);
+  Arch sample() { return space::sample(rng_); }
+  Arch sample_connected() { return space::sample_connected(rng_); }
+  Arch mutate(const Arch& parent) { return space::mutate(rng_, parent); }
 
  private:
   Rng rng_;

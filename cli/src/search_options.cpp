@@ -1,0 +1,179 @@
+#include "search_options.hpp"
+
+#include <cstdio>
+#include <filesystem>
+
+#include "common.hpp"
+#include "maplex/core/error.hpp"
+#include "predictor_options.hpp"
+
+namespace maplex::cli {
+
+void add_search_options(cxxopts::Options& options, const std::string& default_algorithm,
+                        int default_queries) {
+  add_pool_options(options);
+  options.add_options()("device", "Target: a shipped device (its table simulates the measurements)",
+                        cxxopts::value<std::string>()->default_value(""))(
+      "measurements", "Target: a long-form CSV of its measurements (arch,latency_ms)",
+      cxxopts::value<std::string>()->default_value(""))(
+      "dataset", "Accuracy on cifar10, cifar100 or imagenet16_120",
+      cxxopts::value<std::string>()->default_value("cifar10"))(
+      "latency-source",
+      "predicted (MAPLE-X adapted from --adapt measurements) or table (measured search: every "
+      "candidate is a device measurement)",
+      cxxopts::value<std::string>()->default_value("predicted"))(
+      "algorithm", "re (regularized evolution), random, local or nsga2",
+      cxxopts::value<std::string>()->default_value(default_algorithm))(
+      "population", "Population size (0 = the algorithm's default)",
+      cxxopts::value<int>()->default_value("0"))(
+      "sample", "Tournament size of regularized evolution (0 = default)",
+      cxxopts::value<int>()->default_value("0"))(
+      "queries", "Budget of accuracy queries (distinct architectures)",
+      cxxopts::value<int>()->default_value(std::to_string(default_queries)))(
+      "max-measurements", "Budget of device measurements during the search (0 = none)",
+      cxxopts::value<int>()->default_value("0"))(
+      "time", "Wall-time budget in seconds (0 = none; not reproducible)",
+      cxxopts::value<double>()->default_value("0"))(
+      "confidence",
+      "predicted source: a candidate is feasible when its latency is within the budget with this "
+      "probability (bound = prediction * exp(z * sd))",
+      cxxopts::value<double>()->default_value("0.95"))(
+      "method", "Latency predictor: lut, nearest, maple, maple-x1, maple-x or maplex",
+      cxxopts::value<std::string>()->default_value("maplex"))(
+      "adapt",
+      "Architectures measured on the target to adapt the predictor (0 = 3 device measurements "
+      "in all: 3 minus the --verify checks when they apply)",
+      cxxopts::value<int>()->default_value("0"))(
+      "verify",
+      "predicted source with a budget on a shipped device: device measurements that check the "
+      "answer (0 = trust the --confidence bound)",
+      cxxopts::value<int>()->default_value("2"))(
+      "search-confidence",
+      "with --verify: confidence of the bound the search explores with; below 0.5 it is "
+      "optimistic, so candidates predicted a little over the budget are queried too (the checks "
+      "guard the answer; --confidence is the fallback when every check fails)",
+      cxxopts::value<double>()->default_value("0.15"))(
+      "max-flops-m", "Further constraint: at most this many million FLOPs (MACs) on the dataset",
+      cxxopts::value<double>())(
+      "max-params-m", "Further constraint: at most this many million parameters on the dataset",
+      cxxopts::value<double>())("threads",
+                                "Worker threads (0 = all cores); results do not depend on it",
+                                cxxopts::value<int>()->default_value("0"));
+}
+
+runs::RunOptions run_options(const cxxopts::ParseResult& args, const runs::RunSpec& spec) {
+  runs::RunOptions ro;
+  if (args.count("no-records") == 0U) {
+    ro.dir = args.count("run-dir") != 0U ? std::filesystem::path(args["run-dir"].as<std::string>())
+                                         : runs::default_run_dir(spec, "runs");
+  }
+  return ro;
+}
+
+runs::RunSpec search_spec(const cxxopts::ParseResult& args, const std::string& command) {
+  runs::RunSpec s;
+  s.command = command;
+  s.device = args["device"].as<std::string>();
+  s.measurements = args["measurements"].as<std::string>();
+  if (s.device.empty() && s.measurements.empty()) {
+    throw UsageError("expected --device NAME or --measurements FILE (see maplex " + command +
+                     " --help)");
+  }
+  s.dataset = args["dataset"].as<std::string>();
+  s.source = args["latency-source"].as<std::string>();
+  s.algorithm = args["algorithm"].as<std::string>();
+  s.population = int_option(args, "population", 0);
+  s.sample = int_option(args, "sample", 0);
+  s.limits.queries = int_option(args, "queries", 1);
+  s.limits.measurements = int_option(args, "max-measurements", 0);
+  s.limits.seconds = args["time"].as<double>();
+  if (!(s.limits.seconds >= 0)) {
+    throw InputError("--time " + std::to_string(s.limits.seconds) +
+                     ", expected seconds >= 0 (0 = no limit)");
+  }
+  s.seed = seed_of(args);
+  s.confidence = args["confidence"].as<double>();
+  s.method = args["method"].as<std::string>();
+  const auto po = pool_options(args);
+  s.pool = po.devices;
+  s.pool_samples = po.samples_per_device;
+  s.adapt = int_option(args, "adapt", 0);
+  s.verify = int_option(args, "verify", 0);
+  s.search_confidence = args["search-confidence"].as<double>();
+  if (args.count("max-flops-m") != 0U) {
+    s.max_flops_m = args["max-flops-m"].as<double>();
+  }
+  if (args.count("max-params-m") != 0U) {
+    s.max_params_m = args["max-params-m"].as<double>();
+  }
+  if (args.count("latency-budget-ms") != 0U) {
+    s.budget_ms = args["latency-budget-ms"].as<double>();
+  }
+  return s;
+}
+
+void print_search_result(const nlohmann::json& r) {
+  const auto& spent = r["spent"];
+  const auto& cfg = r["config"];
+  const auto& best = r["best"];
+  const bool predicted = cfg["latency_source"] == "predicted";
+  const std::string how =
+      predicted ? "predicted by " + cfg["method"].get<std::string>() + " adapted from " +
+                      std::to_string(r["target"]["measurements"].size()) +
+                      (r["target"]["measurements"].size() == 1 ? " measurement" : " measurements")
+                : std::string("measured (table)");
+  std::printf("target %s (%s), %s accuracy, latency %s, budget %s ms\n",
+              r["target"]["device"].get<std::string>().c_str(),
+              r["target"]["source"].get<std::string>().c_str(),
+              cfg["dataset"].get<std::string>().c_str(), how.c_str(),
+              cfg["latency_budget_ms"].is_null()
+                  ? "none"
+                  : num(cfg["latency_budget_ms"].get<double>()).c_str());
+  if (best.is_null() || !r["best_feasible"].get<bool>()) {
+    std::printf("no feasible architecture found within the limits\n");
+  }
+  if (!best.is_null()) {
+    std::printf("best: %d %s\n", best["index"].get<int>(),
+                best["arch_str"].get<std::string>().c_str());
+    std::printf("  accuracy           %s %%\n",
+                best["accuracy"].is_null() ? "-" : num(best["accuracy"].get<double>()).c_str());
+    const char* key = predicted ? "predicted_latency_ms" : "measured_latency_ms";
+    std::printf("  %s latency  %s ms", predicted ? "predicted" : "measured ",
+                best[key].is_null() ? "-" : approx(best[key].get<double>()).c_str());
+    const bool verified = best.value("verified", false);
+    if (predicted && !verified && !best["latency_bound_ms"].is_null()) {
+      std::printf(" (%.0f%% bound %s ms)", 100 * cfg["confidence"].get<double>(),
+                  approx(best["latency_bound_ms"].get<double>()).c_str());
+    }
+    if (r.contains("verification")) {
+      const auto& v = r["verification"];
+      if (verified) {
+        std::printf("\n  checked on device  %s ms, within budget",
+                    approx(best["measured_latency_ms"].get<double>()).c_str());
+      } else {
+        std::printf("\n  checked on device  %zu check(s) over budget; the bound is corrected x%s",
+                    v["checks"].size(), approx(v["correction"].get<double>()).c_str());
+      }
+    }
+    std::printf(
+        "\n  true latency       %s\n",
+        best["true_latency_ms"].is_null()
+            ? "unknown (not a shipped device)"
+            : (num(best["true_latency_ms"].get<double>()) + " ms" +
+               (best.contains("truly_feasible") && !best["truly_feasible"].is_null()
+                    ? (best["truly_feasible"].get<bool>() ? ", within budget" : ", OVER budget")
+                    : ""))
+                  .c_str());
+  }
+  std::printf(
+      "spent: %d accuracy queries, %d device measurements (%d to adapt, %d in search, %d to "
+      "check), "
+      "%lld evaluations, %.3f s search + %.3f s predictor\n",
+      spent["accuracy_queries"].get<int>(), spent["device_measurements"].get<int>(),
+      spent["adaptation_measurements"].get<int>(), spent["search_measurements"].get<int>(),
+      spent["verification_measurements"].get<int>(),
+      static_cast<long long>(spent["evaluations"].get<std::int64_t>()),
+      r["seconds"]["search"].get<double>(), r["seconds"]["predictor"].get<double>());
+}
+
+}  // namespace maplex::cli

@@ -1,0 +1,27 @@
+#pragma once
+// Options shared by search, pareto and compare: the target, the latency source, the budget, the
+// algorithm and its limits; and the text report of a run's result document.
+
+#include <cxxopts.hpp>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "maplex/runs/run.hpp"
+#include "maplex/runs/spec.hpp"
+
+namespace maplex::cli {
+
+// --device, --measurements, --dataset, --latency-source, --algorithm, --queries,
+// --max-measurements, --time, --seed, --confidence, --method, --pool, --pool-samples, --threads.
+void add_search_options(cxxopts::Options& options, const std::string& default_algorithm,
+                        int default_queries);
+// The spec the options describe (budget from --latency-budget-ms when the command has it).
+// Where the run's records go: --run-dir, else runs/<UTC time>-<name>, or none with --no-records.
+runs::RunOptions run_options(const cxxopts::ParseResult& args, const runs::RunSpec& spec);
+
+runs::RunSpec search_spec(const cxxopts::ParseResult& args, const std::string& command);
+
+// Human-readable lines for a result document (best, its latencies, what was spent).
+void print_search_result(const nlohmann::json& result);
+
+}  // namespace maplex::cli

@@ -1,0 +1,106 @@
+#pragma once
+// The search problem on one device: maximise accuracy on a dataset, minimise latency, subject to an
+// optional latency budget. Accuracy comes from the shipped table (each distinct architecture is
+// one expensive query in real NAS); latency from a source:
+//   predicted  a predictor adapted from a few measurements: free per candidate; the constraint uses
+//              a conservative bound, prediction * exp(z * sd), so a candidate passes only when it
+//              meets the budget with the chosen confidence;
+//   table      the device's true latency from its shipped table ("measured search"): every
+//              distinct candidate costs one device measurement;
+//   live       measured on this machine (the measurement issue).
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "maplex/objectives/fitness.hpp"
+#include "maplex/space/network.hpp"
+#include "maplex/tables/arch_table.hpp"
+
+namespace maplex::objectives {
+
+enum class SourceKind { predicted, table, live };
+
+std::string_view source_name(SourceKind kind);
+// Throws InputError naming the value and the known sources.
+SourceKind parse_source(std::string_view name);
+
+struct LatencySource {
+  SourceKind kind = SourceKind::table;
+  std::string device;
+  std::vector<double> latency_ms;   // by NB201 index; NaN = unknown
+  std::vector<double> bound_ms;     // by NB201 index; what the budget is checked against
+  std::vector<double> log_sd;       // predicted: sd of log latency by NB201 index; else empty
+  int adaptation_measurements = 0;  // predicted: device measurements spent before the search
+  double confidence = 0;            // predicted: confidence of bound_ms (0 = the prediction)
+
+  // Every distinct candidate costs a device measurement (table, live).
+  bool measures() const { return kind != SourceKind::predicted; }
+};
+
+// The shipped latencies of a device as a source (bound = latency).
+LatencySource table_source(std::string device, std::vector<double> latency_ms);
+
+// A predictor's output as a source: bound = prediction * exp(z * log_sd) with z the one-sided
+// normal quantile of `confidence` (0.5 -> 0, 0.9 -> 1.2816, 0.95 -> 1.6449). Throws InputError for
+// a confidence outside (0, 1) or mismatched sizes (below 0.5 the bound is optimistic).
+LatencySource predicted_source(std::string device, std::vector<double> prediction_ms,
+                               const std::vector<double>& log_sd, double confidence,
+                               int adaptation_measurements);
+
+// One-sided standard normal quantile for p in (0, 1) (Acklam's rational approximation, |error|
+// below 1.2e-9).
+double normal_quantile(double p);
+
+// Test accuracies of every architecture on a dataset, by NB201 index.
+std::vector<double> accuracies(const tables::ArchTable& table, space::Dataset dataset);
+
+// A further constraint on an exactly known cost of each architecture (FLOPs, parameters).
+struct CostLimit {
+  std::string name;           // for messages: "FLOPs", "params"
+  std::string unit;           // "M"
+  std::vector<double> value;  // by NB201 index
+  double max = kInf;
+};
+
+// FLOPs and parameter limits (millions, on `dataset`'s network); an absent limit adds nothing.
+std::vector<CostLimit> cost_limits(const tables::ArchTable& table, space::Dataset dataset,
+                                   std::optional<double> max_flops_m,
+                                   std::optional<double> max_params_m);
+
+class Problem {
+ public:
+  // Throws InputError for a budget or limit that is not finite and > 0, size mismatches, cost
+  // limits no architecture meets (naming the smallest), or a budget below every architecture's
+  // bound among those meeting the limits ("no feasible architecture exists", naming the fastest).
+  Problem(std::vector<double> accuracy, LatencySource latency, std::optional<double> budget_ms,
+          const space::ArchIndex& index, std::vector<CostLimit> limits = {});
+
+  // Latency and constraints of a candidate; accuracy left NaN (not queried). The violation is the
+  // latency bound's excess over the budget (ms) plus each cost's excess relative to its limit.
+  Fitness assess(int index) const;
+  // The candidate meets every cost limit.
+  bool meets_limits(int index) const;
+  // The candidate's accuracy (the expensive query).
+  double accuracy(int index) const { return accuracy_.at(static_cast<std::size_t>(index)); }
+
+  const LatencySource& source() const { return latency_; }
+  std::optional<double> budget_ms() const { return budget_; }
+  const std::vector<CostLimit>& limits() const { return limits_; }
+  int size() const { return static_cast<int>(accuracy_.size()); }
+
+ private:
+  std::vector<double> accuracy_;
+  LatencySource latency_;
+  std::optional<double> budget_;
+  std::vector<CostLimit> limits_;
+};
+
+// The true constrained optimum by enumeration: the most accurate architecture whose latency (NaN =
+// excluded) is within the budget and that meets every cost limit; ties to the lower latency, then
+// index. -1 when none is.
+int constrained_optimum(const std::vector<double>& accuracy, const std::vector<double>& latency_ms,
+                        double budget_ms, const std::vector<CostLimit>& limits = {});
+
+}  // namespace maplex::objectives

@@ -1,0 +1,27 @@
+#pragma once
+// The target device of a prediction and its adaptation measurements: read from a user's long-form
+// CSV, or simulated for a shipped device by reading the planned architectures' latencies from its
+// table (each counted as one measurement).
+
+#include <string>
+
+#include "maplex/predictor/pool.hpp"
+#include "maplex/tables/catalog.hpp"
+
+namespace maplex::predictor {
+
+struct Target {
+  std::string name;  // device name, or the measurement file's stem
+  Adaptation adaptation;
+  bool simulated = false;  // latencies read from a shipped table
+  std::string source;      // the file, or "table <data_file>"
+};
+
+// From `measurements_path` (with `device` choosing among a multi-device file), or, when the path is
+// empty, simulated on shipped `device` with `count` planned architectures (plan_adaptation on the
+// default pool with `pool`'s options). Throws InputError for an unknown device, a file naming
+// several devices without `device`, or a planned architecture the table has no latency for.
+Target make_target(const tables::Catalog& catalog, const std::string& device,
+                   const std::string& measurements_path, const PoolOptions& pool, int count);
+
+}  // namespace maplex::predictor

@@ -1,0 +1,73 @@
+#include "maplex/predictor/target.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+
+#include "maplex/core/error.hpp"
+#include "maplex/predictor/plan.hpp"
+#include "maplex/tables/measurements.hpp"
+
+namespace maplex::predictor {
+
+namespace {
+
+Target from_file(const tables::Catalog& catalog, const std::string& path,
+                 const std::string& device) {
+  const auto set = tables::load_measurements(path, catalog.index());
+  const auto devices = set.devices();
+  std::string pick = device;
+  if (pick.empty()) {
+    if (devices.size() > 1) {
+      throw InputError(path + ": measurements of " + std::to_string(devices.size()) +
+                       " devices, expected one (choose with --device)");
+    }
+    pick = devices.front();
+  } else if (set.has_device_column &&
+             std::find(devices.begin(), devices.end(), pick) == devices.end()) {
+    throw InputError(path + ": no measurements for device " + quote(pick) +
+                     ", expected one of the file's devices");
+  }
+  Target t;
+  t.name = pick.empty() ? std::filesystem::path(path).stem().string() : pick;
+  t.source = path;
+  for (const auto& m : set.rows) {
+    if (!set.has_device_column || m.device == pick) {
+      t.adaptation.archs.push_back(m.index);
+      t.adaptation.latency_ms.push_back(m.latency_ms);
+    }
+  }
+  if (catalog.has_device(t.name)) {
+    t.adaptation.spec = spec_of(catalog.device(t.name));
+  }
+  return t;
+}
+
+}  // namespace
+
+Target make_target(const tables::Catalog& catalog, const std::string& device,
+                   const std::string& measurements_path, const PoolOptions& pool, int count) {
+  if (!measurements_path.empty()) {
+    return from_file(catalog, measurements_path, device);
+  }
+  const auto& spec = catalog.device(device);
+  const auto plan =
+      plan_adaptation(build_pool(catalog, device, pool), catalog.index(), count, pool.seed);
+  Target t;
+  t.name = device;
+  t.simulated = true;
+  t.source = "table " + spec.data_file;
+  t.adaptation.spec = spec_of(spec);
+  for (const auto& p : plan) {
+    const double ms = catalog.latencies(device)[static_cast<std::size_t>(p.index)];
+    if (std::isnan(ms)) {
+      throw InputError("device " + quote(device) + " has no latency for planned architecture " +
+                       std::to_string(p.index) + ", expected a measured table entry");
+    }
+    t.adaptation.archs.push_back(p.index);
+    t.adaptation.latency_ms.push_back(ms);
+  }
+  return t;
+}
+
+}  // namespace maplex::predictor

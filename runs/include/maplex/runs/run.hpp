@@ -1,0 +1,47 @@
+#pragma once
+// Executing a run: the search of a prepared problem, with its records in a run directory, and
+// resuming one that was interrupted. A resumed run reads the checkpoint (engine, population,
+// counters), rebuilds the archive from the history, reuses every evaluation the history holds
+// (nothing completed is evaluated or lost again) and continues: it ends with the same result as an
+// uninterrupted run with the same seed.
+
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "maplex/runs/prepare.hpp"
+#include "maplex/runs/spec.hpp"
+#include "maplex/runs/verify.hpp"
+#include "maplex/search/state.hpp"
+
+namespace maplex::runs {
+
+struct RunOptions {
+  std::filesystem::path dir;  // empty = keep no records
+  bool resume = false;        // continue the run in `dir`
+  // Sees the state after every step (progress lines); may be empty.
+  std::function<void(const search::SearchState&, const search::Usage&)> progress;
+};
+
+struct RunResult {
+  search::Outcome outcome;
+  search::Usage usage;
+  std::int64_t steps = 0;
+  std::int64_t reused = 0;                   // evaluations taken from an interrupted run's history
+  std::optional<Verification> verification;  // when the answer was verified on the device
+  std::string result_json;  // the result document (also result.json in the run directory)
+};
+
+// Throws InputError for a run directory that already holds a run (unless resuming), a resume
+// without config/history, or a history that does not match the replay.
+RunResult execute(const RunSpec& spec, const Prepared& prepared, const tables::Catalog& catalog,
+                  const RunOptions& options);
+
+// runs/<UTC timestamp>-<spec.name()> under `root`.
+std::filesystem::path default_run_dir(const RunSpec& spec, const std::filesystem::path& root);
+
+// The spec a run directory was created with (its config.json).
+RunSpec load_run_spec(const std::filesystem::path& dir);
+
+}  // namespace maplex::runs

@@ -1,0 +1,53 @@
+#pragma once
+// RunSpec: everything that determines a run, saved as the run's config.json. The same spec (with
+// its seed) gives the same run.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "maplex/search/evaluator.hpp"
+
+namespace maplex::runs {
+
+inline constexpr int kSchemaVersion = 1;
+
+struct RunSpec {
+  std::string command = "search";  // search (best under a budget) or pareto (the front)
+  std::string device;              // shipped device, or the file's device
+  std::string measurements;        // long-form CSV of the target's measurements, or ""
+  std::string dataset = "cifar10";
+  std::string source = "predicted";  // predicted | table
+  std::optional<double> budget_ms;
+  std::optional<double> max_flops_m;  // further constraints (millions, on the dataset's network)
+  std::optional<double> max_params_m;
+  std::string algorithm = "re";
+  int population = 0;  // 0 = the algorithm's default
+  int sample = 0;
+  search::Limits limits;
+  std::uint64_t seed = 0;
+  double confidence = 0.95;  // predicted source: confidence of the latency bound
+  std::string method = "maplex";
+  std::vector<std::string> pool;  // empty = the default pool
+  int pool_samples = 900;
+  // Architectures measured on the target to adapt the predictor; 0 = 3 device measurements in
+  // all: 3 minus the verification checks when they apply.
+  int adapt = 0;
+  // Predicted source with a budget: device measurements that verify the answer (see verify.hpp);
+  // the search then explores with the bound at `search_confidence`, and only an answer that fails
+  // every check falls back to the bound at `confidence`.
+  int verify = 2;
+  double search_confidence = 0.15;
+  int throttle_ms = 0;  // wait per step (slow evaluations for demos and the kill-and-resume test)
+
+  // A readable name for the run directory: "<command>-<device>".
+  std::string name() const;
+};
+
+// JSON text of the spec (with schema_version), and back. parse_spec throws InputError naming the
+// field that is missing or malformed, or an unsupported schema version.
+std::string spec_to_json(const RunSpec& spec);
+RunSpec parse_spec(const std::string& json_text, const std::string& source);
+
+}  // namespace maplex::runs

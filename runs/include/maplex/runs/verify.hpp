@@ -1,0 +1,53 @@
+#pragma once
+// Verifying the answer of a predictor-guided search with a few device measurements.
+//
+// A conservative bound (prediction * exp(z * sd)) keeps the answer feasible by staying far from the
+// budget, which costs accuracy exactly where the accuracy/latency trade-off is steepest. Instead
+// the search explores with an optimistic bound, and a few device measurements check the answer:
+//   - the fallback is the most accurate queried architecture, not yet measured, whose corrected
+//     conservative bound r * prediction * exp(z * sd) meets the budget (r = 1 at first);
+//   - each check measures the candidate with the largest expected gain over the fallback,
+//     P(latency <= budget) * (accuracy - fallback accuracy), with the latency log-normal around
+//     r * prediction with the predictor's sd (candidates under a 1% chance are not worth a
+//     measurement); when no candidate beats the fallback, the check confirms the fallback itself;
+//   - a candidate measured within the budget is the answer, feasible for sure; one over the budget
+//     shows how far the predictor is off near the budget: r = measured / predicted;
+//   - when every check failed, the answer is the fallback under the last r (unverified), if any.
+// Deterministic: no random draw, so a resumed run verifies the same way.
+
+#include <functional>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "maplex/objectives/problem.hpp"
+
+namespace maplex::runs {
+
+struct Check {
+  int index = -1;
+  double predicted_ms = 0;
+  double measured_ms = 0;
+  bool feasible = false;
+};
+
+struct Verification {
+  std::vector<Check> checks;
+  double correction = 1;  // r after the last check
+  // latency_ms stays the prediction; bound_ms is the measurement when verified, else the
+  // corrected conservative bound.
+  std::optional<objectives::Fitness> best;
+  bool verified = false;  // best was measured within the budget
+  bool feasible = false;  // best is verified or meets the fallback bound
+};
+
+// `archive`: every architecture the search evaluated (queried ones carry an accuracy); `source`: a
+// predicted source with log_sd; `confidence`: of the fallback bound; `measure(index)`: one device
+// measurement in ms (NaN when the device cannot run it: skipped, not counted). Throws
+// std::invalid_argument for a source without log_sd or checks < 1.
+Verification verify_answer(std::span<const objectives::Fitness> archive,
+                           const objectives::LatencySource& source, double budget_ms,
+                           double confidence, int checks,
+                           const std::function<double(int)>& measure);
+
+}  // namespace maplex::runs

@@ -1,0 +1,280 @@
+#include "maplex/runs/run.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <nlohmann/json.hpp>
+#include <thread>
+#include <unordered_map>
+
+#include "maplex/core/build_info.hpp"
+#include "maplex/core/error.hpp"
+#include "maplex/runs/record.hpp"
+#include "maplex/search/algorithm.hpp"
+
+namespace maplex::runs {
+
+namespace {
+
+nlohmann::json num_or_null(double v) {
+  return std::isnan(v) ? nlohmann::json(nullptr) : nlohmann::json(v);
+}
+
+nlohmann::json describe(const search::Fitness& f, const Prepared& p, const tables::Catalog& catalog,
+                        space::Dataset dataset) {
+  const auto& index = catalog.index();
+  const auto i = static_cast<std::size_t>(f.index);
+  const auto d = static_cast<std::size_t>(dataset);
+  const double truth = p.true_latency_ms[i];
+  const bool predicted = p.problem.source().kind == objectives::SourceKind::predicted;
+  const auto budget = p.problem.budget_ms();
+  nlohmann::json j = {
+      {"index", f.index},
+      {"arch_str", index.arch(f.index).str()},
+      {"accuracy", num_or_null(f.accuracy)},
+      {predicted ? "predicted_latency_ms" : "measured_latency_ms", num_or_null(f.latency_ms)},
+      {"true_latency_ms", num_or_null(truth)}};
+  if (predicted) {
+    j["latency_bound_ms"] = num_or_null(f.bound_ms);
+  }
+  j["flops_m"] = catalog.archs().records[i].flops_m[d];
+  j["params_m"] = catalog.archs().records[i].params_m[d];
+  if (budget) {
+    j["feasible"] = f.feasible();
+    j["truly_feasible"] =
+        std::isnan(truth) ? nlohmann::json(nullptr) : nlohmann::json(truth <= *budget);
+  }
+  return j;
+}
+
+std::string result_document(const RunSpec& spec, const Prepared& p, const tables::Catalog& catalog,
+                            const RunResult& r, double search_seconds) {
+  const auto& index = catalog.index();
+  const auto dataset = space::parse_dataset(spec.dataset);
+  const BuildInfo& b = build_info();
+  nlohmann::json measured = nlohmann::json::array();
+  for (std::size_t k = 0; k < p.target.adaptation.archs.size(); ++k) {
+    const int a = p.target.adaptation.archs[k];
+    measured.push_back({{"index", a},
+                        {"arch_str", index.arch(a).str()},
+                        {"latency_ms", p.target.adaptation.latency_ms[k]}});
+  }
+  const int adaptation = p.problem.source().adaptation_measurements;
+  const int checks = r.verification ? static_cast<int>(r.verification->checks.size()) : 0;
+  nlohmann::json doc = {
+      {"schema_version", kSchemaVersion},
+      {"command", spec.command},
+      {"context",
+       {{"maplex_version", b.version},
+        {"git_commit", b.git_commit},
+        {"build_type", b.build_type},
+        {"data_dir", catalog.dir().string()}}},
+      {"config", nlohmann::json::parse(spec_to_json(spec))},
+      {"target",
+       {{"device", p.target.name},
+        {"source", p.target.source},
+        {"simulated_from_table", p.target.simulated},
+        {"measurements", measured}}},
+      {"spent",
+       {{"accuracy_queries", r.usage.queries},
+        {"device_measurements", adaptation + r.usage.measurements + checks},
+        {"adaptation_measurements", adaptation},
+        {"search_measurements", r.usage.measurements},
+        {"verification_measurements", checks},
+        {"evaluations", r.usage.evaluations},
+        {"steps", r.steps},
+        {"reused_from_history", r.reused}}},
+      {"seconds", {{"predictor", p.predictor_seconds}, {"search", search_seconds}}}};
+  doc["best"] =
+      r.outcome.best ? describe(*r.outcome.best, p, catalog, dataset) : nlohmann::json(nullptr);
+  doc["best_feasible"] = r.outcome.best_feasible;
+  if (r.verification) {
+    const auto& v = *r.verification;
+    nlohmann::json checks_json = nlohmann::json::array();
+    for (const auto& c : v.checks) {
+      checks_json.push_back({{"index", c.index},
+                             {"arch_str", index.arch(c.index).str()},
+                             {"predicted_latency_ms", c.predicted_ms},
+                             {"measured_latency_ms", c.measured_ms},
+                             {"within_budget", c.feasible}});
+    }
+    doc["verification"] = {{"checks", checks_json},
+                           {"correction", v.correction},
+                           {"verified", v.verified},
+                           {"search_confidence", spec.search_confidence}};
+    if (v.verified && !doc["best"].is_null()) {
+      doc["best"]["measured_latency_ms"] = v.checks.back().measured_ms;
+    }
+    if (!doc["best"].is_null()) {
+      doc["best"]["verified"] = v.verified;
+    }
+  }
+  nlohmann::json front = nlohmann::json::array();
+  for (const auto& f : r.outcome.front) {
+    front.push_back(describe(f, p, catalog, dataset));
+  }
+  doc["front"] = front;
+  return doc.dump(2);
+}
+
+}  // namespace
+
+std::filesystem::path default_run_dir(const RunSpec& spec, const std::filesystem::path& root) {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &utc);
+  auto dir = root / (std::string(stamp) + "-" + spec.name());
+  for (int k = 2; std::filesystem::exists(dir); ++k) {
+    dir = root / (std::string(stamp) + "-" + spec.name() + "-" + std::to_string(k));
+  }
+  return dir;
+}
+
+RunSpec load_run_spec(const std::filesystem::path& dir) {
+  const auto path = dir / "config.json";
+  if (!std::filesystem::exists(path)) {
+    throw InputError("run directory " + quote(dir.string()) +
+                     " has no config.json, expected a directory made by maplex search or pareto");
+  }
+  return parse_spec(read_text(path), path.string());
+}
+
+RunResult execute(const RunSpec& spec, const Prepared& prepared, const tables::Catalog& catalog,
+                  const RunOptions& options) {
+  const auto& index = catalog.index();
+  const auto algorithm = search::make_algorithm(spec.algorithm, spec.population, spec.sample);
+  search::SearchState state(Rng::derive(spec.seed, 1));
+  search::Evaluator evaluator(prepared.problem, spec.limits);
+  std::vector<search::Record> old;
+  const bool records = !options.dir.empty();
+  const auto history_path = options.dir / "history.csv";
+  const auto checkpoint_path = options.dir / "checkpoint.json";
+  if (options.resume) {
+    load_run_spec(options.dir);
+    old = std::filesystem::exists(history_path) ? read_history(history_path)
+                                                : std::vector<search::Record>{};
+    if (std::filesystem::exists(checkpoint_path)) {
+      const Checkpoint cp = read_checkpoint(checkpoint_path);
+      if (cp.evaluations > static_cast<std::int64_t>(old.size())) {
+        throw InputError(checkpoint_path.string() + ": covers " + std::to_string(cp.evaluations) +
+                         " evaluations, expected at most the history's " +
+                         std::to_string(old.size()));
+      }
+      std::vector<int> queried;
+      std::vector<int> measured;
+      for (std::int64_t k = 0; k < cp.evaluations; ++k) {
+        const auto& r = old[static_cast<std::size_t>(k)];
+        state.archive_add(r.fitness);
+        if (r.new_query) {
+          queried.push_back(r.fitness.index);
+        }
+        if (r.new_measurement) {
+          measured.push_back(r.fitness.index);
+        }
+      }
+      std::unordered_map<int, search::Fitness> by_index;
+      for (const auto& f : state.archive()) {
+        by_index[f.index] = f;
+      }
+      for (const auto& [a, born] : cp.population) {
+        if (by_index.count(a) == 0U) {
+          throw InputError(checkpoint_path.string() + ": population member " + std::to_string(a) +
+                           " is not in the history, expected a consistent run directory");
+        }
+        state.population.push_back(search::Member{by_index[a], born});
+      }
+      state.rng.restore(cp.rng_state);
+      state.step = cp.step;
+      state.finished = cp.finished;
+      evaluator.restore(std::move(queried), std::move(measured), cp.evaluations, cp.seconds);
+    }
+    std::vector<search::Fitness> known;
+    known.reserve(old.size());
+    for (const auto& r : old) {
+      known.push_back(r.fitness);
+    }
+    evaluator.preload(known);
+  } else if (records) {
+    if (std::filesystem::exists(options.dir / "config.json")) {
+      throw InputError("run directory " + quote(options.dir.string()) +
+                       " already holds a run, expected a new directory (maplex resume continues "
+                       "a run)");
+    }
+    std::filesystem::create_directories(options.dir);
+    write_atomically(options.dir / "config.json", spec_to_json(spec) + "\n");
+  }
+  std::unique_ptr<HistoryWriter> history;
+  if (records) {
+    history = std::make_unique<HistoryWriter>(history_path, index);
+  }
+  RunResult result;
+  std::int64_t ordinal = evaluator.usage().evaluations;
+  evaluator.set_sink([&](const search::Record& r) {
+    if (ordinal < static_cast<std::int64_t>(old.size())) {
+      const auto& o = old[static_cast<std::size_t>(ordinal)];
+      if (o.fitness.index != r.fitness.index || o.new_query != r.new_query) {
+        throw InputError(history_path.string() + ": evaluation " + std::to_string(ordinal) +
+                         " was architecture " + std::to_string(o.fitness.index) +
+                         ", the replay asks for " + std::to_string(r.fitness.index) +
+                         "; expected the run's own history (was config.json edited?)");
+      }
+      ++result.reused;
+    } else if (history) {
+      history->append(r, ordinal);
+    }
+    ++ordinal;
+  });
+  const auto checkpoint = [&](const search::SearchState& s) {
+    Checkpoint cp;
+    cp.step = s.step;
+    cp.evaluations = ordinal;
+    cp.seconds = evaluator.usage().seconds;
+    cp.finished = s.finished;
+    cp.rng_state = s.rng.state();
+    for (const auto& m : s.population) {
+      cp.population.emplace_back(m.fitness.index, m.born);
+    }
+    write_checkpoint(checkpoint_path, cp);
+  };
+  const auto start = std::chrono::steady_clock::now();
+  auto last_checkpoint = start;
+  search::run(algorithm, state, evaluator, index, [&](const search::SearchState& s) {
+    if (history) {
+      history->flush();
+      const auto now = std::chrono::steady_clock::now();
+      if (spec.throttle_ms > 0 || now - last_checkpoint > std::chrono::milliseconds(250)) {
+        checkpoint(s);
+        last_checkpoint = now;
+      }
+    }
+    if (spec.throttle_ms > 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(spec.throttle_ms));
+    }
+    if (options.progress) {
+      options.progress(s, evaluator.usage());
+    }
+  });
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  result.outcome = search::summarize(state);
+  if (prepared.verifies) {
+    const auto& truth = prepared.true_latency_ms;
+    result.verification = verify_answer(state.archive(), prepared.problem.source(),
+                                        *prepared.problem.budget_ms(), spec.confidence, spec.verify,
+                                        [&](int i) { return truth[static_cast<std::size_t>(i)]; });
+    result.outcome.best = result.verification->best;
+    result.outcome.best_feasible = result.verification->feasible;
+  }
+  result.usage = evaluator.usage();
+  result.steps = state.step;
+  result.result_json = result_document(spec, prepared, catalog, result, seconds);
+  if (records) {
+    checkpoint(state);
+    write_atomically(options.dir / "result.json", result.result_json + "\n");
+  }
+  return result;
+}
+
+}  // namespace maplex::runs

@@ -1,0 +1,95 @@
+#include "maplex/runs/spec.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "maplex/core/error.hpp"
+
+namespace maplex::runs {
+
+std::string RunSpec::name() const { return command + "-" + device; }
+
+std::string spec_to_json(const RunSpec& s) {
+  nlohmann::json j = {{"schema_version", kSchemaVersion},
+                      {"command", s.command},
+                      {"device", s.device},
+                      {"measurements", s.measurements},
+                      {"dataset", s.dataset},
+                      {"latency_source", s.source},
+                      {"latency_budget_ms", s.budget_ms ? nlohmann::json(*s.budget_ms) : nullptr},
+                      {"max_flops_m", s.max_flops_m ? nlohmann::json(*s.max_flops_m) : nullptr},
+                      {"max_params_m", s.max_params_m ? nlohmann::json(*s.max_params_m) : nullptr},
+                      {"algorithm", s.algorithm},
+                      {"population", s.population},
+                      {"sample", s.sample},
+                      {"queries", s.limits.queries},
+                      {"measurement_limit", s.limits.measurements},
+                      {"time_limit_s", s.limits.seconds},
+                      {"evaluation_limit", s.limits.evaluations},
+                      {"seed", s.seed},
+                      {"confidence", s.confidence},
+                      {"method", s.method},
+                      {"pool", s.pool},
+                      {"pool_samples", s.pool_samples},
+                      {"adapt", s.adapt},
+                      {"verify", s.verify},
+                      {"search_confidence", s.search_confidence},
+                      {"throttle_ms", s.throttle_ms}};
+  return j.dump(2);
+}
+
+RunSpec parse_spec(const std::string& json_text, const std::string& source) {
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(json_text);
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError(source + ": not JSON (" + e.what() + "), expected a maplex run config");
+  }
+  const auto field = [&](const char* key) -> const nlohmann::json& {
+    if (!j.is_object() || !j.contains(key)) {
+      throw InputError(source + ": no field " + quote(key) + ", expected a maplex run config");
+    }
+    return j.at(key);
+  };
+  RunSpec s;
+  try {
+    if (field("schema_version").get<int>() != kSchemaVersion) {
+      throw InputError(source + ": schema_version " + field("schema_version").dump() +
+                       ", expected " + std::to_string(kSchemaVersion));
+    }
+    s.command = field("command").get<std::string>();
+    s.device = field("device").get<std::string>();
+    s.measurements = field("measurements").get<std::string>();
+    s.dataset = field("dataset").get<std::string>();
+    s.source = field("latency_source").get<std::string>();
+    if (!field("latency_budget_ms").is_null()) {
+      s.budget_ms = field("latency_budget_ms").get<double>();
+    }
+    if (!field("max_flops_m").is_null()) {
+      s.max_flops_m = field("max_flops_m").get<double>();
+    }
+    if (!field("max_params_m").is_null()) {
+      s.max_params_m = field("max_params_m").get<double>();
+    }
+    s.algorithm = field("algorithm").get<std::string>();
+    s.population = field("population").get<int>();
+    s.sample = field("sample").get<int>();
+    s.limits.queries = field("queries").get<int>();
+    s.limits.measurements = field("measurement_limit").get<int>();
+    s.limits.seconds = field("time_limit_s").get<double>();
+    s.limits.evaluations = field("evaluation_limit").get<std::int64_t>();
+    s.seed = field("seed").get<std::uint64_t>();
+    s.confidence = field("confidence").get<double>();
+    s.method = field("method").get<std::string>();
+    s.pool = field("pool").get<std::vector<std::string>>();
+    s.pool_samples = field("pool_samples").get<int>();
+    s.adapt = field("adapt").get<int>();
+    s.verify = field("verify").get<int>();
+    s.search_confidence = field("search_confidence").get<double>();
+    s.throttle_ms = field("throttle_ms").get<int>();
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError(source + ": " + e.what() + ", expected a maplex run config");
+  }
+  return s;
+}
+
+}  // namespace maplex::runs

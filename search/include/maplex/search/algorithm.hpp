@@ -1,0 +1,93 @@
+#pragma once
+// Search algorithms as copyable values behind one small type-erased wrapper (pagmo's algorithm):
+// each knows its name and parameters and advances a SearchState by one step, drawing every random
+// number serially from the state's engine and evaluating its batch through the Evaluator (which
+// runs in parallel). Same seed, same run, whatever the thread count.
+
+#include <concepts>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "maplex/search/evaluator.hpp"
+#include "maplex/search/state.hpp"
+#include "maplex/space/index.hpp"
+
+namespace maplex::search {
+
+using Parameters = std::vector<std::pair<std::string, double>>;
+
+// What an algorithm value provides.
+template <class T>
+concept SearchAlgorithm = std::copy_constructible<T> &&
+    requires(const T& a, SearchState& s, Evaluator& e, const space::ArchIndex& i) {
+  { a.name() } -> std::convertible_to<std::string>;
+  { a.parameters() } -> std::convertible_to<Parameters>;
+  a.step(s, e, i);
+};
+
+class Algorithm {
+ public:
+  template <SearchAlgorithm T>
+  explicit Algorithm(T algorithm) : impl_(std::make_shared<Model<T>>(std::move(algorithm))) {}
+
+  std::string name() const { return impl_->name(); }
+  Parameters parameters() const { return impl_->parameters(); }
+  // One step: evaluates at least one candidate unless the limits are reached or the state is
+  // finished.
+  void step(SearchState& state, Evaluator& evaluator, const space::ArchIndex& index) const {
+    impl_->step(state, evaluator, index);
+  }
+
+ private:
+  struct Concept {
+    virtual ~Concept() = default;
+    virtual std::string name() const = 0;
+    virtual Parameters parameters() const = 0;
+    virtual void step(SearchState&, Evaluator&, const space::ArchIndex&) const = 0;
+  };
+  template <class T>
+  struct Model final : Concept {
+    explicit Model(T a) : algorithm(std::move(a)) {}
+    std::string name() const override { return algorithm.name(); }
+    Parameters parameters() const override { return algorithm.parameters(); }
+    void step(SearchState& s, Evaluator& e, const space::ArchIndex& i) const override {
+      algorithm.step(s, e, i);
+    }
+    T algorithm;
+  };
+  // Immutable, so sharing between copies keeps value semantics.
+  std::shared_ptr<const Concept> impl_;
+};
+
+// Runs steps until the evaluator's limits are reached or the algorithm finishes; `after_step` (may
+// be empty) sees the state after every step (checkpoints).
+template <class AfterStep>
+void run(const Algorithm& algorithm, SearchState& state, Evaluator& evaluator,
+         const space::ArchIndex& index, AfterStep&& after_step) {
+  while (!state.finished && !evaluator.exhausted()) {
+    algorithm.step(state, evaluator, index);
+    ++state.step;
+    after_step(state);
+  }
+}
+
+// Evaluates `candidates` and archives the results; returns the admitted prefix's fitnesses.
+std::vector<Fitness> evaluate_into(SearchState& state, Evaluator& evaluator,
+                                   std::span<const int> candidates);
+
+// A connected architecture not yet archived (up to 100 draws; then any connected one).
+int draw_fresh(SearchState& state, const space::ArchIndex& index);
+// Tops the population up to `size` with fresh connected cells evaluated as one batch, born now;
+// false (nothing done) when it is full.
+bool fill_population(SearchState& state, Evaluator& evaluator, const space::ArchIndex& index,
+                     int size);
+// A connected one-edit mutation of `parent` (redrawn until connected).
+int mutate_connected(Rng& rng, int parent, const space::ArchIndex& index);
+
+// By name with default parameters: "random", "re", "local", "nsga2". Throws InputError otherwise.
+Algorithm make_algorithm(const std::string& name, int population = 0, int sample = 0);
+
+}  // namespace maplex::search

@@ -1,0 +1,73 @@
+#include "maplex/search/algorithm.hpp"
+
+#include "maplex/core/error.hpp"
+#include "maplex/search/local_search.hpp"
+#include "maplex/search/nsga2.hpp"
+#include "maplex/search/random_search.hpp"
+#include "maplex/search/regularized_evolution.hpp"
+#include "maplex/space/cell.hpp"
+#include "maplex/space/sampling.hpp"
+
+namespace maplex::search {
+
+std::vector<Fitness> evaluate_into(SearchState& state, Evaluator& evaluator,
+                                   std::span<const int> candidates) {
+  auto out = evaluator.evaluate(candidates, state.step);
+  for (const Fitness& f : out) {
+    state.archive_add(f);
+  }
+  return out;
+}
+
+int draw_fresh(SearchState& state, const space::ArchIndex& index) {
+  int a = index.index_of(space::sample_connected(state.rng));
+  for (int tries = 1; tries < 100 && state.archived(a); ++tries) {
+    a = index.index_of(space::sample_connected(state.rng));
+  }
+  return a;
+}
+
+bool fill_population(SearchState& state, Evaluator& evaluator, const space::ArchIndex& index,
+                     int size) {
+  auto& pop = state.population;
+  if (static_cast<int>(pop.size()) >= size) {
+    return false;
+  }
+  std::vector<int> batch;
+  batch.reserve(static_cast<std::size_t>(size) - pop.size());
+  for (auto k = static_cast<int>(pop.size()); k < size; ++k) {
+    batch.push_back(draw_fresh(state, index));
+  }
+  for (const Fitness& f : evaluate_into(state, evaluator, batch)) {
+    pop.push_back(Member{f, state.step});
+  }
+  return true;
+}
+
+int mutate_connected(Rng& rng, int parent, const space::ArchIndex& index) {
+  const space::Arch& p = index.arch(parent);
+  space::Arch child = space::mutate(rng, p);
+  while (!space::cell_info(child).connected) {
+    child = space::mutate(rng, p);
+  }
+  return index.index_of(child);
+}
+
+Algorithm make_algorithm(const std::string& name, int population, int sample) {
+  if (name == "random") {
+    return Algorithm(RandomSearch());
+  }
+  if (name == "re") {
+    return Algorithm(
+        RegularizedEvolution(population > 0 ? population : 40, sample > 0 ? sample : 10));
+  }
+  if (name == "local") {
+    return Algorithm(LocalSearch());
+  }
+  if (name == "nsga2") {
+    return Algorithm(Nsga2(population > 0 ? population : 40));
+  }
+  throw InputError("algorithm " + quote(name) + " is unknown, expected re, random, local or nsga2");
+}
+
+}  // namespace maplex::search

@@ -1,0 +1,127 @@
+#include "maplex/search/evaluator.hpp"
+
+#include <tbb/parallel_for.h>
+
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+namespace maplex::search {
+
+Evaluator::Evaluator(const objectives::Problem& problem, Limits limits)
+    : problem_(&problem),
+      limits_(limits),
+      is_queried_(static_cast<std::size_t>(problem.size()), 0),
+      is_measured_(static_cast<std::size_t>(problem.size()), 0),
+      start_(std::chrono::steady_clock::now()) {
+  if (limits_.queries < 1) {
+    throw std::invalid_argument("Evaluator: query limit " + std::to_string(limits_.queries) +
+                                ", expected at least 1");
+  }
+  if (limits_.evaluations == 0) {
+    limits_.evaluations = 50 * static_cast<std::int64_t>(limits_.queries);
+  }
+}
+
+double Evaluator::elapsed() const {
+  return seconds_before_ +
+         std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+}
+
+bool Evaluator::exhausted() const {
+  if (usage_.queries >= limits_.queries || usage_.evaluations >= limits_.evaluations) {
+    return true;
+  }
+  if (limits_.measurements > 0 && problem_->source().measures() &&
+      usage_.measurements >= limits_.measurements) {
+    return true;
+  }
+  return limits_.seconds > 0 && elapsed() >= limits_.seconds;
+}
+
+void Evaluator::preload(std::span<const Fitness> known) {
+  for (const Fitness& f : known) {
+    known_[f.index] = f;
+  }
+}
+
+void Evaluator::restore(std::vector<int> queried, std::vector<int> measured,
+                        std::int64_t evaluations, double seconds) {
+  std::fill(is_queried_.begin(), is_queried_.end(), 0);
+  std::fill(is_measured_.begin(), is_measured_.end(), 0);
+  for (int i : queried) {
+    is_queried_.at(static_cast<std::size_t>(i)) = 1;
+  }
+  for (int i : measured) {
+    is_measured_.at(static_cast<std::size_t>(i)) = 1;
+  }
+  queried_ = std::move(queried);
+  measured_ = std::move(measured);
+  usage_.queries = static_cast<int>(queried_.size());
+  usage_.measurements = static_cast<int>(measured_.size());
+  usage_.evaluations = evaluations;
+  seconds_before_ = seconds;
+  start_ = std::chrono::steady_clock::now();
+}
+
+std::vector<Fitness> Evaluator::evaluate(std::span<const int> candidates, std::int64_t step) {
+  const auto n = candidates.size();
+  std::vector<Fitness> out(n);
+  // Pass 1: latency and constraint (a known result is reused).
+  tbb::parallel_for(std::size_t{0}, n, [&](std::size_t k) {
+    const auto it = known_.find(candidates[k]);
+    out[k] = it != known_.end() ? it->second : problem_->assess(candidates[k]);
+    if (it != known_.end()) {
+      out[k].accuracy = objectives::kNaN;  // re-queried below if admitted, like a fresh result
+    }
+  });
+  // Pass 2: admission, serial and in order.
+  const bool measures = problem_->source().measures();
+  std::size_t admitted = 0;
+  std::vector<Record> records;
+  for (; admitted < n; ++admitted) {
+    const int a = candidates[admitted];
+    const auto ai = static_cast<std::size_t>(a);
+    const bool new_measurement = measures && is_measured_[ai] == 0;
+    const bool new_query = out[admitted].feasible() && is_queried_[ai] == 0;
+    if (usage_.evaluations >= limits_.evaluations ||
+        (new_query && usage_.queries >= limits_.queries) ||
+        (new_measurement && limits_.measurements > 0 &&
+         usage_.measurements >= limits_.measurements) ||
+        (limits_.seconds > 0 && elapsed() >= limits_.seconds)) {
+      break;
+    }
+    if (new_measurement) {
+      is_measured_[ai] = 1;
+      measured_.push_back(a);
+      ++usage_.measurements;
+    }
+    if (new_query) {
+      is_queried_[ai] = 1;
+      queried_.push_back(a);
+      ++usage_.queries;
+    }
+    ++usage_.evaluations;
+    records.push_back(Record{step, {}, new_query, new_measurement});
+  }
+  out.resize(admitted);
+  // Pass 3: accuracy of the admitted feasible candidates.
+  tbb::parallel_for(std::size_t{0}, admitted, [&](std::size_t k) {
+    if (out[k].feasible()) {
+      const auto it = known_.find(out[k].index);
+      out[k].accuracy = it != known_.end() && it->second.queried()
+                            ? it->second.accuracy
+                            : problem_->accuracy(out[k].index);
+    }
+  });
+  usage_.seconds = elapsed();
+  if (sink_) {
+    for (std::size_t k = 0; k < admitted; ++k) {
+      records[k].fitness = out[k];
+      sink_(records[k]);
+    }
+  }
+  return out;
+}
+
+}  // namespace maplex::search

@@ -1,0 +1,268 @@
+// search, optimum, pareto, compare and resume as a user runs them.
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <csignal>
+#include <nlohmann/json.hpp>
+
+#include "run.hpp"
+
+namespace maplex::testing {
+namespace {
+
+std::filesystem::path temp(const std::string& name) {
+  const auto p = std::filesystem::temp_directory_path() /
+                 ("maplex_scli_" + std::to_string(::getpid()) + "_" + name);
+  std::filesystem::remove_all(p);
+  return p;
+}
+
+void expect_one_line_error(const RunResult& r, const std::string& text) {
+  EXPECT_NE(r.exit_code, 0) << r.out;
+  EXPECT_EQ(count_lines(r.err), 1) << r.err;
+  EXPECT_NE(r.err.find(text), std::string::npos) << r.err;
+}
+
+const std::vector<std::string> kSearch = {"search", "--device", "titan_rtx_1",
+                                          "--latency-budget-ms", "6"};
+
+std::vector<std::string> with(std::vector<std::string> base, const std::vector<std::string>& more) {
+  base.insert(base.end(), more.begin(), more.end());
+  return base;
+}
+
+nlohmann::json json_of(const RunResult& r) {
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  return nlohmann::json::parse(r.out);
+}
+
+TEST(SearchCli, JsonReportsABestFeasibleArchitectureAndTheSpend) {
+  const auto doc = json_of(run_maplex(with(kSearch, {"--no-records", "--json"})));
+  EXPECT_EQ(doc["schema_version"], 1);
+  const auto& best = doc["best"];
+  EXPECT_EQ(best["arch_str"].get<std::string>().front(), '|');
+  EXPECT_LE(best["latency_bound_ms"].get<double>(), 6.0);
+  EXPECT_TRUE(best["true_latency_ms"].is_number());
+  // The answer is checked on the device (simulated by the shipped table): a verified answer's
+  // measurement is its true latency.
+  ASSERT_TRUE(doc.contains("verification"));
+  const auto& checks = doc["verification"]["checks"];
+  ASSERT_GE(checks.size(), 1U);
+  if (best["verified"] == true) {
+    EXPECT_EQ(best["measured_latency_ms"], best["true_latency_ms"]);
+    EXPECT_EQ(checks.back()["index"], best["index"]);
+    EXPECT_EQ(best["truly_feasible"], true);
+  }
+  for (const auto& c : checks) {
+    EXPECT_EQ(c["within_budget"], c["measured_latency_ms"].get<double>() <= 6.0);
+  }
+  EXPECT_EQ(best["truly_feasible"], best["true_latency_ms"].get<double>() <= 6.0);
+  EXPECT_GT(best["accuracy"].get<double>(), 85.0);
+  EXPECT_EQ(doc["spent"]["accuracy_queries"], 300);
+  // At most 3 device measurements: 1 adapts the predictor, up to 2 check the answer (a check that
+  // passes ends the checking).
+  const int adapt = doc["spent"]["adaptation_measurements"].get<int>();
+  const int checks_spent = doc["spent"]["verification_measurements"].get<int>();
+  EXPECT_EQ(adapt, 1);
+  EXPECT_GE(checks_spent, 1);
+  EXPECT_LE(checks_spent, 2);
+  EXPECT_EQ(doc["spent"]["device_measurements"], adapt + checks_spent);
+  EXPECT_EQ(doc["target"]["measurements"].size(), 1U);
+  EXPECT_EQ(doc["verification"]["checks"].size(), static_cast<std::size_t>(checks_spent));
+  EXPECT_EQ(doc["config"]["seed"], 0);
+  EXPECT_TRUE(doc["context"].contains("git_commit"));
+
+  // The yardstick: no search beats the enumerated optimum, which meets the budget.
+  const auto opt = json_of(
+      run_maplex({"optimum", "--device", "titan_rtx_1", "--latency-budget-ms", "6", "--json"}));
+  EXPECT_EQ(opt["schema_version"], 1);
+  EXPECT_LE(opt["optimum"]["latency_ms"].get<double>(), 6.0);
+  EXPECT_GE(opt["optimum"]["accuracy"].get<double>(), best["accuracy"].get<double>());
+}
+
+TEST(SearchCli, MeasuredSearchCountsEveryCandidateAsAMeasurement) {
+  const auto doc =
+      json_of(run_maplex(with(kSearch, {"--latency-source", "table", "--no-records", "--json"})));
+  EXPECT_EQ(doc["spent"]["adaptation_measurements"], 0);
+  EXPECT_GT(doc["spent"]["device_measurements"].get<int>(), 300);
+  EXPECT_LE(doc["best"]["true_latency_ms"].get<double>(), 6.0);
+  EXPECT_EQ(doc["best"]["truly_feasible"], true);
+}
+
+TEST(SearchCli, SameSeedSameResultWithOneOrTwoThreads) {
+  const auto one = json_of(run_maplex(with(kSearch, {"--no-records", "--json", "--threads", "1"})));
+  const auto two = json_of(run_maplex(with(kSearch, {"--no-records", "--json", "--threads", "2"})));
+  EXPECT_EQ(one["best"], two["best"]);
+  EXPECT_EQ(one["front"], two["front"]);
+  EXPECT_EQ(one["spent"], two["spent"]);
+  const auto other = json_of(run_maplex(with(kSearch, {"--no-records", "--json", "--seed", "9"})));
+  EXPECT_NE(one["front"], other["front"]);
+}
+
+TEST(SearchCli, RunDirectoryHoldsConfigHistoryAndResult) {
+  const auto dir = temp("records");
+  const auto doc = json_of(run_maplex(with(kSearch, {"--run-dir", dir.string(), "--json"})));
+  const auto config = nlohmann::json::parse(slurp(dir / "config.json"));
+  EXPECT_EQ(config["schema_version"], 1);
+  EXPECT_EQ(config["seed"], 0);
+  EXPECT_EQ(config["latency_budget_ms"], 6.0);
+  const auto result = nlohmann::json::parse(slurp(dir / "result.json"));
+  EXPECT_EQ(result["best"], doc["best"]);
+  const std::string history = slurp(dir / "history.csv");
+  EXPECT_EQ(history.rfind("# maplex history schema_version=1\n", 0), 0U);
+  // Header + one row per evaluation.
+  EXPECT_EQ(count_lines(history), 2 + doc["spent"]["evaluations"].get<int>());
+  // A second run into the same directory would mix records.
+  expect_one_line_error(run_maplex(with(kSearch, {"--run-dir", dir.string()})),
+                        "already holds a run");
+  std::filesystem::remove_all(dir);
+}
+
+// Runs maplex with `args`, waits until the run's history holds more than `rows` more lines than
+// when it started, then SIGKILLs it: the kill lands mid-run whatever the machine's speed.
+void run_and_kill(const std::vector<std::string>& args, const std::filesystem::path& dir,
+                  int rows) {
+  const auto history = dir / "history.csv";
+  const int before = std::filesystem::exists(history) ? count_lines(slurp(history)) : 0;
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    std::vector<std::string> argv_s = {MAPLEX_BIN};
+    argv_s.insert(argv_s.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& a : argv_s) {
+      argv.push_back(a.data());
+    }
+    argv.push_back(nullptr);
+    std::freopen("/dev/null", "w", stdout);
+    std::freopen("/dev/null", "w", stderr);
+    ::execv(MAPLEX_BIN, argv.data());
+    std::_Exit(127);
+  }
+  int status = 0;
+  for (int waited_ms = 0; waited_ms < 120000; waited_ms += 5) {
+    if (::waitpid(pid, &status, WNOHANG) == pid) {
+      FAIL() << "the run ended before it was killed, status " << status;
+    }
+    if (std::filesystem::exists(history) && count_lines(slurp(history)) > before + rows) {
+      break;
+    }
+    ::usleep(5000);
+  }
+  ::kill(pid, SIGKILL);
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+}
+
+TEST(SearchCli, KilledAndResumedRunEndsAsAnUninterruptedOne) {
+  for (const std::string algorithm : {"re", "nsga2"}) {
+    SCOPED_TRACE(algorithm);
+    const auto args = with(kSearch, {"--algorithm", algorithm, "--seed", "3"});
+    const auto whole = json_of(run_maplex(with(args, {"--no-records", "--json"})));
+    const auto dir = temp("kill_" + algorithm);
+    // Killed twice (once while starting, once while resuming), then resumed to the end.
+    run_and_kill(with(args, {"--run-dir", dir.string(), "--throttle-ms", "2"}), dir, 60);
+    const std::string partial = slurp(dir / "history.csv");
+    run_and_kill({"resume", dir.string()}, dir, 120);
+    const std::string later = slurp(dir / "history.csv");
+    // Completed evaluations survive each kill: the history only grows (a torn last line aside).
+    const auto complete = partial.substr(0, partial.rfind('\n') + 1);
+    EXPECT_EQ(later.compare(0, complete.size(), complete), 0);
+    EXPECT_GT(count_lines(later), count_lines(complete));
+    const auto resumed = json_of(run_maplex({"resume", dir.string(), "--json"}));
+    EXPECT_EQ(resumed["best"], whole["best"]);
+    EXPECT_EQ(resumed["front"], whole["front"]);
+    EXPECT_EQ(resumed["spent"]["accuracy_queries"], whole["spent"]["accuracy_queries"]);
+    EXPECT_EQ(resumed["spent"]["evaluations"], whole["spent"]["evaluations"]);
+    EXPECT_EQ(resumed["spent"]["steps"], whole["spent"]["steps"]);
+    EXPECT_EQ(count_lines(slurp(dir / "history.csv")),
+              2 + whole["spent"]["evaluations"].get<int>());
+    std::filesystem::remove_all(dir);
+  }
+}
+
+TEST(SearchCli, BadInputOneClearLine) {
+  expect_one_line_error(run_maplex({"search", "--device", "titan_rtx_1", "--latency-budget-ms",
+                                    "-2", "--no-records"}),
+                        "latency budget -2 ms, expected a finite number of milliseconds > 0");
+  expect_one_line_error(run_maplex(with(kSearch, {"--dataset", "mnist", "--no-records"})),
+                        "dataset 'mnist' is unknown");
+  expect_one_line_error(run_maplex(with(kSearch, {"--algorithm", "annealing", "--no-records"})),
+                        "algorithm 'annealing' is unknown");
+  expect_one_line_error(run_maplex(with(kSearch, {"--latency-source", "guess", "--no-records"})),
+                        "latency source 'guess' is unknown");
+  expect_one_line_error(run_maplex({"search", "--device", "no_such_device", "--latency-budget-ms",
+                                    "6", "--no-records"}),
+                        "no_such_device");
+  expect_one_line_error(run_maplex({"resume", temp("missing").string()}), "has no config.json");
+  // Below every architecture: says so and names the fastest.
+  for (const std::string source : {"predicted", "table"}) {
+    const RunResult r = run_maplex({"search", "--device", "titan_rtx_1", "--latency-budget-ms", "1",
+                                    "--latency-source", source, "--no-records"});
+    expect_one_line_error(r, "no feasible architecture exists");
+    EXPECT_NE(r.err.find("the fastest is "), std::string::npos) << r.err;
+  }
+  expect_one_line_error(
+      run_maplex({"optimum", "--device", "titan_rtx_1", "--latency-budget-ms", "1"}),
+      "no feasible architecture exists");
+}
+
+TEST(ParetoCli, FrontFilesAndJudgement) {
+  const auto csv = temp("front.csv");
+  const auto svg = temp("front.svg");
+  const auto doc = json_of(run_maplex({"pareto", "--device", "titan_rtx_1", "--no-records", "--out",
+                                       csv.string(), "--plot", svg.string(), "--json"}));
+  EXPECT_EQ(doc["schema_version"], 1);
+  const auto& j = doc["judgement"];
+  const double ratio = j["hypervolume_ratio"].get<double>();
+  EXPECT_GT(ratio, 0.9);
+  EXPECT_LE(ratio, 1.0 + 1e-12);  // nothing beats the true front
+  EXPECT_NEAR(
+      ratio,
+      j["hypervolume_found_true_latency"].get<double>() / j["hypervolume_true_front"].get<double>(),
+      1e-12);
+  const std::string front = slurp(csv);
+  EXPECT_EQ(front.rfind("# maplex pareto front schema_version=1\n", 0), 0U);
+  EXPECT_EQ(count_lines(front), 3 + static_cast<int>(doc["front"].size()));
+  const std::string plot = slurp(svg);
+  EXPECT_EQ(plot.rfind("<svg", 0), 0U);
+  EXPECT_NE(plot.find("true front"), std::string::npos);
+  std::filesystem::remove(csv);
+  std::filesystem::remove(svg);
+}
+
+TEST(CompareCli, PredictedAgainstMeasuredOnOneDevice) {
+  const auto doc =
+      json_of(run_maplex({"compare", "--device", "titan_rtx_1", "--trials", "1", "--json"}));
+  EXPECT_EQ(doc["schema_version"], 1);
+  ASSERT_EQ(doc["cases"].size(), 3U);  // budgets at the 25th, 50th and 75th percentile
+  double last_budget = 0;
+  for (const auto& c : doc["cases"]) {
+    EXPECT_GT(c["latency_budget_ms"].get<double>(), last_budget);
+    last_budget = c["latency_budget_ms"].get<double>();
+    EXPECT_LE(c["verified"]["device_measurements"].get<int>(), 3);
+    EXPECT_GE(c["verified"]["device_measurements"].get<int>(), 2);
+    EXPECT_EQ(c["unverified"]["device_measurements"], 3);
+    for (const std::string arm : {"verified", "unverified"}) {
+      EXPECT_EQ(c[arm]["accuracy_queries"], 300) << arm;
+      if (c[arm]["truly_feasible"] == true) {
+        EXPECT_GE(c[arm]["regret"].get<double>(), 0.0);
+        EXPECT_NEAR(c[arm]["regret"].get<double>(),
+                    c["optimum"]["accuracy"].get<double>() - c[arm]["accuracy"].get<double>(),
+                    1e-9);
+      }
+    }
+    EXPECT_EQ(c["unverified"]["verified"], false);
+    if (c["verified"]["verified"] == true) {
+      EXPECT_EQ(c["verified"]["truly_feasible"], true);
+    }
+    EXPECT_GT(c["measured"]["device_measurements"].get<int>(), 3);
+    EXPECT_EQ(c["measured"]["truly_feasible"], true);
+    EXPECT_GE(c["measured"]["regret"].get<double>(), 0.0);
+  }
+  EXPECT_EQ(doc["summary"]["measured"]["feasibility_rate"], 1.0);
+}
+
+}  // namespace
+}  // namespace maplex::testing

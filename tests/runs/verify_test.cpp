@@ -1,0 +1,143 @@
+// Verifying a predictor-guided answer with device measurements, on hand-made archives.
+#include "maplex/runs/verify.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <map>
+#include <stdexcept>
+
+namespace maplex::runs {
+namespace {
+
+using objectives::Fitness;
+using objectives::kNaN;
+
+// Predictions by index 0..4 and a log-sd of 0.1 everywhere.
+objectives::LatencySource source() {
+  return objectives::predicted_source("d", {5.0, 9.5, 8.0, 7.0, 11.0}, std::vector<double>(5, 0.1),
+                                      0.5, 2);
+}
+
+// Queried a(1) 95 % predicted 9.5, b(2) 94 % 8.0, c(3) 93 % 7.0, e(0) 92 % 5.0; d(4) predicted
+// 11 ms was over a 10 ms budget and never queried.
+std::vector<Fitness> archive() {
+  return {Fitness{1, 95, 9.5, 9.5, 0}, Fitness{4, kNaN, 11, 11, 1}, Fitness{2, 94, 8, 8, 0},
+          Fitness{3, 93, 7, 7, 0}, Fitness{0, 92, 5, 5, 0}};
+}
+
+struct Device {
+  std::map<int, double> truth;
+  int calls = 0;
+  double operator()(int i) {
+    ++calls;
+    return truth.at(i);
+  }
+};
+
+TEST(Verify, FirstCheckWithinBudgetIsTheAnswer) {
+  Device dev{{{1, 9.9}}};
+  const auto v = verify_answer(archive(), source(), 10, 0.95, 1, std::ref(dev));
+  ASSERT_TRUE(v.best);
+  EXPECT_EQ(v.best->index, 1);
+  EXPECT_TRUE(v.verified);
+  EXPECT_TRUE(v.feasible);
+  EXPECT_DOUBLE_EQ(v.best->bound_ms, 9.9);
+  EXPECT_DOUBLE_EQ(v.best->latency_ms, 9.5);  // the prediction is kept
+  ASSERT_EQ(v.checks.size(), 1U);
+  EXPECT_EQ(dev.calls, 1);
+}
+
+TEST(Verify, FailedCheckCorrectsTheNextOne) {
+  // a measures 10.5 > 10: r = 10.5 / 9.5; b: 8 r = 8.84 <= 10, measured 8.5: verified.
+  Device dev{{{1, 10.5}, {2, 8.5}}};
+  const auto v = verify_answer(archive(), source(), 10, 0.95, 2, std::ref(dev));
+  ASSERT_TRUE(v.best);
+  EXPECT_EQ(v.best->index, 2);
+  EXPECT_TRUE(v.verified);
+  ASSERT_EQ(v.checks.size(), 2U);
+  EXPECT_EQ(v.checks[0].index, 1);
+  EXPECT_FALSE(v.checks[0].feasible);
+  EXPECT_DOUBLE_EQ(v.checks[0].measured_ms, 10.5);
+  EXPECT_DOUBLE_EQ(v.correction, 10.5 / 9.5);
+}
+
+TEST(Verify, CorrectionSkipsCandidatesItPutsOverTheBudget) {
+  // a measures 12.35 (r = 1.3): b at 8 * 1.3 = 10.4 is skipped, c at 7 * 1.3 = 9.1 is checked.
+  Device dev{{{1, 12.35}, {3, 9.0}}};
+  const auto v = verify_answer(archive(), source(), 10, 0.95, 2, std::ref(dev));
+  ASSERT_TRUE(v.best);
+  EXPECT_EQ(v.best->index, 3);
+  EXPECT_TRUE(v.verified);
+  EXPECT_EQ(dev.calls, 2);
+}
+
+TEST(Verify, AllChecksFailFallsBackToTheCorrectedConservativeBound) {
+  // One check: a fails (r = 10.5 / 9.5). Fallback bound r * p * exp(1.6449 * 0.1):
+  // b: 8 * 1.10526 * 1.17879 = 10.42 > 10; c: 7 * 1.10526 * 1.17879 = 9.120 <= 10.
+  Device dev{{{1, 10.5}}};
+  const auto v = verify_answer(archive(), source(), 10, 0.95, 1, std::ref(dev));
+  ASSERT_TRUE(v.best);
+  EXPECT_EQ(v.best->index, 3);
+  EXPECT_FALSE(v.verified);
+  EXPECT_TRUE(v.feasible);
+  EXPECT_NEAR(v.best->bound_ms, 7 * (10.5 / 9.5) * std::exp(1.6448536269514722 * 0.1), 1e-6);
+  EXPECT_NEAR(v.best->bound_ms, 9.1198, 1e-3);
+}
+
+TEST(Verify, NothingPassesNothingIsAnswered) {
+  // Budget 5.2: only e (5.0) passes the optimistic test; it measures 6, r = 1.2, and the
+  // fallback finds nothing (e itself is known to fail).
+  Device dev{{{0, 6.0}}};
+  const auto v = verify_answer(archive(), source(), 5.2, 0.95, 3, std::ref(dev));
+  EXPECT_FALSE(v.best);
+  EXPECT_FALSE(v.feasible);
+  EXPECT_EQ(v.checks.size(), 1U);
+}
+
+TEST(Verify, UnmeasurableCandidateIsSkippedAndNotCounted) {
+  Device dev{{{1, kNaN}, {2, 7.9}}};
+  const auto v = verify_answer(archive(), source(), 10, 0.95, 1, std::ref(dev));
+  ASSERT_TRUE(v.best);
+  EXPECT_EQ(v.best->index, 2);
+  EXPECT_EQ(v.checks.size(), 1U);
+  EXPECT_EQ(dev.calls, 2);
+}
+
+TEST(Verify, ConfirmsTheFallbackWhenNothingCanBeatIt) {
+  // Budget 20: a's conservative bound 9.5 * 1.1788 = 11.2 passes, so a is the fallback and the
+  // most accurate; the check confirms it.
+  Device dev{{{1, 9.7}}};
+  const auto v = verify_answer(archive(), source(), 20, 0.95, 2, std::ref(dev));
+  ASSERT_TRUE(v.best);
+  EXPECT_EQ(v.best->index, 1);
+  EXPECT_TRUE(v.verified);
+  EXPECT_EQ(dev.calls, 1);
+}
+
+TEST(Verify, ExpectedGainPrefersALikelierCandidate) {
+  // r = 1.3 after a fails: b (94 %, 10.4 ms corrected) has P = 0.35, gain 0.35 * 2 = 0.70 over
+  // the fallback e (92 %); c (93 %, 9.1 ms) has P = 0.83, gain 0.83: c is measured. It takes 12 ms:
+  // r = 12 / 7 = 1.714 puts b at 13.7 ms (P = 0.0008, not worth a check) and leaves no fallback
+  // (e: 5 * 1.714 * 1.1788 = 10.1 ms), so e (P = 0.94) is checked. b is never measured.
+  Device dev{{{1, 12.35}, {3, 12.0}, {0, 5.1}}};
+  const auto v = verify_answer(archive(), source(), 10, 0.95, 3, std::ref(dev));
+  ASSERT_EQ(v.checks.size(), 3U);
+  EXPECT_EQ(v.checks[1].index, 3);
+  EXPECT_EQ(v.checks[2].index, 0);
+  ASSERT_TRUE(v.best);
+  EXPECT_EQ(v.best->index, 0);
+  EXPECT_TRUE(v.verified);
+}
+
+TEST(Verify, BadArguments) {
+  Device dev{{}};
+  auto table = objectives::table_source("d", {1, 2, 3, 4, 5});
+  EXPECT_THROW((void)verify_answer(archive(), table, 10, 0.95, 1, std::ref(dev)),
+               std::invalid_argument);
+  EXPECT_THROW((void)verify_answer(archive(), source(), 10, 0.95, 0, std::ref(dev)),
+               std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace maplex::runs

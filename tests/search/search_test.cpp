@@ -1,0 +1,246 @@
+// Search algorithms on the shipped titan_rtx_1 table: budgets, aging, reproducibility across
+// thread counts, constrained outcomes.
+#include <gtest/gtest.h>
+#include <tbb/global_control.h>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "maplex/core/error.hpp"
+#include "maplex/objectives/pareto.hpp"
+#include "maplex/search/algorithm.hpp"
+#include "maplex/search/regularized_evolution.hpp"
+#include "maplex/tables/catalog.hpp"
+
+namespace maplex::search {
+namespace {
+
+const tables::Catalog& catalog() {
+  static const tables::Catalog c = tables::Catalog::load(MAPLEX_TEST_DATA_DIR);
+  return c;
+}
+
+std::vector<double> lat_of(const std::string& device) {
+  const auto l = catalog().latencies(device);
+  return {l.begin(), l.end()};
+}
+
+// Measured search on titan_rtx_1 (every distinct candidate is a device measurement).
+objectives::Problem titan_problem(std::optional<double> budget) {
+  return objectives::Problem(objectives::accuracies(catalog().archs(), space::Dataset::cifar10),
+                             objectives::table_source("titan_rtx_1", lat_of("titan_rtx_1")), budget,
+                             catalog().index());
+}
+
+// A predicted-style source (free latencies) built from another device's table, so the search sees
+// latencies that differ from the truth, as with a predictor.
+objectives::Problem predicted_problem(double budget) {
+  const auto pred = lat_of("2080ti_1");
+  const std::vector<double> sd(pred.size(), 0.05);
+  return objectives::Problem(objectives::accuracies(catalog().archs(), space::Dataset::cifar10),
+                             objectives::predicted_source("titan_rtx_1", pred, sd, 0.9, 3), budget,
+                             catalog().index());
+}
+
+struct Trace {
+  std::vector<int> archive;  // indices in first-evaluation order
+  std::vector<double> accuracy;
+  Outcome outcome;
+  Usage usage;
+  std::int64_t steps = 0;
+};
+
+Trace trace_run(const Algorithm& algorithm, const objectives::Problem& problem, Limits limits,
+                std::uint64_t seed) {
+  SearchState state(seed);
+  Evaluator evaluator(problem, limits);
+  run(algorithm, state, evaluator, catalog().index(), [](const SearchState&) {});
+  Trace t;
+  for (const Fitness& f : state.archive()) {
+    t.archive.push_back(f.index);
+    t.accuracy.push_back(f.accuracy);
+  }
+  t.outcome = summarize(state);
+  t.usage = evaluator.usage();
+  t.steps = state.step;
+  return t;
+}
+
+Trace trace_with_threads(int threads, const std::string& name, const objectives::Problem& p,
+                         std::uint64_t seed) {
+  const tbb::global_control gc(tbb::global_control::max_allowed_parallelism,
+                               static_cast<std::size_t>(threads));
+  return trace_run(make_algorithm(name), p, Limits{}, seed);
+}
+
+void expect_same(const Trace& a, const Trace& b) {
+  ASSERT_EQ(a.archive, b.archive);
+  ASSERT_EQ(a.accuracy.size(), b.accuracy.size());
+  for (std::size_t i = 0; i < a.accuracy.size(); ++i) {
+    // bit-identical, NaN (not queried) included
+    EXPECT_TRUE(a.accuracy[i] == b.accuracy[i] ||
+                (std::isnan(a.accuracy[i]) && std::isnan(b.accuracy[i])));
+  }
+  ASSERT_TRUE(a.outcome.best && b.outcome.best);
+  EXPECT_EQ(a.outcome.best->index, b.outcome.best->index);
+  EXPECT_EQ(a.usage.queries, b.usage.queries);
+  EXPECT_EQ(a.usage.measurements, b.usage.measurements);
+  EXPECT_EQ(a.usage.evaluations, b.usage.evaluations);
+  EXPECT_EQ(a.steps, b.steps);
+}
+
+TEST(Search, SerialAndParallelRunsAreIdentical) {
+  const auto measured = titan_problem(6.0);
+  const auto predicted = predicted_problem(6.0);
+  for (const std::string name : {"re", "random", "local", "nsga2"}) {
+    SCOPED_TRACE(name);
+    expect_same(trace_with_threads(1, name, measured, 7), trace_with_threads(2, name, measured, 7));
+    expect_same(trace_with_threads(1, name, predicted, 7),
+                trace_with_threads(2, name, predicted, 7));
+  }
+}
+
+TEST(Search, SeedDecidesTheRun) {
+  const auto p = titan_problem(6.0);
+  const Trace a = trace_run(make_algorithm("re"), p, Limits{}, 1);
+  const Trace b = trace_run(make_algorithm("re"), p, Limits{}, 1);
+  const Trace c = trace_run(make_algorithm("re"), p, Limits{}, 2);
+  EXPECT_EQ(a.archive, b.archive);
+  EXPECT_NE(a.archive, c.archive);
+}
+
+TEST(Search, SpendsExactlyTheQueryBudgetAndQueriesOnlyFeasibleCandidates) {
+  const auto p = titan_problem(6.0);
+  const auto lat = lat_of("titan_rtx_1");
+  for (const std::string name : {"re", "random", "local", "nsga2"}) {
+    SCOPED_TRACE(name);
+    const Trace t = trace_run(make_algorithm(name), p, Limits{}, 3);
+    EXPECT_EQ(t.usage.queries, 300);
+    int queried = 0;
+    std::set<int> distinct;
+    for (std::size_t i = 0; i < t.archive.size(); ++i) {
+      distinct.insert(t.archive[i]);
+      const double l = lat[static_cast<std::size_t>(t.archive[i])];
+      if (!std::isnan(t.accuracy[i])) {
+        ++queried;
+        EXPECT_LE(l, 6.0) << t.archive[i];  // an infeasible candidate never costs a query
+        EXPECT_DOUBLE_EQ(
+            t.accuracy[i],
+            catalog().archs().records[static_cast<std::size_t>(t.archive[i])].test_acc[0]);
+      }
+    }
+    EXPECT_EQ(queried, 300);
+    EXPECT_EQ(distinct.size(), t.archive.size());  // the archive holds each architecture once
+    // Measured search: every distinct candidate was measured once.
+    EXPECT_EQ(t.usage.measurements, static_cast<int>(t.archive.size()));
+  }
+}
+
+TEST(Search, MeasurementLimitStopsMeasuredSearch) {
+  const auto p = titan_problem(6.0);
+  Limits limits;
+  limits.measurements = 50;
+  const Trace t = trace_run(make_algorithm("re"), p, limits, 4);
+  EXPECT_EQ(t.usage.measurements, 50);
+  EXPECT_EQ(t.archive.size(), 50U);
+  EXPECT_LT(t.usage.queries, 50);
+}
+
+TEST(Search, BestIsFeasibleAndTheMostAccurateQueried) {
+  const auto p = titan_problem(6.0);
+  const auto lat = lat_of("titan_rtx_1");
+  const Trace t = trace_run(make_algorithm("re"), p, Limits{}, 5);
+  ASSERT_TRUE(t.outcome.best);
+  EXPECT_TRUE(t.outcome.best_feasible);
+  EXPECT_LE(lat[static_cast<std::size_t>(t.outcome.best->index)], 6.0);
+  double top = -1;
+  for (double a : t.accuracy) {
+    if (!std::isnan(a)) {
+      top = std::max(top, a);
+    }
+  }
+  EXPECT_DOUBLE_EQ(t.outcome.best->accuracy, top);
+}
+
+TEST(Search, FrontIsTheNonDominatedSetOfTheQueriedFeasible) {
+  const auto p = titan_problem(std::nullopt);
+  const Trace t = trace_run(make_algorithm("nsga2"), p, Limits{}, 6);
+  const auto lat = lat_of("titan_rtx_1");
+  std::vector<objectives::Point> pts;
+  std::vector<int> idx;
+  for (std::size_t i = 0; i < t.archive.size(); ++i) {
+    if (!std::isnan(t.accuracy[i])) {
+      pts.push_back({-t.accuracy[i], lat[static_cast<std::size_t>(t.archive[i])]});
+      idx.push_back(t.archive[i]);
+    }
+  }
+  std::set<int> expected;
+  for (int k : objectives::pareto_front(pts)) {
+    expected.insert(idx[static_cast<std::size_t>(k)]);
+  }
+  std::set<int> got;
+  double last = -1;
+  for (const Fitness& f : t.outcome.front) {
+    got.insert(f.index);
+    EXPECT_GT(f.latency_ms, last);  // ascending latency
+    last = f.latency_ms;
+  }
+  EXPECT_EQ(got, expected);
+  EXPECT_GE(got.size(), 10U);
+}
+
+TEST(RegularizedEvolution, AgesOutTheOldestNotTheWorst) {
+  const auto p = titan_problem(6.0);
+  const Algorithm re(RegularizedEvolution(8, 3));
+  SearchState state(11);
+  Evaluator evaluator(p, Limits{});
+  re.step(state, evaluator, catalog().index());  // the initial population
+  ++state.step;
+  ASSERT_EQ(state.population.size(), 8U);
+  int best_removed = 0;
+  for (int s = 0; s < 200 && !evaluator.exhausted(); ++s) {
+    const auto before = state.population;
+    re.step(state, evaluator, catalog().index());
+    ++state.step;
+    const auto& after = state.population;
+    ASSERT_EQ(after.size(), 8U);
+    if (after.back().born != state.step - 1) {
+      continue;  // nothing admitted this step
+    }
+    // The child joins at the back; the member removed is the first-born, whatever its fitness.
+    for (std::size_t k = 0; k + 1 < after.size(); ++k) {
+      EXPECT_EQ(after[k].fitness.index, before[k + 1].fitness.index);
+      EXPECT_EQ(after[k].born, before[k + 1].born);
+    }
+    const auto oldest = std::min_element(
+        before.begin(), before.end(), [](const auto& a, const auto& b) { return a.born < b.born; });
+    EXPECT_EQ(oldest, before.begin());
+    bool oldest_was_best = true;
+    for (const auto& m : before) {
+      if (objectives::better(m.fitness, before.front().fitness)) {
+        oldest_was_best = false;
+      }
+    }
+    best_removed += oldest_was_best ? 1 : 0;
+  }
+  // Aging removes even the best member (a fitness-based removal never would).
+  EXPECT_GT(best_removed, 0);
+}
+
+TEST(Algorithms, BadParametersAndNamesRejected) {
+  EXPECT_THROW(RegularizedEvolution(1, 1), InputError);
+  EXPECT_THROW(RegularizedEvolution(10, 11), InputError);
+  EXPECT_THROW(RegularizedEvolution(10, 0), InputError);
+  try {
+    (void)make_algorithm("annealing");
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("'annealing'"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace maplex::search
