@@ -8,6 +8,7 @@ PACKAGES=(
   ca-certificates git cmake make g++ pkg-config
   libeigen3-dev libboost-graph-dev libtbb-dev libcxxopts-dev nlohmann-json3-dev
   libgtest-dev libbenchmark-dev libsqlite3-dev
+  libdnnl-dev ocl-icd-opencl-dev
 )
 
 missing=()

@@ -15,5 +15,6 @@ int run_resume(int argc, char** argv);
 int run_optimum(int argc, char** argv);
 int run_pareto(int argc, char** argv);
 int run_compare(int argc, char** argv);
+int run_measure(int argc, char** argv);
 
 }  // namespace maplex::cli

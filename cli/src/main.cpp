@@ -19,7 +19,7 @@ struct Command {
   int (*run)(int, char**);
 };
 
-constexpr std::array<Command, 11> kCommands = {{
+constexpr std::array<Command, 12> kCommands = {{
     {"space", "Facts about the NB201 space: sizes, connectivity, isomorphism classes, op counts",
      maplex::cli::run_space},
     {"devices", "The shipped devices with their sources and latency statistics",
@@ -42,6 +42,8 @@ constexpr std::array<Command, 11> kCommands = {{
      maplex::cli::run_pareto},
     {"compare", "Predictor-guided vs measured search: feasibility, regret, measurements, time",
      maplex::cli::run_compare},
+    {"measure", "Latency of NB201 networks on this machine (oneDNN), as a measurements CSV",
+     maplex::cli::run_measure},
 }};
 
 void print_usage() {

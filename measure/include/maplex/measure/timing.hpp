@@ -1,0 +1,38 @@
+#pragma once
+// Timing a network against a fixed reference network, as ../shared/MEASURING.md prescribes for
+// machines whose speed drifts by up to 1.8x over minutes: after warm-up, runs alternate target,
+// reference, target, reference, ...; each pair gives a ratio target/reference, in which the drift
+// cancels. The latency reported is the median ratio times the reference's median over the whole
+// sweep (supplied by the caller), or over this measurement when none is given. Raw times are kept.
+
+#include <vector>
+
+#include "maplex/measure/engine.hpp"
+
+namespace maplex::measure {
+
+struct TimingOptions {
+  int warmup = 3;  // untimed runs of each network first
+  int pairs = 15;  // timed (target, reference) pairs
+};
+
+struct Timing {
+  double latency_ms = 0;           // median ratio x reference_ms
+  double ratio = 0;                // median of target/reference over the pairs
+  double target_median_ms = 0;     // median raw time of the target
+  double target_cv = 0;            // coefficient of variation of the raw target times
+  double ratio_cv = 0;             // coefficient of variation of the ratios
+  double reference_median_ms = 0;  // the reference's median during this measurement
+  std::vector<double> target_ms;
+  std::vector<double> reference_ms;
+};
+
+// Throws std::invalid_argument unless pairs >= 1 and warmup >= 0.
+Timing time_against(Engine& target, Engine& reference, const TimingOptions& options,
+                    double sweep_reference_ms = 0);
+
+// Median and coefficient of variation (sample sd / mean) of `v` (non-empty).
+double median_of(std::vector<double> v);
+double cv_of(const std::vector<double>& v);
+
+}  // namespace maplex::measure

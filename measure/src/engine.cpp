@@ -1,0 +1,261 @@
+#include "maplex/measure/engine.hpp"
+
+#include <cmath>
+#include <cstring>
+#include <dnnl.hpp>
+#include <stdexcept>
+#include <string>
+#include <unordered_map>
+#include <utility>
+
+namespace maplex::measure {
+
+using dt = dnnl::memory::data_type;
+using tag = dnnl::memory::format_tag;
+using dims = dnnl::memory::dims;
+
+struct Engine::Impl {
+  dnnl::engine engine{dnnl::engine::kind::cpu, 0};
+  dnnl::stream stream{engine};
+  std::vector<std::pair<dnnl::primitive, std::unordered_map<int, dnnl::memory>>> net;
+  dnnl::memory input;   // nchw, 1 x 3 x 32 x 32
+  dnnl::memory output;  // nc, 1 x 10
+
+  // A new activation buffer of c x h x w in the blocked layout.
+  dnnl::memory activation(int c, int h, int w) const {
+    const tag t = c % 16 == 0 ? tag::nChw16c : tag::nchw;
+    return dnnl::memory({{1, c, h, w}, dt::f32, t}, engine);
+  }
+
+  static dims shape(const dnnl::memory& m) { return m.get_desc().dims(); }
+
+  dnnl::memory relu(const dnnl::memory& src) {
+    dnnl::memory dst(src.get_desc(), engine);
+    const dnnl::eltwise_forward::desc d(dnnl::prop_kind::forward_inference,
+                                        dnnl::algorithm::eltwise_relu, src.get_desc(), 0.F);
+    net.emplace_back(
+        dnnl::eltwise_forward({d, engine}),
+        std::unordered_map<int, dnnl::memory>{{DNNL_ARG_SRC, src}, {DNNL_ARG_DST, dst}});
+    return dst;
+  }
+
+  // Convolution with batch norm folded in (scale into the weights, shift into the bias).
+  dnnl::memory conv(const dnnl::memory& src, const ConvBn& p) {
+    const auto s = shape(src);
+    const int h = static_cast<int>((s[2] + 2L * p.pad - p.kernel) / p.stride + 1);
+    const int w = static_cast<int>((s[3] + 2L * p.pad - p.kernel) / p.stride + 1);
+    dnnl::memory dst = activation(p.out, h, w);
+    std::vector<float> weight = p.weight;
+    std::vector<float> bias(static_cast<std::size_t>(p.out), 0.F);
+    if (p.bn) {
+      const std::size_t per_out = static_cast<std::size_t>(p.in) *
+                                  static_cast<std::size_t>(p.kernel) *
+                                  static_cast<std::size_t>(p.kernel);
+      for (std::size_t o = 0; o < static_cast<std::size_t>(p.out); ++o) {
+        const float scale = p.gamma[o] / std::sqrt(p.var[o] + kBnEpsilon);
+        for (std::size_t k = 0; k < per_out; ++k) {
+          weight[o * per_out + k] *= scale;
+        }
+        bias[o] = p.beta[o] - p.mean[o] * scale;
+      }
+    }
+    const dnnl::memory::desc wei_any({p.out, p.in, p.kernel, p.kernel}, dt::f32, tag::any);
+    const dnnl::memory::desc bias_md({p.out}, dt::f32, tag::x);
+    const dnnl::convolution_forward::desc d(
+        dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct, src.get_desc(),
+        wei_any, bias_md, dst.get_desc(), {p.stride, p.stride}, {p.pad, p.pad}, {p.pad, p.pad});
+    const dnnl::convolution_forward::primitive_desc pd(d, engine);
+    // Plain OIHW weights reordered once into the layout the convolution chose.
+    dnnl::memory plain({{p.out, p.in, p.kernel, p.kernel}, dt::f32, tag::oihw}, engine);
+    std::memcpy(plain.get_data_handle(), weight.data(), weight.size() * sizeof(float));
+    dnnl::memory wei(pd.weights_desc(), engine);
+    dnnl::reorder(plain, wei).execute(stream, plain, wei);
+    dnnl::memory b(bias_md, engine);
+    std::memcpy(b.get_data_handle(), bias.data(), bias.size() * sizeof(float));
+    stream.wait();
+    net.emplace_back(
+        dnnl::convolution_forward(pd),
+        std::unordered_map<int, dnnl::memory>{
+            {DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, wei}, {DNNL_ARG_BIAS, b}, {DNNL_ARG_DST, dst}});
+    return dst;
+  }
+
+  // Average pooling that does not count the padding.
+  dnnl::memory pool(const dnnl::memory& src, int kernel, int stride, int pad) {
+    const auto s = shape(src);
+    const int c = static_cast<int>(s[1]);
+    const int h = static_cast<int>((s[2] + 2L * pad - kernel) / stride + 1);
+    const int w = static_cast<int>((s[3] + 2L * pad - kernel) / stride + 1);
+    dnnl::memory dst = activation(c, h, w);
+    const dnnl::pooling_forward::desc d(
+        dnnl::prop_kind::forward_inference, dnnl::algorithm::pooling_avg_exclude_padding,
+        src.get_desc(), dst.get_desc(), {stride, stride}, {kernel, kernel}, {pad, pad}, {pad, pad});
+    net.emplace_back(
+        dnnl::pooling_forward({d, engine}),
+        std::unordered_map<int, dnnl::memory>{{DNNL_ARG_SRC, src}, {DNNL_ARG_DST, dst}});
+    return dst;
+  }
+
+  // The sum of `srcs` (at least two) into a new buffer.
+  dnnl::memory sum(const std::vector<dnnl::memory>& srcs) {
+    std::vector<dnnl::memory::desc> mds;
+    std::unordered_map<int, dnnl::memory> args;
+    for (std::size_t k = 0; k < srcs.size(); ++k) {
+      mds.push_back(srcs[k].get_desc());
+      args.emplace(DNNL_ARG_MULTIPLE_SRC + static_cast<int>(k), srcs[k]);
+    }
+    dnnl::memory dst(srcs.front().get_desc(), engine);
+    args.emplace(DNNL_ARG_DST, dst);
+    const std::vector<float> scales(srcs.size(), 1.F);
+    const dnnl::sum::primitive_desc pd(dst.get_desc(), scales, mds, engine);
+    net.emplace_back(dnnl::sum(pd), std::move(args));
+    return dst;
+  }
+
+  dnnl::memory zeros(const dnnl::memory& like) const {
+    dnnl::memory z(like.get_desc(), engine);
+    std::memset(z.get_data_handle(), 0, like.get_desc().get_size());
+    return z;
+  }
+
+  dnnl::memory cell(const dnnl::memory& in, const space::Arch& arch, const CellWeights& w) {
+    std::vector<dnnl::memory> nodes = {in};
+    std::vector<dnnl::memory> relu_of(4);  // ReLU of a node, made once if a convolution reads it
+    for (int j = 1; j <= 3; ++j) {
+      std::vector<dnnl::memory> terms;
+      for (int e = 0; e < space::kNumEdges; ++e) {
+        const auto ue = static_cast<std::size_t>(e);
+        if (space::kEdgeTarget[ue] != j) {
+          continue;
+        }
+        const auto src_node = static_cast<std::size_t>(space::kEdgeSource[ue]);
+        const dnnl::memory& src = nodes[src_node];
+        switch (arch.op(e)) {
+          case space::Op::none:
+            break;
+          case space::Op::skip_connect:
+            terms.push_back(src);
+            break;
+          case space::Op::nor_conv_1x1:
+          case space::Op::nor_conv_3x3:
+            if (!relu_of[src_node]) {
+              relu_of[src_node] = relu(src);
+            }
+            terms.push_back(conv(relu_of[src_node], w.conv[ue]));
+            break;
+          case space::Op::avg_pool_3x3:
+            terms.push_back(pool(src, 3, 1, 1));
+            break;
+        }
+      }
+      if (terms.empty()) {
+        nodes.push_back(zeros(in));
+      } else if (terms.size() == 1) {
+        nodes.push_back(terms.front());
+      } else {
+        nodes.push_back(sum(terms));
+      }
+    }
+    return nodes[3];
+  }
+
+  dnnl::memory block(const dnnl::memory& in, const BlockWeights& b) {
+    const dnnl::memory main = conv(relu(conv(relu(in), b.a)), b.b);
+    const dnnl::memory shortcut = conv(pool(in, 2, 2, 0), b.shortcut);
+    return sum({main, shortcut});
+  }
+
+  // Head: batch norm + ReLU as one binary multiply with an add and a ReLU post-op, global average
+  // pooling, then the linear layer.
+  void head(const dnnl::memory& in, const NetworkWeights& w) {
+    const auto s = shape(in);
+    const int c = static_cast<int>(s[1]);
+    dnnl::memory scale({{1, c, 1, 1}, dt::f32, tag::nchw}, engine);
+    dnnl::memory shift({{1, c, 1, 1}, dt::f32, tag::nchw}, engine);
+    auto* sc = static_cast<float*>(scale.get_data_handle());
+    auto* sh = static_cast<float*>(shift.get_data_handle());
+    for (std::size_t k = 0; k < static_cast<std::size_t>(c); ++k) {
+      sc[k] = w.head_gamma[k] / std::sqrt(w.head_var[k] + kBnEpsilon);
+      sh[k] = w.head_beta[k] - w.head_mean[k] * sc[k];
+    }
+    dnnl::memory normed(in.get_desc(), engine);
+    dnnl::post_ops ops;
+    ops.append_binary(dnnl::algorithm::binary_add, shift.get_desc());
+    ops.append_eltwise(1.F, dnnl::algorithm::eltwise_relu, 0.F, 0.F);
+    dnnl::primitive_attr attr;
+    attr.set_post_ops(ops);
+    const dnnl::binary::desc bd(dnnl::algorithm::binary_mul, in.get_desc(), scale.get_desc(),
+                                normed.get_desc());
+    net.emplace_back(dnnl::binary({bd, attr, engine}),
+                     std::unordered_map<int, dnnl::memory>{
+                         {DNNL_ARG_SRC_0, in},
+                         {DNNL_ARG_SRC_1, scale},
+                         {DNNL_ARG_ATTR_MULTIPLE_POST_OP(0) | DNNL_ARG_SRC_1, shift},
+                         {DNNL_ARG_DST, normed}});
+    dnnl::memory pooled({{1, c, 1, 1}, dt::f32, tag::nchw}, engine);
+    const dnnl::pooling_forward::desc pd(
+        dnnl::prop_kind::forward_inference, dnnl::algorithm::pooling_avg_exclude_padding,
+        normed.get_desc(), pooled.get_desc(), {1, 1}, {s[2], s[3]}, {0, 0}, {0, 0});
+    net.emplace_back(
+        dnnl::pooling_forward({pd, engine}),
+        std::unordered_map<int, dnnl::memory>{{DNNL_ARG_SRC, normed}, {DNNL_ARG_DST, pooled}});
+    dnnl::memory wei({{kClasses, c, 1, 1}, dt::f32, tag::oihw}, engine);
+    std::memcpy(wei.get_data_handle(), w.fc_weight.data(), w.fc_weight.size() * sizeof(float));
+    dnnl::memory bias({{kClasses}, dt::f32, tag::x}, engine);
+    std::memcpy(bias.get_data_handle(), w.fc_bias.data(), w.fc_bias.size() * sizeof(float));
+    output = dnnl::memory({{1, kClasses}, dt::f32, tag::nc}, engine);
+    const dnnl::inner_product_forward::desc id(dnnl::prop_kind::forward_inference,
+                                               pooled.get_desc(), wei.get_desc(), bias.get_desc(),
+                                               output.get_desc());
+    net.emplace_back(dnnl::inner_product_forward({id, engine}),
+                     std::unordered_map<int, dnnl::memory>{{DNNL_ARG_SRC, pooled},
+                                                           {DNNL_ARG_WEIGHTS, wei},
+                                                           {DNNL_ARG_BIAS, bias},
+                                                           {DNNL_ARG_DST, output}});
+  }
+};
+
+Engine::Engine(const NetworkWeights& w) : impl_(std::make_unique<Impl>()) {
+  try {
+    auto& m = *impl_;
+    m.input = dnnl::memory({{1, 3, 32, 32}, dt::f32, tag::nchw}, m.engine);
+    std::memset(m.input.get_data_handle(), 0, m.input.get_desc().get_size());
+    dnnl::memory x = m.conv(m.input, w.stem);
+    for (int s = 0; s < 3; ++s) {
+      for (int k = 0; k < kCellsPerStage; ++k) {
+        x = m.cell(x, w.arch, w.cells[cell_slot(s, k)]);
+      }
+      if (s < 2) {
+        x = m.block(x, w.blocks[static_cast<std::size_t>(s)]);
+      }
+    }
+    m.head(x, w);
+  } catch (const dnnl::error& e) {
+    throw std::runtime_error(std::string("oneDNN could not build the network: ") + e.what());
+  }
+}
+
+Engine::~Engine() = default;
+Engine::Engine(Engine&&) noexcept = default;
+Engine& Engine::operator=(Engine&&) noexcept = default;
+
+void Engine::run() {
+  for (auto& [primitive, args] : impl_->net) {
+    primitive.execute(impl_->stream, args);
+  }
+  impl_->stream.wait();
+}
+
+std::vector<float> Engine::forward(const std::vector<float>& input) {
+  if (input.size() != kInputSize) {
+    throw std::invalid_argument("Engine::forward: expected a 3 x 32 x 32 input");
+  }
+  std::memcpy(impl_->input.get_data_handle(), input.data(), input.size() * sizeof(float));
+  run();
+  const auto* out = static_cast<const float*>(impl_->output.get_data_handle());
+  return {out, out + kClasses};
+}
+
+int Engine::primitives() const { return static_cast<int>(impl_->net.size()); }
+
+}  // namespace maplex::measure
