@@ -11,28 +11,15 @@
 
 #include "maplex/core/error.hpp"
 #include "maplex/tables/catalog.hpp"
+#include "shipped_data.hpp"
+#include "tables/test_files.hpp"
 
 namespace maplex::objectives {
 namespace {
 
-const tables::Catalog& catalog() {
-  static const tables::Catalog c = tables::Catalog::load(MAPLEX_TEST_DATA_DIR);
-  return c;
-}
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "<no error>";
-}
-
-std::vector<double> lat_of(const std::string& device) {
-  const auto l = catalog().latencies(device);
-  return {l.begin(), l.end()};
-}
+using maplex::tables::testing::error_of;
+const auto& catalog = maplex::testing::shipped_catalog;
+const auto& lat_of = maplex::testing::shipped_latencies;
 
 Problem titan(std::optional<double> budget) {
   return Problem(accuracies(catalog().archs(), space::Dataset::cifar10),

@@ -13,28 +13,20 @@
 #include "maplex/core/error.hpp"
 #include "maplex/predictor/evaluation.hpp"
 #include "maplex/predictor/plan.hpp"
+#include "shipped_data.hpp"
+#include "tables/test_files.hpp"
 
 namespace maplex::predictor {
 namespace {
 
-const tables::Catalog& catalog() {
-  static const tables::Catalog c = tables::Catalog::load(MAPLEX_TEST_DATA_DIR);
-  return c;
-}
+const auto& catalog = maplex::testing::shipped_catalog;
 
 const FeatureCache& features() {
   static const FeatureCache f = FeatureCache::build(catalog().index());
   return f;
 }
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "<no error>";
-}
+using maplex::tables::testing::error_of;
 
 Pool loo_pool(const std::string& target, std::uint64_t seed = 1) {
   PoolOptions po;

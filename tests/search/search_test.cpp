@@ -14,19 +14,13 @@
 #include "maplex/search/algorithm.hpp"
 #include "maplex/search/regularized_evolution.hpp"
 #include "maplex/tables/catalog.hpp"
+#include "shipped_data.hpp"
 
 namespace maplex::search {
 namespace {
 
-const tables::Catalog& catalog() {
-  static const tables::Catalog c = tables::Catalog::load(MAPLEX_TEST_DATA_DIR);
-  return c;
-}
-
-std::vector<double> lat_of(const std::string& device) {
-  const auto l = catalog().latencies(device);
-  return {l.begin(), l.end()};
-}
+const auto& catalog = maplex::testing::shipped_catalog;
+const auto& lat_of = maplex::testing::shipped_latencies;
 
 // Measured search on titan_rtx_1 (every distinct candidate is a device measurement).
 objectives::Problem titan_problem(std::optional<double> budget) {
