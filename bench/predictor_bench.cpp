@@ -26,7 +26,7 @@ const Fixture& fixture() {
 
 predictor::Adaptation measured(const std::string& device, const predictor::Pool& pool) {
   const auto& f = fixture();
-  predictor::Adaptation a{{}, {}, predictor::spec_of(f.catalog.device(device))};
+  predictor::Adaptation a{{}, {}, predictor::spec_of(f.catalog.device(device)), {}};
   for (const auto& p : predictor::plan_adaptation(pool, f.catalog.index(), 3, 0)) {
     a.archs.push_back(p.index);
     a.latency_ms.push_back(f.catalog.latencies(device)[static_cast<std::size_t>(p.index)]);

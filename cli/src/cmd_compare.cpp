@@ -5,14 +5,21 @@
 //   unverified  the predictor adapted from 3 measurements and trusted through its --confidence
 //               bound (what a MAPLE-X user would do);
 //   measured    the device's table as the latency source.
+// On `local` (this machine) the truth is measurement: the measured arm searches with live
+// measurements, every answer is measured, budgets at percentiles come from the architectures the
+// store holds, and regret is against the most accurate answer measured within the budget by any
+// arm (the true optimum would need the whole space measured).
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <iostream>
+#include <optional>
 
 #include "commands.hpp"
 #include "common.hpp"
+#include "local_device.hpp"
 #include "maplex/core/error.hpp"
 #include "maplex/predictor/feature_cache.hpp"
 #include "maplex/runs/run.hpp"
@@ -72,13 +79,18 @@ double median(std::vector<double> v) {
 
 Side run_side(const runs::RunSpec& spec, const runs::Prepared& base, double budget,
               const tables::Catalog& catalog, const std::vector<double>& accuracy,
-              double optimum_accuracy) {
+              double optimum_accuracy, const std::function<double(int)>& truth_of) {
   Side s;
   try {
     const runs::Prepared p{base.target,
                            objectives::Problem(accuracy, base.problem.source(), budget,
                                                catalog.index(), base.problem.limits()),
-                           base.true_latency_ms, base.predictor_seconds, base.verifies};
+                           base.true_latency_ms,
+                           base.predictor_seconds,
+                           base.verifies,
+                           base.measure,
+                           base.device_fingerprint,
+                           base.device_description};
     runs::RunSpec case_spec = spec;
     case_spec.budget_ms = budget;
     const auto r = runs::execute(case_spec, p, catalog, runs::RunOptions{});
@@ -90,7 +102,7 @@ Side run_side(const runs::RunSpec& spec, const runs::Prepared& base, double budg
     if (r.outcome.best && r.outcome.best_feasible) {
       s.index = r.outcome.best->index;
       s.accuracy = r.outcome.best->accuracy;
-      s.true_latency = base.true_latency_ms[static_cast<std::size_t>(s.index)];
+      s.true_latency = truth_of(s.index);
       s.truly_feasible = s.true_latency <= budget;
       s.regret = s.truly_feasible ? optimum_accuracy - s.accuracy : objectives::kNaN;
     }
@@ -160,7 +172,10 @@ int run_compare(int argc, char** argv) {
         "expected --device NAME[,NAME...] or --device all (see maplex compare --help)");
   }
   std::vector<std::string> devices;
-  if (device_arg == "all") {
+  const bool on_local = device_arg == runs::kLocalDevice;
+  if (on_local) {
+    devices.push_back(device_arg);
+  } else if (device_arg == "all") {
     for (const auto& d : catalog.devices()) {
       devices.push_back(d.key);
     }
@@ -204,11 +219,36 @@ int run_compare(int argc, char** argv) {
   arms[1].spec.verify = 0;
   arms[1].spec.adapt = 3;
   arms[2] = {"measured", "measured", base};
-  arms[2].spec.source = "table";
+  arms[2].spec.source = on_local ? "live" : "table";
+  std::optional<LocalSession> local;
+  if (on_local) {
+    runs::RunSpec ls = base;
+    ls.device = runs::kLocalDevice;
+    local = open_session(ls, catalog, args->count("fresh") != 0U);
+  }
   std::vector<Case> cases;
   for (const auto& device : devices) {
-    const auto col = catalog.latencies(device);
-    const std::vector<double> truth(col.begin(), col.end());
+    std::vector<double> truth;
+    std::function<double(int)> truth_of;
+    if (on_local) {
+      // What the store holds for this machine: the latencies the budget percentiles come from.
+      auto& d = *local->device;
+      for (const auto& row : d.store().all(d.key(), "arch:")) {
+        truth.push_back(row.ratio * d.scale_ms());
+      }
+      if (!percentiles.empty() && truth.size() < 100) {
+        throw InputError(
+            "compare --device local: budget percentiles need at least 100 architectures measured "
+            "on this machine, the store holds " +
+            std::to_string(truth.size()) +
+            "; expected --latency-budget-ms or a sample first (maplex measure --sample 1000)");
+      }
+      truth_of = local->live.measure;
+    } else {
+      const auto col = catalog.latencies(device);
+      truth.assign(col.begin(), col.end());
+      truth_of = [truth](int i) { return truth[static_cast<std::size_t>(i)]; };
+    }
     std::vector<std::pair<double, double>> budgets;  // (percentile, ms)
     if (percentiles.empty()) {
       budgets.emplace_back(0.0, (*args)["latency-budget-ms"].as<double>());
@@ -230,7 +270,7 @@ int run_compare(int argc, char** argv) {
         spec.device = device;
         spec.seed = base.seed + static_cast<std::uint64_t>(t);
         spec.budget_ms = largest;
-        prepared.push_back(runs::prepare(spec, catalog, features));
+        prepared.push_back(runs::prepare(spec, catalog, features, local ? &local->live : nullptr));
         specs.push_back(spec);
       }
       for (const auto& [pct, budget] : budgets) {
@@ -239,15 +279,30 @@ int run_compare(int argc, char** argv) {
         c.percentile = pct;
         c.budget_ms = budget;
         c.trial = t;
-        c.optimum = objectives::constrained_optimum(accuracy, truth, budget, limits);
-        if (c.optimum < 0) {
+        c.optimum =
+            on_local ? -1 : objectives::constrained_optimum(accuracy, truth, budget, limits);
+        if (c.optimum < 0 && !on_local) {
           throw InputError("no architecture on " + quote(device) + " is within " + num(budget) +
                            " ms, expected a budget some architecture meets");
         }
-        c.optimum_accuracy = accuracy[static_cast<std::size_t>(c.optimum)];
+        c.optimum_accuracy =
+            on_local ? objectives::kNaN : accuracy[static_cast<std::size_t>(c.optimum)];
         for (std::size_t a = 0; a < arms.size(); ++a) {
-          c.sides.push_back(
-              run_side(specs[a], prepared[a], budget, catalog, accuracy, c.optimum_accuracy));
+          c.sides.push_back(run_side(specs[a], prepared[a], budget, catalog, accuracy,
+                                     c.optimum_accuracy, truth_of));
+        }
+        if (on_local) {
+          // Regret against the best answer any arm found within the budget (as measured).
+          for (const Side& sd : c.sides) {
+            if (sd.truly_feasible &&
+                (std::isnan(c.optimum_accuracy) || sd.accuracy > c.optimum_accuracy)) {
+              c.optimum_accuracy = sd.accuracy;
+              c.optimum = sd.index;
+            }
+          }
+          for (Side& sd : c.sides) {
+            sd.regret = sd.truly_feasible ? c.optimum_accuracy - sd.accuracy : objectives::kNaN;
+          }
         }
         cases.push_back(c);
       }
@@ -262,7 +317,12 @@ int run_compare(int argc, char** argv) {
   doc["config"]["trials"] = trials;
   doc["config"]["budget_percentiles"] = percentiles;
   doc["config"]["regret"] =
-      "optimum accuracy minus the found architecture's, over truly feasible results";
+      on_local ? "the most accurate answer any arm found within the budget (measured on this "
+                 "machine) minus the found architecture's, over results measured within the budget"
+               : "optimum accuracy minus the found architecture's, over truly feasible results";
+  if (on_local) {
+    doc["config"]["device_description"] = local->live.description;
+  }
   nlohmann::json arms_json = nlohmann::json::array();
   for (const auto& arm : arms) {
     arms_json.push_back({{"name", arm.name},

@@ -8,6 +8,7 @@
 #include "commands.hpp"
 #include "common.hpp"
 #include "eval_report.hpp"
+#include "local_device.hpp"
 #include "maplex/core/error.hpp"
 #include "maplex/predictor/evaluation.hpp"
 #include "maplex/tables/measurements.hpp"
@@ -56,7 +57,10 @@ int run_evaluate(int argc, char** argv) {
       cxxopts::value<std::string>()->default_value("random"))(
       "devices", "Targets, comma separated: shipped devices or measurement CSV files",
       cxxopts::value<std::string>())("no-ceiling", "Skip the per-device noise ceiling")(
-      "threads", "Worker threads (0 = all cores)", cxxopts::value<int>()->default_value("0"));
+      "threads", "Worker threads (0 = all cores)", cxxopts::value<int>()->default_value("0"))(
+      "no-lut",
+      "A target measured on this machine (device local) gets no per-op table and no specs");
+  add_local_options(options, "measure-threads");
   const auto args = parse(options, argc, argv);
   if (!args) {
     return 0;
@@ -86,6 +90,18 @@ int run_evaluate(int argc, char** argv) {
   if (args->count("devices") != 0U) {
     for (const auto& item : split_list((*args)["devices"].as<std::string>(), "devices")) {
       add_targets(catalog, item, eo.targets);
+    }
+  }
+  // Measurements of this machine: its specs and its own per-op table, as `--device local` uses.
+  std::unique_ptr<measure::LocalDevice> local;
+  for (auto& t : eo.targets) {
+    if (t.name == runs::kLocalDevice && args->count("no-lut") == 0U) {
+      if (!local) {
+        local = open_local(local_options(local_settings(*args, "measure-threads"), false), catalog);
+      }
+      const auto live = live_device(*local, catalog, true);
+      t.spec = live.spec;
+      t.lut_ms = live.lut_ms;
     }
   }
   const int threads = apply_threads(*args);

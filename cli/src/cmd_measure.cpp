@@ -1,23 +1,23 @@
 // maplex measure: latency of NB201 networks on this machine (the device `local`), timed with the
-// oneDNN engine against a fixed reference network (../shared/MEASURING.md), as a long-form CSV that
-// `--measurements` reads elsewhere.
+// oneDNN engine against a fixed reference network (../shared/MEASURING.md), kept in the
+// measurement store as each completes, and written as a long-form CSV that `--measurements`
+// reads elsewhere.
 
 #include <unistd.h>
 
-#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
-#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <set>
 
 #include "commands.hpp"
 #include "common.hpp"
+#include "local_device.hpp"
 #include "maplex/core/build_info.hpp"
 #include "maplex/core/error.hpp"
 #include "maplex/core/rng.hpp"
-#include "maplex/measure/host.hpp"
 #include "maplex/measure/timing.hpp"
 #include "maplex/space/cell.hpp"
 #include "maplex/space/sampling.hpp"
@@ -26,25 +26,6 @@
 namespace maplex::cli {
 
 namespace {
-
-// The reference every measurement alternates with: a mid-sized ResNet-like cell.
-constexpr const char* kReferenceArch =
-    "|nor_conv_3x3~0|+|nor_conv_3x3~0|skip_connect~1|+|skip_connect~0|nor_conv_3x3~1|none~2|";
-
-struct Row {
-  int index = -1;
-  measure::Timing timing;
-  std::string when;
-};
-
-std::string utc_now() {
-  const std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return buf;
-}
 
 std::vector<int> chosen_archs(const cxxopts::ParseResult& args, const tables::Catalog& catalog,
                               Rng& rng) {
@@ -77,6 +58,17 @@ std::vector<int> chosen_archs(const cxxopts::ParseResult& args, const tables::Ca
   return out;
 }
 
+// "[#####-----] 12/100, 1m05s left" on one terminal line.
+void progress_bar(std::size_t done, std::size_t total, double eta_s) {
+  constexpr int kWidth = 30;
+  const int filled = static_cast<int>(kWidth * done / std::max<std::size_t>(1, total));
+  std::string bar(static_cast<std::size_t>(filled), '#');
+  bar.resize(kWidth, '-');
+  const auto eta = static_cast<int>(std::lround(eta_s));
+  std::fprintf(stderr, "\rmeasure [%s] %zu/%zu, %dm%02ds left   ", bar.c_str(), done, total,
+               eta / 60, eta % 60);
+}
+
 }  // namespace
 
 int run_measure(int argc, char** argv) {
@@ -88,14 +80,11 @@ int run_measure(int argc, char** argv) {
       cxxopts::value<std::vector<std::string>>())(
       "sample", "Measure this many distinct connected architectures drawn with --seed",
       cxxopts::value<int>())("all", "Measure all 15,625 architectures")(
-      "pairs", "Timed (architecture, reference) run pairs per architecture",
-      cxxopts::value<int>()->default_value("15"))("warmup", "Untimed runs of each network first",
-                                                  cxxopts::value<int>()->default_value("3"))(
-      "threads", "oneDNN threads per inference", cxxopts::value<int>()->default_value("1"))(
-      "seed", "Seed of the sample, the order and the weights",
+      "seed", "Seed of the sample and the order (the weights are always drawn from seed 0)",
       cxxopts::value<std::uint64_t>()->default_value("0"))(
       "out", "Write the measurements to this CSV (long form: arch,latency_ms,...)",
       cxxopts::value<std::string>());
+  add_local_options(options, "threads");
   const auto args = parse(options, argc, argv);
   if (!args) {
     return 0;
@@ -111,89 +100,73 @@ int run_measure(int argc, char** argv) {
   const std::string out_path = (*args)["out"].as<std::string>();
   const tables::Catalog catalog = load_catalog(*args);
   const auto seed = (*args)["seed"].as<std::uint64_t>();
+  const auto settings = local_settings(*args, "threads");
   Rng rng(seed);
   const auto archs = chosen_archs(*args, catalog, rng);
-  const int threads = int_option(*args, "threads", 1);
-  measure::set_threads(threads);
-  const measure::TimingOptions topt{int_option(*args, "warmup", 0), int_option(*args, "pairs", 1)};
-  const measure::Host host = measure::read_host();
-  const auto ref_arch = space::Arch::parse(kReferenceArch);
-  measure::Engine reference(measure::make_weights(ref_arch, Rng::derive(seed, 1)));
-
-  // Raw results are appended and flushed as they complete, so a killed sweep keeps them.
-  const std::string partial_path = out_path + ".partial";
-  std::ofstream partial(partial_path, std::ios::app);
-  if (!partial) {
-    throw InputError("cannot write " + quote(partial_path) + ", expected a writable path");
-  }
+  measure::LocalDevice local(catalog.index(), local_options(settings, args->count("fresh") != 0U));
   const bool tty = ::isatty(STDERR_FILENO) != 0;
   const auto start = std::chrono::steady_clock::now();
-  std::vector<Row> rows;
+  std::vector<measure::LocalMeasurement> rows;
+  rows.reserve(archs.size());
   for (std::size_t k = 0; k < archs.size(); ++k) {
-    const int a = archs[k];
-    measure::Engine engine(measure::make_weights(
-        catalog.index().arch(a), Rng::derive(seed, 2 + static_cast<std::uint64_t>(a))));
-    Row r{a, measure::time_against(engine, reference, topt), utc_now()};
-    partial << a << ',' << r.timing.ratio << ',' << r.timing.target_median_ms << ','
-            << r.timing.reference_median_ms << ',' << r.when << '\n'
-            << std::flush;
-    rows.push_back(std::move(r));
+    rows.push_back(local.measure(archs[k]));
     if (tty) {
+      // The rate of new measurements predicts the rest (stored ones cost nothing).
       const double spent =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      const double eta =
-          spent / static_cast<double>(k + 1) * static_cast<double>(archs.size() - k - 1);
-      std::fprintf(stderr, "\rmeasure: %zu/%zu, %.0f s left   ", k + 1, archs.size(), eta);
+      const double rate = spent / std::max(1, local.new_measurements());
+      const double new_share =
+          static_cast<double>(local.new_measurements()) / static_cast<double>(k + 1);
+      progress_bar(k + 1, archs.size(),
+                   rate * new_share * static_cast<double>(archs.size() - k - 1));
     }
   }
   if (tty) {
     std::fprintf(stderr, "\n");
   }
-  // Latency = ratio x the reference's median over the whole sweep: the drift cancels.
-  std::vector<double> ref_medians;
-  ref_medians.reserve(rows.size());
-  for (const auto& r : rows) {
-    ref_medians.push_back(r.timing.reference_median_ms);
-  }
-  const double sweep_ref = measure::median_of(ref_medians);
-  std::ofstream out(out_path + ".tmp", std::ios::trunc);
+  const std::string tmp_path = out_path + ".tmp";
+  std::ofstream out(tmp_path, std::ios::trunc);
   if (!out) {
     throw InputError("cannot write " + quote(out_path) + ", expected a writable path");
   }
   const BuildInfo& b = build_info();
+  const auto& host = local.host();
   out << "# maplex measurements schema_version=1\n"
-      << "# device=local host=" << host.hostname << " cpu=\"" << host.cpu_model
-      << "\" logical_cpus=" << host.logical_cpus << " threads=" << threads
-      << " onednn=" << host.onednn_version << " maplex=" << b.version << " commit=" << b.git_commit
-      << " build=" << b.build_type << "\n"
-      << "# network: NB201 CIFAR, batch 1, fp32, weights from seed " << seed
-      << "; latency_ms = median(arch/reference time ratio) x the reference's sweep median "
-      << sweep_ref << " ms; reference " << kReferenceArch << "; " << topt.pairs << " pairs after "
-      << topt.warmup << " warm-up runs\n"
+      << "# device=local fingerprint=" << local.fingerprint() << " host=" << host.hostname
+      << " cpu=\"" << host.cpu_model << "\" logical_cpus=" << host.logical_cpus
+      << " threads=" << settings.threads << " onednn=" << host.onednn_version
+      << " maplex=" << b.version << " commit=" << b.git_commit << " build=" << b.build_type << "\n"
+      << "# network: NB201 CIFAR, batch 1, fp32, weights from seed " << local.options().seed
+      << "; latency_ms = median(arch/reference time ratio) x the reference's calibrated time "
+      << local.scale_ms() << " ms; reference " << measure::kReferenceArch << "; "
+      << settings.repeats << " pairs after " << settings.warmup << " warm-up runs; store "
+      << local.store().path().string() << "\n"
       << "arch,index,latency_ms,ratio,ratio_cv,raw_median_ms,raw_cv,reference_median_ms,device,"
          "measured_at\n";
   char buf[512];
-  for (const auto& r : rows) {
-    std::snprintf(buf, sizeof buf, "%s,%d,%.6g,%.6g,%.4g,%.6g,%.4g,%.6g,local,%s\n",
-                  catalog.index().arch(r.index).str().c_str(), r.index, r.timing.ratio * sweep_ref,
-                  r.timing.ratio, r.timing.ratio_cv, r.timing.target_median_ms, r.timing.target_cv,
-                  r.timing.reference_median_ms, r.when.c_str());
-    out << buf;
-  }
-  out.close();
-  std::rename((out_path + ".tmp").c_str(), out_path.c_str());
-  partial.close();
-  std::remove(partial_path.c_str());
   std::vector<double> cvs;
   cvs.reserve(rows.size());
   for (const auto& r : rows) {
-    cvs.push_back(r.timing.ratio_cv);
+    const auto& t = r.timing;
+    std::snprintf(buf, sizeof buf, "%s,%d,%.6g,%.6g,%.4g,%.6g,%.4g,%.6g,local,%s\n",
+                  catalog.index().arch(r.index).str().c_str(), r.index, r.latency_ms, t.ratio,
+                  t.ratio_cv, t.target_median_ms, t.target_cv, t.reference_median_ms,
+                  t.measured_at.c_str());
+    out << buf;
+    cvs.push_back(t.ratio_cv);
+  }
+  out.close();
+  if (!out || std::rename(tmp_path.c_str(), out_path.c_str()) != 0) {
+    throw InputError("cannot write " + quote(out_path) +
+                     ", expected a writable path (the measurements are kept in the store " +
+                     local.store().path().string() + ")");
   }
   std::printf(
-      "measured %zu architectures on %s (%s, %d thread%s), reference %.4g ms; median cv of "
-      "the ratios %.2f%%; written to %s\n",
-      rows.size(), host.hostname.c_str(), host.cpu_model.c_str(), threads, threads == 1 ? "" : "s",
-      sweep_ref, 100 * measure::median_of(cvs), out_path.c_str());
+      "measured %zu architectures on %s (%s, %d thread%s): %d new, %d from the store; "
+      "reference %.4g ms; median cv of the ratios %.2f%%; written to %s\n",
+      rows.size(), host.hostname.c_str(), host.cpu_model.c_str(), settings.threads,
+      settings.threads == 1 ? "" : "s", local.new_measurements(), local.stored_hits(),
+      local.scale_ms(), 100 * measure::median_of(cvs), out_path.c_str());
   return 0;
 }
 

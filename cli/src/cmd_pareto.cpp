@@ -10,6 +10,7 @@
 #include "commands.hpp"
 #include "common.hpp"
 #include "front_report.hpp"
+#include "local_device.hpp"
 #include "maplex/core/error.hpp"
 #include "maplex/predictor/feature_cache.hpp"
 #include "maplex/runs/run.hpp"
@@ -56,7 +57,9 @@ int run_pareto(int argc, char** argv) {
   const tables::Catalog catalog = load_catalog(*args);
   runs::RunOptions ro = run_options(*args, spec);
   const auto features = predictor::FeatureCache::build(catalog.index());
-  const runs::Prepared prepared = runs::prepare(spec, catalog, features);
+  auto local = open_session(spec, catalog, args->count("fresh") != 0U);
+  const runs::Prepared prepared =
+      runs::prepare(spec, catalog, features, local ? &local->live : nullptr);
   const auto result = runs::execute(spec, prepared, catalog, ro);
   auto doc = nlohmann::json::parse(result.result_json);
 
@@ -81,13 +84,23 @@ int run_pareto(int argc, char** argv) {
   for (double v : lat_for_ref) {
     ref_lat = std::isnan(v) ? ref_lat : std::max(ref_lat, v);
   }
+  // On `local` every front member was measured after the search: that is its truth.
+  std::vector<double> shown(truth.begin(), truth.end());
+  for (const auto& [index, ms] : result.measured_after) {
+    shown[static_cast<std::size_t>(index)] = ms;
+  }
   std::vector<FrontPoint> found;
   std::vector<FrontPoint> found_true;
+  std::vector<FrontPoint> found_measured;
   for (const auto& f : result.outcome.front) {
     found.push_back({f.index, f.accuracy, f.latency_ms});
     const double t = truth[static_cast<std::size_t>(f.index)];
     if (!std::isnan(t)) {
       found_true.push_back({f.index, f.accuracy, t});
+    }
+    const double m = shown[static_cast<std::size_t>(f.index)];
+    if (!std::isnan(m) && local) {
+      found_measured.push_back({f.index, f.accuracy, m});
     }
   }
   nlohmann::json judge = {{"reference_accuracy", ref_acc},
@@ -97,6 +110,11 @@ int run_pareto(int argc, char** argv) {
                            "largest latency on the device"},
                           {"front_size", found.size()},
                           {"hypervolume_source", hypervolume(found, ref_acc, ref_lat)}};
+  if (!found_measured.empty()) {
+    judge["hypervolume_found_measured_latency"] =
+        hypervolume(non_dominated(found_measured), ref_acc, ref_lat);
+    judge["device_description"] = local->live.description;
+  }
   std::vector<FrontPoint> true_front;
   if (know_truth) {
     std::vector<FrontPoint> all;
@@ -127,6 +145,9 @@ int run_pareto(int argc, char** argv) {
       series.push_back({"true front (table)", "#888888", false, true_front});
       series.push_back({"found front, true latency", "#1f77b4", false, non_dominated(found_true)});
     }
+    if (!found_measured.empty()) {
+      series.push_back({"found front, measured latency", "#1f77b4", false, found_measured});
+    }
     series.push_back({spec.source == "predicted" ? "found front, predicted latency"
                                                  : "found front, measured latency",
                       "#ff7f0e", true, found});
@@ -145,15 +166,20 @@ int run_pareto(int argc, char** argv) {
       "measurements\n",
       prepared.target.name.c_str(), spec.dataset.c_str(), spec.source.c_str(), found.size(),
       result.usage.queries, doc["spent"]["device_measurements"].get<int>());
-  std::printf("%8s  %-60s %9s %12s %12s\n", "index", "arch", "acc_%", "latency_ms", "true_ms");
+  std::printf("%8s  %-60s %9s %12s %12s\n", "index", "arch", "acc_%", "latency_ms",
+              local ? "measured_ms" : "true_ms");
   for (const auto& f : result.outcome.front) {
-    const double t = truth[static_cast<std::size_t>(f.index)];
+    const double t = shown[static_cast<std::size_t>(f.index)];
     std::printf("%8d  %-60s %9.3f %12.4f %12s\n", f.index,
                 catalog.index().arch(f.index).str().c_str(), f.accuracy, f.latency_ms,
-                num_or_dash(t).c_str());
+                std::isnan(t) ? "-" : approx(t).c_str());
   }
   std::printf("hypervolume (reference %.2f %%, %.4g ms): found %.4g", ref_acc, ref_lat,
               judge["hypervolume_source"].get<double>());
+  if (judge.contains("hypervolume_found_measured_latency")) {
+    std::printf("; with the members' latencies measured on this machine %.4g",
+                judge["hypervolume_found_measured_latency"].get<double>());
+  }
   if (know_truth) {
     std::printf("; judged with true latencies %.4g vs true front %.4g: %.1f%%",
                 judge["hypervolume_found_true_latency"].get<double>(),

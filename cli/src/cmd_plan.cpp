@@ -5,6 +5,7 @@
 
 #include "commands.hpp"
 #include "common.hpp"
+#include "local_device.hpp"
 #include "maplex/predictor/plan.hpp"
 #include "predictor_options.hpp"
 
@@ -15,20 +16,37 @@ int run_plan(int argc, char** argv) {
   add_pool_options(options);
   options.add_options()("count", "How many architectures",
                         cxxopts::value<int>()->default_value("3"))(
-      "device", "The target, when it is a shipped device (kept out of its own pool)",
+      "device",
+      "The target, when it is a shipped device (kept out of its own pool), or local (this "
+      "machine: the planned architectures are measured now)",
       cxxopts::value<std::string>()->default_value(""));
+  add_local_options(options, "measure-threads");
   const auto args = parse(options, argc, argv);
   if (!args) {
     return 0;
   }
   const tables::Catalog catalog = load_catalog(*args);
   const std::string device = (*args)["device"].as<std::string>();
-  if (!device.empty()) {
+  const bool is_local = device == runs::kLocalDevice;
+  if (!device.empty() && !is_local) {
     catalog.device(device);  // an unknown target is an error, not a silent empty name
   }
   const int count = int_option(*args, "count", 1);
   const auto pool = predictor::build_pool(catalog, device, pool_options(*args));
   const auto plan = predictor::plan_adaptation(pool, catalog.index(), count, seed_of(*args));
+  std::vector<double> measured;
+  std::string description;
+  if (is_local) {
+    runs::RunSpec spec;
+    spec.device = device;
+    spec.seed = seed_of(*args);
+    spec.local = local_settings(*args, "measure-threads");
+    auto local = open_local(local_options(spec.local, args->count("fresh") != 0U), catalog);
+    for (const auto& p : plan) {
+      measured.push_back(local->measure(p.index).latency_ms);
+    }
+    description = describe_local(*local);
+  }
   if (args->count("json") != 0U) {
     auto doc = json_envelope("plan", catalog);
     nlohmann::json archs = nlohmann::json::array();
@@ -37,6 +55,12 @@ int run_plan(int argc, char** argv) {
                        {"arch_str", catalog.index().arch(p.index).str()},
                        {"neighbourhood", p.neighbourhood.members},
                        {"neighbourhood_bound", p.neighbourhood.bound}});
+      if (is_local) {
+        archs.back()["measured_latency_ms"] = measured[archs.size() - 1];
+      }
+    }
+    if (is_local) {
+      doc["device_description"] = description;
     }
     doc["architectures"] = archs;
     doc["config"] = {{"count", count},
@@ -49,10 +73,18 @@ int run_plan(int argc, char** argv) {
   }
   std::printf("measure these %d architectures on the target (seed %llu, pool of %zu devices):\n",
               count, static_cast<unsigned long long>(seed_of(*args)), pool.devices.size());
-  for (const auto& p : plan) {
-    std::printf("%6d  %s  (neighbourhood of %zu within %.1f%%)\n", p.index,
+  for (std::size_t k = 0; k < plan.size(); ++k) {
+    const auto& p = plan[k];
+    std::printf("%6d  %s  (neighbourhood of %zu within %.1f%%)", p.index,
                 catalog.index().arch(p.index).str().c_str(), p.neighbourhood.members.size(),
                 100 * p.neighbourhood.bound);
+    if (is_local) {
+      std::printf("  measured %.4g ms", measured[k]);
+    }
+    std::printf("\n");
+  }
+  if (is_local) {
+    std::printf("%s\n", description.c_str());
   }
   return 0;
 }

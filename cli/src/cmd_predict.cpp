@@ -5,13 +5,18 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <optional>
+#include <set>
 
 #include "commands.hpp"
 #include "common.hpp"
+#include "local_device.hpp"
 #include "maplex/core/error.hpp"
+#include "maplex/core/rng.hpp"
 #include "maplex/predictor/metrics.hpp"
 #include "maplex/predictor/predictor.hpp"
 #include "maplex/predictor/target.hpp"
+#include "maplex/space/sampling.hpp"
 #include "predictor_options.hpp"
 
 namespace maplex::cli {
@@ -43,14 +48,20 @@ int run_predict(int argc, char** argv) {
                         cxxopts::value<std::string>())(
       "device",
       "Target device: with --measurements, the file's device to use; alone, a shipped "
-      "device whose table simulates the planned measurements",
+      "device whose table simulates the planned measurements, or local (this machine: the "
+      "planned architectures are measured)",
       cxxopts::value<std::string>()->default_value(""))(
       "method", "lut, nearest, maple, maple-x1, maple-x or maplex",
       cxxopts::value<std::string>()->default_value("maplex"))(
       "count", "Architectures to measure when simulating with --device",
       cxxopts::value<int>()->default_value("3"))(
       "out", "Write index,arch_str,latency_ms for all 15,625 architectures here",
-      cxxopts::value<std::string>());
+      cxxopts::value<std::string>())(
+      "check",
+      "--device local: measure this many further architectures (drawn with --seed) and show "
+      "them predicted vs measured",
+      cxxopts::value<int>()->default_value("10"));
+  add_local_options(options, "measure-threads");
   const auto args = parse(options, argc, argv);
   if (!args) {
     return 0;
@@ -66,10 +77,25 @@ int run_predict(int argc, char** argv) {
   const auto method = predictor::parse_method((*args)["method"].as<std::string>());
   const tables::Catalog catalog = load_catalog(*args);
   auto po = pool_options(*args);
-  const predictor::Target target = predictor::make_target(
-      catalog, device,
-      args->count("measurements") != 0U ? (*args)["measurements"].as<std::string>() : "", po,
-      int_option(*args, "count", 1));
+  const bool is_local = device == runs::kLocalDevice && args->count("measurements") == 0U;
+  std::optional<LocalSession> local;
+  if (is_local) {
+    runs::RunSpec spec;
+    spec.device = device;
+    spec.seed = po.seed;
+    spec.local = local_settings(*args, "measure-threads");
+    local = open_session(spec, catalog, args->count("fresh") != 0U);
+  }
+  const predictor::Target target =
+      is_local
+          ? predictor::make_measured_target(
+                catalog, device, "measured on this machine (" + local->live.fingerprint + ")", po,
+                int_option(*args, "count", 1), local->live.measure, local->live.spec,
+                local->live.lut_ms)
+          : predictor::make_target(
+                catalog, device,
+                args->count("measurements") != 0U ? (*args)["measurements"].as<std::string>() : "",
+                po, int_option(*args, "count", 1));
   po.exclude = target.adaptation.archs;
   const auto pool = predictor::build_pool(catalog, target.name, po);
   const auto features = predictor::FeatureCache::build(catalog.index());
@@ -119,6 +145,38 @@ int run_predict(int argc, char** argv) {
     doc["against_table"] = {{"acc10", m.acc10},     {"acc5", m.acc5}, {"spearman", m.spearman},
                             {"kendall", m.kendall}, {"mape", m.mape}, {"count", m.count}};
   }
+  if (local) {
+    // Further architectures measured now: the prediction checked against this machine.
+    Rng rng(Rng::derive(po.seed, 3));
+    std::vector<double> pred;
+    std::vector<double> truth;
+    nlohmann::json checks = nlohmann::json::array();
+    const int n = int_option(*args, "check", 0);
+    std::set<int> seen(target.adaptation.archs.begin(), target.adaptation.archs.end());
+    while (static_cast<int>(checks.size()) < n) {
+      const int a = catalog.index().index_of(space::sample_connected(rng));
+      if (!seen.insert(a).second) {
+        continue;
+      }
+      const double ms = local->device->measure(a).latency_ms;
+      pred.push_back(p.predictions()[static_cast<std::size_t>(a)]);
+      truth.push_back(ms);
+      checks.push_back({{"index", a},
+                        {"arch_str", catalog.index().arch(a).str()},
+                        {"measured_ms", ms},
+                        {"predicted_ms", pred.back()}});
+    }
+    doc["target"]["description"] = local->live.description;
+    doc["checks"] = checks;
+    if (n > 0) {
+      const auto m = predictor::evaluate_predictions(pred, truth);
+      doc["against_measurements"] = {{"acc10", m.acc10},
+                                     {"acc5", m.acc5},
+                                     {"spearman", m.spearman},
+                                     {"mape", m.mape},
+                                     {"count", m.count}};
+    }
+  }
   if (args->count("out") != 0U) {
     nlohmann::json context = doc;
     context.erase("schema_version");
@@ -136,6 +194,20 @@ int run_predict(int argc, char** argv) {
   for (const auto& m : measured) {
     std::printf("  measured %6d: %10.4f ms   predicted %10.4f ms\n", m["index"].get<int>(),
                 m["latency_ms"].get<double>(), m["predicted_ms"].get<double>());
+  }
+  if (doc.contains("checks")) {
+    for (const auto& c : doc["checks"]) {
+      std::printf("  checked  %6d: %10.4f ms   predicted %10.4f ms  (%+.1f%%)\n",
+                  c["index"].get<int>(), c["measured_ms"].get<double>(),
+                  c["predicted_ms"].get<double>(),
+                  100 * (c["predicted_ms"].get<double>() / c["measured_ms"].get<double>() - 1));
+    }
+  }
+  if (doc.contains("against_measurements")) {
+    const auto& t = doc["against_measurements"];
+    std::printf("against %d new measurements: +-10%% %.3f, +-5%% %.3f, MAPE %.2f%%\n",
+                t["count"].get<int>(), t["acc10"].get<double>(), t["acc5"].get<double>(),
+                t["mape"].get<double>());
   }
   if (doc.contains("against_table")) {
     const auto& t = doc["against_table"];

@@ -7,6 +7,7 @@
 
 #include "commands.hpp"
 #include "common.hpp"
+#include "local_device.hpp"
 #include "maplex/core/error.hpp"
 #include "maplex/predictor/feature_cache.hpp"
 #include "maplex/runs/run.hpp"
@@ -18,9 +19,11 @@ namespace maplex::cli {
 namespace {
 
 int finish(const runs::RunSpec& spec, const tables::Catalog& catalog, runs::RunOptions options,
-           bool json) {
+           bool json, bool fresh) {
   const auto features = predictor::FeatureCache::build(catalog.index());
-  const runs::Prepared prepared = runs::prepare(spec, catalog, features);
+  auto local = open_session(spec, catalog, fresh);
+  const runs::Prepared prepared =
+      runs::prepare(spec, catalog, features, local ? &local->live : nullptr);
   if (isatty(STDERR_FILENO) != 0) {
     options.progress = [](const search::SearchState& s, const search::Usage& u) {
       if (s.step % 50 == 0) {
@@ -41,6 +44,10 @@ int finish(const runs::RunSpec& spec, const tables::Catalog& catalog, runs::RunO
   if (result.reused > 0) {
     std::printf("resumed: %lld evaluations reused from the interrupted run\n",
                 static_cast<long long>(result.reused));
+  }
+  if (local) {
+    std::printf("%s; %d new measurements, %d from the store\n", local->live.description.c_str(),
+                local->device->new_measurements(), local->device->stored_hits());
   }
   if (!options.dir.empty()) {
     std::printf("run records in %s\n", options.dir.string().c_str());
@@ -72,7 +79,7 @@ int run_search(int argc, char** argv) {
   apply_threads(*args);
   const tables::Catalog catalog = load_catalog(*args);
   runs::RunOptions ro = run_options(*args, spec);
-  return finish(spec, catalog, ro, args->count("json") != 0U);
+  return finish(spec, catalog, ro, args->count("json") != 0U, args->count("fresh") != 0U);
 }
 
 int run_resume(int argc, char** argv) {
@@ -94,7 +101,7 @@ int run_resume(int argc, char** argv) {
   ro.resume = true;
   const auto spec = runs::load_run_spec(ro.dir);
   const tables::Catalog catalog = load_catalog(*args);
-  return finish(spec, catalog, ro, args->count("json") != 0U);
+  return finish(spec, catalog, ro, args->count("json") != 0U, false);
 }
 
 }  // namespace maplex::cli

@@ -19,7 +19,7 @@ struct Command {
   int (*run)(int, char**);
 };
 
-constexpr std::array<Command, 12> kCommands = {{
+constexpr std::array<Command, 13> kCommands = {{
     {"space", "Facts about the NB201 space: sizes, connectivity, isomorphism classes, op counts",
      maplex::cli::run_space},
     {"devices", "The shipped devices with their sources and latency statistics",
@@ -44,6 +44,8 @@ constexpr std::array<Command, 12> kCommands = {{
      maplex::cli::run_compare},
     {"measure", "Latency of NB201 networks on this machine (oneDNN), as a measurements CSV",
      maplex::cli::run_measure},
+    {"profile", "Hardware profile of this machine (caches, counters, micro-benchmarks)",
+     maplex::cli::run_profile},
 }};
 
 void print_usage() {

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "common.hpp"
+#include "local_device.hpp"
 #include "maplex/core/error.hpp"
 #include "predictor_options.hpp"
 
@@ -12,15 +13,18 @@ namespace maplex::cli {
 void add_search_options(cxxopts::Options& options, const std::string& default_algorithm,
                         int default_queries) {
   add_pool_options(options);
-  options.add_options()("device", "Target: a shipped device (its table simulates the measurements)",
+  options.add_options()("device",
+                        "Target: a shipped device (its table simulates the measurements), or "
+                        "local (this machine, measured live)",
                         cxxopts::value<std::string>()->default_value(""))(
       "measurements", "Target: a long-form CSV of its measurements (arch,latency_ms)",
       cxxopts::value<std::string>()->default_value(""))(
       "dataset", "Accuracy on cifar10, cifar100 or imagenet16_120",
       cxxopts::value<std::string>()->default_value("cifar10"))(
       "latency-source",
-      "predicted (MAPLE-X adapted from --adapt measurements) or table (measured search: every "
-      "candidate is a device measurement)",
+      "predicted (MAPLE-X adapted from --adapt measurements), table (measured search: every "
+      "candidate is a device measurement from the shipped table) or live (measured search on "
+      "this machine, --device local)",
       cxxopts::value<std::string>()->default_value("predicted"))(
       "algorithm", "re (regularized evolution), random, local or nsga2",
       cxxopts::value<std::string>()->default_value(default_algorithm))(
@@ -59,6 +63,9 @@ void add_search_options(cxxopts::Options& options, const std::string& default_al
       cxxopts::value<double>())("threads",
                                 "Worker threads (0 = all cores); results do not depend on it",
                                 cxxopts::value<int>()->default_value("0"));
+  add_local_options(options, "measure-threads");
+  options.add_options("local (this machine)")(
+      "no-lut", "Do not measure the per-op latency table of this machine for the predictor");
 }
 
 runs::RunOptions run_options(const cxxopts::ParseResult& args, const runs::RunSpec& spec) {
@@ -109,6 +116,8 @@ runs::RunSpec search_spec(const cxxopts::ParseResult& args, const std::string& c
   if (args.count("latency-budget-ms") != 0U) {
     s.budget_ms = args["latency-budget-ms"].as<double>();
   }
+  s.local = local_settings(args, "measure-threads");
+  s.local.lut = args.count("no-lut") == 0U;
   return s;
 }
 
@@ -121,7 +130,7 @@ void print_search_result(const nlohmann::json& r) {
       predicted ? "predicted by " + cfg["method"].get<std::string>() + " adapted from " +
                       std::to_string(r["target"]["measurements"].size()) +
                       (r["target"]["measurements"].size() == 1 ? " measurement" : " measurements")
-                : std::string("measured (table)");
+                : "measured (" + cfg["latency_source"].get<std::string>() + ")";
   std::printf("target %s (%s), %s accuracy, latency %s, budget %s ms\n",
               r["target"]["device"].get<std::string>().c_str(),
               r["target"]["source"].get<std::string>().c_str(),
@@ -155,10 +164,16 @@ void print_search_result(const nlohmann::json& r) {
                     v["checks"].size(), approx(v["correction"].get<double>()).c_str());
       }
     }
+    if (predicted && !verified && best.contains("measured_latency_ms")) {
+      std::printf("\n  measured on device %s ms%s",
+                  approx(best["measured_latency_ms"].get<double>()).c_str(),
+                  best.value("measured_within_budget", true) ? ", within budget" : ", OVER budget");
+    }
     std::printf(
         "\n  true latency       %s\n",
         best["true_latency_ms"].is_null()
-            ? "unknown (not a shipped device)"
+            ? (r["target"]["device"] == "local" ? "no table: this machine is measured"
+                                                : "unknown (not a shipped device)")
             : (num(best["true_latency_ms"].get<double>()) + " ms" +
                (best.contains("truly_feasible") && !best["truly_feasible"].is_null()
                     ? (best["truly_feasible"].get<bool>() ? ", within budget" : ", OVER budget")

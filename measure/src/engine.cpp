@@ -8,6 +8,8 @@
 #include <unordered_map>
 #include <utility>
 
+#include "maplex/core/rng.hpp"
+
 namespace maplex::measure {
 
 using dt = dnnl::memory::data_type;
@@ -233,6 +235,68 @@ Engine::Engine(const NetworkWeights& w) : impl_(std::make_unique<Impl>()) {
   } catch (const dnnl::error& e) {
     throw std::runtime_error(std::string("oneDNN could not build the network: ") + e.what());
   }
+}
+
+Engine::Engine() : impl_(std::make_unique<Impl>()) {}
+
+const char* lut_op_name(LutOp op) {
+  switch (op) {
+    case LutOp::conv1x1:
+      return "nor_conv_1x1";
+    case LutOp::conv3x3:
+      return "nor_conv_3x3";
+    case LutOp::avg_pool:
+      return "avg_pool_3x3";
+    case LutOp::sum:
+      return "sum";
+  }
+  return "?";
+}
+
+Engine Engine::op_chain(LutOp op, int stage, int copies, std::uint64_t seed) {
+  if (stage < 0 || stage > 2 || copies < 1) {
+    throw std::invalid_argument("Engine::op_chain: expected a stage in 0..2 and copies >= 1");
+  }
+  const int c = kStageChannels[static_cast<std::size_t>(stage)];
+  const int size = kStageSize[static_cast<std::size_t>(stage)];
+  Engine e;
+  auto& m = *e.impl_;
+  try {
+    m.input = m.activation(c, size, size);
+    auto* in = static_cast<float*>(m.input.get_data_handle());
+    const std::size_t n = m.input.get_desc().get_size() / sizeof(float);
+    Rng rng(seed);
+    for (std::size_t k = 0; k < n; ++k) {
+      in[k] = static_cast<float>(2.0 * rng.uniform() - 1.0);
+    }
+    dnnl::memory x = m.input;
+    for (int k = 0; k < copies; ++k) {
+      switch (op) {
+        case LutOp::conv1x1:
+        case LutOp::conv3x3: {
+          const int kernel = op == LutOp::conv1x1 ? 1 : 3;
+          const NetworkWeights w = make_weights(
+              space::Arch::parse(kernel == 1 ? "|nor_conv_1x1~0|+|none~0|none~1|+|none~0|none~1|"
+                                               "none~2|"
+                                             : "|nor_conv_3x3~0|+|none~0|none~1|+|none~0|none~1|"
+                                               "none~2|"),
+              Rng::derive(seed, static_cast<std::uint64_t>(k)));
+          x = m.conv(m.relu(x), w.cells[cell_slot(stage, 0)].conv[0]);
+          break;
+        }
+        case LutOp::avg_pool:
+          x = m.pool(x, 3, 1, 1);
+          break;
+        case LutOp::sum:
+          x = m.sum({x, m.input});
+          break;
+      }
+    }
+    m.output = x;
+  } catch (const dnnl::error& err) {
+    throw std::runtime_error(std::string("oneDNN could not build the op chain: ") + err.what());
+  }
+  return e;
 }
 
 Engine::~Engine() = default;

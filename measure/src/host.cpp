@@ -1,36 +1,141 @@
 #include "maplex/measure/host.hpp"
 
 #include <omp.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdio>
+#include <ctime>
 #include <dnnl.hpp>
+#include <filesystem>
 #include <fstream>
 #include <stdexcept>
 #include <thread>
 
 namespace maplex::measure {
 
+namespace {
+
+std::string first_line(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);
+  return line;
+}
+
+// The value after "key<spaces>:" of the first /proc-style line starting with `key`, or "".
+std::string proc_value(const char* path, const std::string& key) {
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind(key, 0) == 0) {
+      const auto colon = line.find(':');
+      if (colon == std::string::npos) {
+        return "";
+      }
+      const auto start = line.find_first_not_of(" \t", colon + 1);
+      return start == std::string::npos ? "" : line.substr(start);
+    }
+  }
+  return "";
+}
+
+// "32K", "1024K", "16M" -> bytes; 0 when unreadable.
+std::int64_t size_of(const std::string& text) {
+  if (text.empty()) {
+    return 0;
+  }
+  std::int64_t v = 0;
+  std::size_t k = 0;
+  while (k < text.size() && text[k] >= '0' && text[k] <= '9') {
+    v = v * 10 + (text[k] - '0');
+    ++k;
+  }
+  if (k < text.size() && text[k] == 'K') {
+    v *= 1024;
+  } else if (k < text.size() && text[k] == 'M') {
+    v *= std::int64_t{1024} * 1024;
+  }
+  return v;
+}
+
+std::vector<CacheLevel> read_caches() {
+  std::vector<CacheLevel> out;
+  const std::filesystem::path root("/sys/devices/system/cpu/cpu0/cache");
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(root, ec)) {
+    if (entry.path().filename().string().rfind("index", 0) != 0) {
+      continue;
+    }
+    CacheLevel c;
+    const std::string level = first_line(entry.path() / "level");
+    c.level = level.empty() ? 0 : std::stoi(level);
+    c.type = first_line(entry.path() / "type");
+    c.bytes = size_of(first_line(entry.path() / "size"));
+    out.push_back(c);
+  }
+  std::sort(out.begin(), out.end(), [](const CacheLevel& a, const CacheLevel& b) {
+    return a.level != b.level ? a.level < b.level : a.type < b.type;
+  });
+  return out;
+}
+
+}  // namespace
+
 Host read_host() {
   Host h;
   char name[256] = {};
   h.hostname = ::gethostname(name, sizeof name - 1) == 0 ? name : "unknown";
-  h.cpu_model = "unknown";
-  std::ifstream cpuinfo("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(cpuinfo, line)) {
-    if (line.rfind("model name", 0) == 0) {
-      const auto colon = line.find(':');
-      if (colon != std::string::npos) {
-        h.cpu_model = line.substr(line.find_first_not_of(' ', colon + 1));
-      }
-      break;
-    }
+  h.cpu_model = proc_value("/proc/cpuinfo", "model name");
+  if (h.cpu_model.empty()) {
+    h.cpu_model = "unknown";
   }
   h.logical_cpus = static_cast<int>(std::thread::hardware_concurrency());
+  const std::string khz = first_line("/sys/devices/system/cpu/cpu0/cpufreq/cpuinfo_max_freq");
+  if (!khz.empty()) {
+    h.max_clock_mhz = std::stod(khz) / 1000.0;
+    h.clock_source = "cpufreq cpuinfo_max_freq";
+  } else if (const std::string mhz = proc_value("/proc/cpuinfo", "cpu MHz"); !mhz.empty()) {
+    h.max_clock_mhz = std::stod(mhz);
+    h.clock_source = "/proc/cpuinfo cpu MHz (no cpufreq: the current clock)";
+  } else {
+    h.clock_source = "unknown";
+  }
+  h.caches = read_caches();
+  h.memory_bytes = size_of(proc_value("/proc/meminfo", "MemTotal")) * 1024;
+  struct utsname u {};
+  h.kernel = ::uname(&u) == 0 ? u.release : "unknown";
   const dnnl_version_t* v = dnnl_version();
   h.onednn_version =
       std::to_string(v->major) + "." + std::to_string(v->minor) + "." + std::to_string(v->patch);
   return h;
+}
+
+std::string device_fingerprint(const Host& host) {
+  std::string text = host.cpu_model + '|' + std::to_string(host.logical_cpus) + '|' +
+                     std::to_string(host.memory_bytes / (std::int64_t{1024} * 1024 * 256)) + '|' +
+                     host.hostname;
+  for (const auto& c : host.caches) {
+    text += '|' + std::to_string(c.level) + c.type + std::to_string(c.bytes);
+  }
+  std::uint64_t h = 1469598103934665603ULL;  // FNV-1a, 64 bit
+  for (const char ch : text) {
+    h ^= static_cast<unsigned char>(ch);
+    h *= 1099511628211ULL;
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+std::string utc_now() {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return buf;
 }
 
 void set_threads(int threads) {

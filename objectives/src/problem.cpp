@@ -31,6 +31,14 @@ SourceKind parse_source(std::string_view name) {
                    " is unknown, expected predicted, table or live");
 }
 
+LatencySource live_source(std::string device, std::function<double(int)> measure) {
+  LatencySource s;
+  s.kind = SourceKind::live;
+  s.device = std::move(device);
+  s.measure = std::move(measure);
+  return s;
+}
+
 LatencySource table_source(std::string device, std::vector<double> latency_ms) {
   LatencySource s;
   s.kind = SourceKind::table;
@@ -151,8 +159,12 @@ Problem::Problem(std::vector<double> accuracy, LatencySource latency,
       latency_(std::move(latency)),
       budget_(budget_ms),
       limits_(std::move(limits)) {
-  if (accuracy_.size() != latency_.latency_ms.size() ||
-      latency_.bound_ms.size() != latency_.latency_ms.size()) {
+  const bool live = latency_.kind == SourceKind::live;
+  if (live && !latency_.measure) {
+    throw std::invalid_argument("Problem: a live source without a measurement function");
+  }
+  if (!live && (accuracy_.size() != latency_.latency_ms.size() ||
+                latency_.bound_ms.size() != latency_.latency_ms.size())) {
     throw std::invalid_argument("Problem: accuracy and latency tables differ in size");
   }
   for (const auto& c : limits_) {
@@ -193,6 +205,9 @@ Problem::Problem(std::vector<double> accuracy, LatencySource latency,
                   "latency budget %g ms, expected a finite number of milliseconds > 0", *budget_);
     throw InputError(buf);
   }
+  if (live) {
+    return;  // nothing is known before it is measured
+  }
   int fastest = -1;
   for (std::size_t i = 0; i < latency_.bound_ms.size(); ++i) {
     const double b = latency_.bound_ms[i];
@@ -229,8 +244,13 @@ Fitness Problem::assess(int index) const {
   const auto i = static_cast<std::size_t>(index);
   Fitness f;
   f.index = index;
-  f.latency_ms = latency_.latency_ms.at(i);
-  f.bound_ms = latency_.bound_ms.at(i);
+  if (latency_.kind == SourceKind::live) {
+    f.latency_ms = latency_.measure(index);
+    f.bound_ms = f.latency_ms;
+  } else {
+    f.latency_ms = latency_.latency_ms.at(i);
+    f.bound_ms = latency_.bound_ms.at(i);
+  }
   f.violation = budget_ ? violation(f.bound_ms, *budget_) : (std::isnan(f.bound_ms) ? kInf : 0.0);
   for (const auto& c : limits_) {
     if (c.value[i] > c.max) {

@@ -15,6 +15,9 @@ namespace maplex::predictor::detail {
 namespace {
 
 constexpr int kMixSteps = 9;  // alpha = 0.1, 0.2, ..., 0.9
+// Prior of the target's own layer-wise table against the whole pool: measured on the target, it
+// is the better model unless the measurements contradict it (BENCHMARKS.md: local).
+constexpr double kOwnTablePrior = 100;
 
 struct Member {
   std::size_t i;
@@ -46,6 +49,19 @@ Eigen::VectorXd predict_bma(const Context& c, TrainReport& report, Eigen::Vector
   norm.emplace_back(mean_model / wsum);
   std::vector<Member> members;
   members.push_back(Member{k, k, 1.0});
+  // The target's own layer-wise table (index k + 1): measured on the target itself, it needs no
+  // mixing with other devices.
+  const bool own = !c.target.lut_ms.empty();
+  double max_hw = 1.0;  // the own table's prior
+  if (own) {
+    const Eigen::VectorXd lut = Eigen::Map<const Eigen::VectorXd>(
+        c.target.lut_ms.data(), static_cast<Eigen::Index>(c.target.lut_ms.size()));
+    norm.emplace_back(lut / lut.mean());
+    members.push_back(Member{k + 1, k + 1, 1.0});
+    for (std::size_t i = 0; i < k; ++i) {
+      max_hw += kOwnTablePrior * std::pow(c.setting_weight[i], c.config.hardware_sharpness);
+    }
+  }
   for (std::size_t i = 0; i < k; ++i) {
     members.push_back({i, i, 1.0});
     for (std::size_t j = i + 1; j < k; ++j) {
@@ -70,8 +86,10 @@ Eigen::VectorXd predict_bma(const Context& c, TrainReport& report, Eigen::Vector
     for (double x : r) {
       err += (x - mean) * (x - mean);
     }
+    // The pool mean counts as an average device; the target's own table as the most similar.
     const auto hw = [&](std::size_t d) {
-      return d < k ? std::pow(c.setting_weight[d], c.config.hardware_sharpness) : 1.0;
+      return d < k ? std::pow(c.setting_weight[d], c.config.hardware_sharpness)
+                   : (d == k ? 1.0 : max_hw);
     };
     const double prior = m.alpha * hw(m.i) + (1 - m.alpha) * hw(m.j);
     // A mixture is one of 9 per pair: its prior share is split so pairs do not drown singles.
@@ -103,8 +121,10 @@ Eigen::VectorXd predict_bma(const Context& c, TrainReport& report, Eigen::Vector
   for (auto& [w, idx] : ranked) {
     w /= kept;
     const Member& m = members[idx];
+    // The own table is the target's additive model: its residual is taken as the measurement
+    // noise (on this machine the additive model explains latency to about 3%, BENCHMARKS.md).
     const auto rv = [&](std::size_t d) {
-      return d < k ? c.residual_sd[d] * c.residual_sd[d] : pooled;
+      return d < k ? c.residual_sd[d] * c.residual_sd[d] : (d == k ? pooled : var);
     };
     residual_var += w * (m.alpha * rv(m.i) + (1 - m.alpha) * rv(m.j));
   }
@@ -132,11 +152,14 @@ Eigen::VectorXd predict_bma(const Context& c, TrainReport& report, Eigen::Vector
   report.top_members.clear();
   for (std::size_t r = 0; r < std::min<std::size_t>(5, ranked.size()); ++r) {
     const Member& m = members[ranked[r].second];
-    std::string name = m.i < k ? c.pool.devices[m.i].name : "pool mean";
+    const auto name_of = [&](std::size_t d) {
+      return d < k ? c.pool.devices[d].name : (d == k ? "pool mean" : "own LUT");
+    };
+    std::string name = name_of(m.i);
     if (m.j != m.i) {
       char buf[160];
       std::snprintf(buf, sizeof buf, "%.1f*%s + %.1f*%s", m.alpha, name.c_str(), 1 - m.alpha,
-                    c.pool.devices[m.j].name.c_str());
+                    name_of(m.j).c_str());
       name = buf;
     }
     report.top_members.emplace_back(name, ranked[r].first);

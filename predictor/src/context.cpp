@@ -61,6 +61,11 @@ double log_ratio_scale(const Eigen::VectorXd& model, const Adaptation& target) {
 }
 
 Eigen::VectorXd predict_lut(const Context& c) {
+  if (!c.target.lut_ms.empty()) {
+    const Eigen::VectorXd own = Eigen::Map<const Eigen::VectorXd>(
+        c.target.lut_ms.data(), static_cast<Eigen::Index>(c.target.lut_ms.size()));
+    return own * log_ratio_scale(own, c.target);
+  }
   // Normalised per-device tables, averaged with the hardware weights.
   Eigen::VectorXd mix = Eigen::VectorXd::Zero(c.features.lut.rows());
   double total = 0;

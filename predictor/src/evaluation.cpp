@@ -131,7 +131,8 @@ std::vector<std::string> protocol_pool(const std::string& protocol, const std::s
 EvalTarget shipped_target(const tables::Catalog& catalog, const std::string& device) {
   const auto& spec = catalog.device(device);
   const auto column = catalog.latencies(device);
-  return {device, std::vector<double>(column.begin(), column.end()), spec_of(spec), spec.hardware};
+  return {
+      device, std::vector<double>(column.begin(), column.end()), spec_of(spec), spec.hardware, {}};
 }
 
 Evaluation evaluate(const tables::Catalog& catalog, const FeatureCache& features,
@@ -210,7 +211,7 @@ Evaluation evaluate(const tables::Catalog& catalog, const FeatureCache& features
           adapt.push_back(a);
         }
       }
-      Adaptation adaptation{adapt, {}, target.spec};
+      Adaptation adaptation{adapt, {}, target.spec, target.lut_ms};
       std::vector<char> is_adapt(target.truth.size(), 0);
       for (int a : adapt) {
         adaptation.latency_ms.push_back(target.truth[static_cast<std::size_t>(a)]);

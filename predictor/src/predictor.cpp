@@ -54,6 +54,19 @@ double Predictor::train(const Pool& pool, const Adaptation& target) {
                        ", expected a finite latency > 0");
     }
   }
+  if (!target.lut_ms.empty()) {
+    if (target.lut_ms.size() != static_cast<std::size_t>(features_->index->size())) {
+      throw InputError("adaptation: a layer-wise table of " + std::to_string(target.lut_ms.size()) +
+                       " entries, expected one per architecture (" +
+                       std::to_string(features_->index->size()) + ")");
+    }
+    for (const double v : target.lut_ms) {
+      if (!(v > 0) || !std::isfinite(v)) {
+        throw InputError("adaptation: layer-wise table entry " + std::to_string(v) +
+                         " ms, expected a finite latency > 0");
+      }
+    }
+  }
   if (pool.devices.empty()) {
     throw InputError("training pool is empty, expected at least one training device");
   }

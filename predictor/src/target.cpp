@@ -70,4 +70,22 @@ Target make_target(const tables::Catalog& catalog, const std::string& device,
   return t;
 }
 
+Target make_measured_target(const tables::Catalog& catalog, const std::string& name,
+                            const std::string& source, const PoolOptions& pool, int count,
+                            const std::function<double(int)>& measure, SpecVector spec,
+                            std::vector<double> lut_ms) {
+  const auto plan =
+      plan_adaptation(build_pool(catalog, name, pool), catalog.index(), count, pool.seed);
+  Target t;
+  t.name = name;
+  t.source = source;
+  t.adaptation.spec = spec;
+  t.adaptation.lut_ms = std::move(lut_ms);
+  for (const auto& p : plan) {
+    t.adaptation.archs.push_back(p.index);
+    t.adaptation.latency_ms.push_back(measure(p.index));
+  }
+  return t;
+}
+
 }  // namespace maplex::predictor

@@ -21,7 +21,8 @@ nlohmann::json num_or_null(double v) {
 }
 
 nlohmann::json describe(const search::Fitness& f, const Prepared& p, const tables::Catalog& catalog,
-                        space::Dataset dataset) {
+                        space::Dataset dataset,
+                        const std::vector<std::pair<int, double>>& measured_after) {
   const auto& index = catalog.index();
   const auto i = static_cast<std::size_t>(f.index);
   const auto d = static_cast<std::size_t>(dataset);
@@ -36,6 +37,14 @@ nlohmann::json describe(const search::Fitness& f, const Prepared& p, const table
       {"true_latency_ms", num_or_null(truth)}};
   if (predicted) {
     j["latency_bound_ms"] = num_or_null(f.bound_ms);
+    for (const auto& [a, ms] : measured_after) {
+      if (a == f.index) {
+        j["measured_latency_ms"] = ms;
+        if (budget) {
+          j["measured_within_budget"] = ms <= *budget;
+        }
+      }
+    }
   }
   j["flops_m"] = catalog.archs().records[i].flops_m[d];
   j["params_m"] = catalog.archs().records[i].params_m[d];
@@ -81,12 +90,17 @@ std::string result_document(const RunSpec& spec, const Prepared& p, const tables
         {"adaptation_measurements", adaptation},
         {"search_measurements", r.usage.measurements},
         {"verification_measurements", checks},
+        {"answer_measurements", r.measured_after.size()},
         {"evaluations", r.usage.evaluations},
         {"steps", r.steps},
         {"reused_from_history", r.reused}}},
       {"seconds", {{"predictor", p.predictor_seconds}, {"search", search_seconds}}}};
-  doc["best"] =
-      r.outcome.best ? describe(*r.outcome.best, p, catalog, dataset) : nlohmann::json(nullptr);
+  if (!p.device_fingerprint.empty()) {
+    doc["target"]["fingerprint"] = p.device_fingerprint;
+    doc["target"]["description"] = p.device_description;
+  }
+  doc["best"] = r.outcome.best ? describe(*r.outcome.best, p, catalog, dataset, r.measured_after)
+                               : nlohmann::json(nullptr);
   doc["best_feasible"] = r.outcome.best_feasible;
   if (r.verification) {
     const auto& v = *r.verification;
@@ -111,7 +125,7 @@ std::string result_document(const RunSpec& spec, const Prepared& p, const tables
   }
   nlohmann::json front = nlohmann::json::array();
   for (const auto& f : r.outcome.front) {
-    front.push_back(describe(f, p, catalog, dataset));
+    front.push_back(describe(f, p, catalog, dataset, r.measured_after));
   }
   doc["front"] = front;
   return doc.dump(2);
@@ -260,12 +274,25 @@ RunResult execute(const RunSpec& spec, const Prepared& prepared, const tables::C
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   result.outcome = search::summarize(state);
   if (prepared.verifies) {
-    const auto& truth = prepared.true_latency_ms;
-    result.verification = verify_answer(state.archive(), prepared.problem.source(),
-                                        *prepared.problem.budget_ms(), spec.confidence, spec.verify,
-                                        [&](int i) { return truth[static_cast<std::size_t>(i)]; });
+    result.verification =
+        verify_answer(state.archive(), prepared.problem.source(), *prepared.problem.budget_ms(),
+                      spec.confidence, spec.verify, prepared.measure);
     result.outcome.best = result.verification->best;
     result.outcome.best_feasible = result.verification->feasible;
+  }
+  // On a live device the answer is measured whatever the verification did (a verified answer is
+  // in the store already, so this costs nothing), and so is a pareto front.
+  if (!prepared.device_fingerprint.empty() &&
+      prepared.problem.source().kind == objectives::SourceKind::predicted) {
+    if (result.outcome.best) {
+      const int b = result.outcome.best->index;
+      result.measured_after.emplace_back(b, prepared.measure(b));
+    }
+    if (spec.command == "pareto") {
+      for (const auto& f : result.outcome.front) {
+        result.measured_after.emplace_back(f.index, prepared.measure(f.index));
+      }
+    }
   }
   result.usage = evaluator.usage();
   result.steps = state.step;

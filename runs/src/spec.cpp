@@ -33,6 +33,12 @@ std::string spec_to_json(const RunSpec& s) {
                       {"adapt", s.adapt},
                       {"verify", s.verify},
                       {"search_confidence", s.search_confidence},
+                      {"local",
+                       {{"threads", s.local.threads},
+                        {"repeats", s.local.repeats},
+                        {"warmup", s.local.warmup},
+                        {"lut", s.local.lut},
+                        {"store", s.local.store}}},
                       {"throttle_ms", s.throttle_ms}};
   return j.dump(2);
 }
@@ -86,6 +92,12 @@ RunSpec parse_spec(const std::string& json_text, const std::string& source) {
     s.verify = field("verify").get<int>();
     s.search_confidence = field("search_confidence").get<double>();
     s.throttle_ms = field("throttle_ms").get<int>();
+    const auto& local = field("local");
+    s.local.threads = local.at("threads").get<int>();
+    s.local.repeats = local.at("repeats").get<int>();
+    s.local.warmup = local.at("warmup").get<int>();
+    s.local.lut = local.at("lut").get<bool>();
+    s.local.store = local.at("store").get<std::string>();
   } catch (const nlohmann::json::exception& e) {
     throw InputError(source + ": " + e.what() + ", expected a maplex run config");
   }

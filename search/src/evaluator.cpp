@@ -67,14 +67,22 @@ void Evaluator::restore(std::vector<int> queried, std::vector<int> measured,
 std::vector<Fitness> Evaluator::evaluate(std::span<const int> candidates, std::int64_t step) {
   const auto n = candidates.size();
   std::vector<Fitness> out(n);
-  // Pass 1: latency and constraint (a known result is reused).
-  tbb::parallel_for(std::size_t{0}, n, [&](std::size_t k) {
+  // Pass 1: latency and constraint (a known result is reused); serial for a live source, which
+  // measures on the device.
+  const auto assess = [&](std::size_t k) {
     const auto it = known_.find(candidates[k]);
     out[k] = it != known_.end() ? it->second : problem_->assess(candidates[k]);
     if (it != known_.end()) {
       out[k].accuracy = objectives::kNaN;  // re-queried below if admitted, like a fresh result
     }
-  });
+  };
+  if (problem_->source().kind == objectives::SourceKind::live) {
+    for (std::size_t k = 0; k < n; ++k) {
+      assess(k);
+    }
+  } else {
+    tbb::parallel_for(std::size_t{0}, n, assess);
+  }
   // Pass 2: admission, serial and in order.
   const bool measures = problem_->source().measures();
   std::size_t admitted = 0;

@@ -1,6 +1,13 @@
-// maplex measure as a user runs it: a CSV the rest of maplex reads as a device's measurements.
+// maplex measure, profile and --device local as a user runs them: a CSV the rest of maplex reads
+// as a device's measurements, a store that survives a killed sweep, a profile without hardware
+// counters, and searches on this machine.
 
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sqlite3.h>
+
+#include <nlohmann/json.hpp>
+#include <regex>
 
 #include "run.hpp"
 
@@ -11,14 +18,48 @@ std::filesystem::path temp(const std::string& name) {
   const auto p = std::filesystem::temp_directory_path() /
                  ("maplex_mcli_" + std::to_string(::getpid()) + "_" + name);
   std::filesystem::remove_all(p);
+  std::filesystem::remove(p.string() + "-wal");
+  std::filesystem::remove(p.string() + "-shm");
   return p;
+}
+
+// Rows per item kind in a store, read with plain SQLite: item -> ratio.
+std::map<std::string, double> stored_archs(const std::filesystem::path& db) {
+  std::map<std::string, double> out;
+  sqlite3* h = nullptr;
+  if (sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    sqlite3_close(h);
+    return out;
+  }
+  sqlite3_stmt* s = nullptr;
+  if (sqlite3_prepare_v2(h, "SELECT item, ratio FROM timings WHERE item LIKE 'arch:%'", -1, &s,
+                         nullptr) == SQLITE_OK) {
+    while (sqlite3_step(s) == SQLITE_ROW) {
+      out[reinterpret_cast<const char*>(sqlite3_column_text(s, 0))] = sqlite3_column_double(s, 1);
+    }
+  }
+  sqlite3_finalize(s);
+  sqlite3_close(h);
+  return out;
+}
+
+// "N new, M from the store" in a measure summary.
+std::pair<int, int> new_and_stored(const std::string& out) {
+  std::smatch m;
+  const std::regex re("(\\d+) new, (\\d+) from the store");
+  if (!std::regex_search(out, m, re)) {
+    ADD_FAILURE() << "no counts in: " << out;
+    return {-1, -1};
+  }
+  return {std::stoi(m[1]), std::stoi(m[2])};
 }
 
 TEST(MeasureCli, WritesAMeasurementsFileOthersRead) {
   const auto csv = temp("m.csv");
-  const RunResult r = run_maplex({"measure", "--arch", "0,11472", "--arch",
-                                  "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|", "--pairs", "3",
-                                  "--warmup", "1", "--out", csv.string()});
+  const auto store = temp("w.sqlite");
+  const RunResult r = run_maplex(
+      {"measure", "--arch", "0,11472", "--arch", "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|",
+       "--repeats", "3", "--warmup", "1", "--store", store.string(), "--out", csv.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("measured 3 architectures"), std::string::npos) << r.out;
   const std::string text = slurp(csv);
@@ -28,7 +69,7 @@ TEST(MeasureCli, WritesAMeasurementsFileOthersRead) {
   EXPECT_NE(text.find("\narch,index,latency_ms,ratio,"), std::string::npos);
   EXPECT_EQ(count_lines(text), 4 + 3);
   EXPECT_NE(text.find(",11472,"), std::string::npos);
-  EXPECT_FALSE(std::filesystem::exists(csv.string() + ".partial"));  // removed once complete
+  EXPECT_EQ(stored_archs(store).size(), 3U);
   // The file is a device's measurements for the predictor.
   const auto preds = temp("p.csv");
   const RunResult p =
@@ -53,6 +94,153 @@ TEST(MeasureCli, BadInputOneClearLine) {
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_EQ(count_lines(bad.err), 1) << bad.err;
   EXPECT_NE(bad.err.find("99999"), std::string::npos) << bad.err;
+  const auto store = temp("bad.sqlite").string();
+  for (const auto& [option, value, message] :
+       std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"--threads", "0", "--threads 0, expected at least 1"},
+           {"--repeats", "0", "--repeats 0, expected at least 1"},
+           {"--warmup", "-2", "--warmup -2, expected at least 0"}}) {
+    const RunResult r = run_maplex({"measure", "--arch", "0", option, value, "--store", store,
+                                    "--out", temp("b.csv").string()});
+    EXPECT_EQ(r.exit_code, 1) << option;
+    EXPECT_EQ(count_lines(r.err), 1) << r.err;
+    EXPECT_NE(r.err.find(message), std::string::npos) << r.err;
+  }
+  const RunResult junk_store = run_maplex(
+      {"measure", "--arch", "0", "--store", "/proc/nope/s.sqlite", "--out", temp("c.csv")});
+  EXPECT_EQ(junk_store.exit_code, 1);
+  EXPECT_EQ(count_lines(junk_store.err), 1) << junk_store.err;
+  EXPECT_NE(junk_store.err.find("/proc/nope/s.sqlite"), std::string::npos) << junk_store.err;
+  // Other commands: unknown devices and local without a live source are named.
+  const RunResult search_bad =
+      run_maplex({"search", "--device", "local", "--latency-budget-ms", "2", "--measure-threads",
+                  "0", "--store", store, "--no-records"});
+  EXPECT_EQ(search_bad.exit_code, 1);
+  EXPECT_NE(search_bad.err.find("--measure-threads 0, expected at least 1"), std::string::npos)
+      << search_bad.err;
+  const RunResult live_table = run_maplex({"search", "--device", "pixel3", "--latency-source",
+                                           "live", "--latency-budget-ms", "20", "--no-records"});
+  EXPECT_EQ(live_table.exit_code, 1);
+  EXPECT_EQ(count_lines(live_table.err), 1) << live_table.err;
+  EXPECT_NE(live_table.err.find("expected --device local"), std::string::npos) << live_table.err;
+}
+
+TEST(MeasureCli, AKilledSweepKeepsEveryMeasurementAndDoesNotRedoIt) {
+  const auto store = temp("kill.sqlite");
+  const auto csv = temp("kill.csv");
+  const std::vector<std::string> args = {
+      "measure",  "--sample", "40",      "--seed",       "5",     "--repeats", "3",
+      "--warmup", "1",        "--store", store.string(), "--out", csv.string()};
+  const pid_t pid = spawn_maplex(args);
+  ASSERT_GE(pid, 0);
+  int status = 0;
+  for (int waited_ms = 0; waited_ms < 120000; waited_ms += 5) {
+    if (::waitpid(pid, &status, WNOHANG) == pid) {
+      FAIL() << "the sweep ended before it was killed, status " << status;
+    }
+    if (stored_archs(store).size() >= 8) {
+      break;
+    }
+    ::usleep(5000);
+  }
+  ::kill(pid, SIGKILL);
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+  EXPECT_FALSE(std::filesystem::exists(csv));  // killed before writing its CSV
+  const auto before = stored_archs(store);
+  ASSERT_GE(before.size(), 8U);
+  ASSERT_LT(before.size(), 40U);
+  // Started again: what was measured is read back, the rest measured, the CSV complete.
+  const RunResult again = run_maplex(args);
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  const auto [fresh, stored] = new_and_stored(again.out);
+  EXPECT_EQ(stored, static_cast<int>(before.size())) << again.out;
+  EXPECT_EQ(fresh, 40 - static_cast<int>(before.size())) << again.out;
+  const auto after = stored_archs(store);
+  EXPECT_EQ(after.size(), 40U);
+  for (const auto& [item, ratio] : before) {
+    ASSERT_TRUE(after.count(item) == 1) << item;
+    EXPECT_EQ(after.at(item), ratio) << item << " was measured again";
+  }
+  EXPECT_EQ(count_lines(slurp(csv)), 4 + 40);
+  // --fresh measures every one again.
+  const RunResult redo = run_maplex([&] {
+    auto a = args;
+    a.push_back("--fresh");
+    return a;
+  }());
+  ASSERT_EQ(redo.exit_code, 0) << redo.err;
+  EXPECT_EQ(new_and_stored(redo.out), std::make_pair(40, 0)) << redo.out;
+}
+
+TEST(ProfileCli, FallsBackInOneLineWithoutHardwareCounters) {
+  const auto store = temp("p.sqlite");
+  const RunResult r = run_maplex(
+      {"profile", "--no-hardware-counters", "--runs", "3", "--store", store.string(), "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(count_lines(r.err), 1) << r.err;
+  EXPECT_NE(r.err.find("software events and micro-benchmarks"), std::string::npos) << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(doc["schema_version"], 1);
+  EXPECT_EQ(doc["hardware_counters"], false);
+  EXPECT_EQ(doc["fingerprint"].get<std::string>().size(), 16U);
+  EXPECT_GT(doc["memory_gbps"].get<double>(), 0);
+  EXPECT_GT(doc["conv_gflops_by_stage"][0].get<double>(), 0);
+  EXPECT_GT(doc["host"]["logical_cpus"].get<int>(), 0);
+}
+
+TEST(LocalCli, SearchOnThisMachineMeasuresAdaptsAndVerifies) {
+  const auto store = temp("s.sqlite");
+  const std::vector<std::string> quick = {"--store", store.string(), "--repeats",
+                                          "3",       "--warmup",     "1"};
+  auto with = [&](std::vector<std::string> a) {
+    a.insert(a.end(), quick.begin(), quick.end());
+    return a;
+  };
+  // The fastest planned architecture's latency sets a budget every machine can meet.
+  const RunResult plan = run_maplex(with({"plan", "--device", "local", "--json"}));
+  ASSERT_EQ(plan.exit_code, 0) << plan.err;
+  const auto planned = nlohmann::json::parse(plan.out)["architectures"];
+  ASSERT_EQ(planned.size(), 3U);
+  double slowest = 0;
+  for (const auto& a : planned) {
+    EXPECT_GT(a["measured_latency_ms"].get<double>(), 0);
+    slowest = std::max(slowest, a["measured_latency_ms"].get<double>());
+  }
+  const std::string budget = std::to_string(slowest);
+  const RunResult r = run_maplex(with({"search", "--device", "local", "--latency-budget-ms", budget,
+                                       "--queries", "100", "--no-records", "--json"}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(doc["target"]["device"], "local");
+  EXPECT_EQ(doc["target"]["fingerprint"].get<std::string>().size(), 16U);
+  EXPECT_EQ(doc["config"]["local"]["repeats"], 3);
+  EXPECT_EQ(doc["target"]["measurements"].size(), 1U);  // 3 measurements: 1 to adapt, 2 checks
+  ASSERT_FALSE(doc["best"].is_null());
+  // The answer was measured on this machine: predicted and measured side by side.
+  ASSERT_TRUE(doc["best"].contains("measured_latency_ms")) << doc["best"].dump();
+  EXPECT_GT(doc["best"]["measured_latency_ms"].get<double>(), 0);
+  EXPECT_GT(doc["best"]["predicted_latency_ms"].get<double>(), 0);
+  if (doc["best"].value("verified", false)) {
+    EXPECT_LE(doc["best"]["measured_latency_ms"].get<double>(), std::stod(budget));
+  }
+  // Measured search on this machine: every candidate's latency is a measurement (or the store's).
+  const RunResult live = run_maplex(
+      with({"search", "--device", "local", "--latency-source", "live", "--latency-budget-ms",
+            budget, "--queries", "15", "--no-records", "--json"}));
+  ASSERT_EQ(live.exit_code, 0) << live.err;
+  const auto ldoc = nlohmann::json::parse(live.out);
+  EXPECT_EQ(ldoc["config"]["latency_source"], "live");
+  EXPECT_GE(ldoc["spent"]["search_measurements"].get<int>(), 15);
+  ASSERT_FALSE(ldoc["best"].is_null());
+  EXPECT_LE(ldoc["best"]["measured_latency_ms"].get<double>(), std::stod(budget));
+  // Predictions checked against fresh measurements of further architectures.
+  const RunResult pred =
+      run_maplex(with({"predict", "--device", "local", "--check", "3", "--json"}));
+  ASSERT_EQ(pred.exit_code, 0) << pred.err;
+  const auto pdoc = nlohmann::json::parse(pred.out);
+  EXPECT_EQ(pdoc["checks"].size(), 3U);
+  EXPECT_EQ(pdoc["against_measurements"]["count"], 3);
 }
 
 }  // namespace

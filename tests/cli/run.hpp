@@ -57,6 +57,25 @@ inline RunResult run_maplex(const std::vector<std::string>& args, const std::str
   return r;
 }
 
+// Starts maplex with `args` in a child process (output to /dev/null) and returns its pid.
+inline pid_t spawn_maplex(const std::vector<std::string>& args) {
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    std::vector<std::string> argv_s = {MAPLEX_BIN};
+    argv_s.insert(argv_s.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& a : argv_s) {
+      argv.push_back(a.data());
+    }
+    argv.push_back(nullptr);
+    std::freopen("/dev/null", "w", stdout);
+    std::freopen("/dev/null", "w", stderr);
+    ::execv(MAPLEX_BIN, argv.data());
+    std::_Exit(127);
+  }
+  return pid;
+}
+
 inline int count_lines(const std::string& s) {
   int n = 0;
   for (char c : s) {

@@ -125,21 +125,8 @@ void run_and_kill(const std::vector<std::string>& args, const std::filesystem::p
                   int rows) {
   const auto history = dir / "history.csv";
   const int before = std::filesystem::exists(history) ? count_lines(slurp(history)) : 0;
-  const pid_t pid = ::fork();
+  const pid_t pid = spawn_maplex(args);
   ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    std::vector<std::string> argv_s = {MAPLEX_BIN};
-    argv_s.insert(argv_s.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& a : argv_s) {
-      argv.push_back(a.data());
-    }
-    argv.push_back(nullptr);
-    std::freopen("/dev/null", "w", stdout);
-    std::freopen("/dev/null", "w", stderr);
-    ::execv(MAPLEX_BIN, argv.data());
-    std::_Exit(127);
-  }
   int status = 0;
   for (int waited_ms = 0; waited_ms < 120000; waited_ms += 5) {
     if (::waitpid(pid, &status, WNOHANG) == pid) {

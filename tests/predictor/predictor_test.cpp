@@ -37,7 +37,7 @@ Pool loo_pool(const std::string& target, std::uint64_t seed = 1) {
 }
 
 Adaptation measured(const std::string& device, const std::vector<int>& archs) {
-  Adaptation a{archs, {}, spec_of(catalog().device(device))};
+  Adaptation a{archs, {}, spec_of(catalog().device(device)), {}};
   for (int i : archs) {
     a.latency_ms.push_back(catalog().latencies(device)[static_cast<std::size_t>(i)]);
   }
@@ -164,15 +164,15 @@ TEST(BadInput, RejectedWithOneClearMessage) {
             "adaptation: 0 architectures and 0 latencies, expected at least one measured "
             "architecture with its latency");
   EXPECT_EQ(error_of([&] {
-              p.train(pool, Adaptation{{20000}, {3.0}, std::nullopt});
+              p.train(pool, Adaptation{{20000}, {3.0}, std::nullopt, {}});
             }),
             "arch index 20000 is out of range, expected 0..15624");
   EXPECT_EQ(error_of([&] {
-              p.train(pool, Adaptation{{5}, {-1.0}, std::nullopt});
+              p.train(pool, Adaptation{{5}, {-1.0}, std::nullopt, {}});
             }),
             "adaptation: latency -1.000000 ms of architecture 5, expected a finite latency > 0");
   EXPECT_EQ(error_of([&] {
-              p.train(Pool{}, Adaptation{{5}, {1.0}, std::nullopt});
+              p.train(Pool{}, Adaptation{{5}, {1.0}, std::nullopt, {}});
             }),
             "training pool is empty, expected at least one training device");
   PoolOptions po;

@@ -4,12 +4,19 @@
 // convolution picks, batch norm folded into each convolution's weights and bias. Built once, run
 // many times: run() is what a latency measurement times.
 
+#include <cstdint>
 #include <memory>
 #include <vector>
 
 #include "maplex/measure/weights.hpp"
 
 namespace maplex::measure {
+
+// The ops of the layer-wise latency table (LUT): what one cell edge or node adds. A nor_conv edge
+// is ReLU + convolution (batch norm folded); a node with k inputs adds k - 1 two-input sums.
+enum class LutOp { conv1x1, conv3x3, avg_pool, sum };
+inline constexpr int kLutOps = 4;
+const char* lut_op_name(LutOp op);
 
 class Engine {
  public:
@@ -21,6 +28,10 @@ class Engine {
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
+  // A chain of `copies` of one op at stage `stage`'s shape (channels, size), weights from `seed`:
+  // what a per-op timing runs. Throws std::invalid_argument for a stage outside 0..2 or copies < 1.
+  static Engine op_chain(LutOp op, int stage, int copies, std::uint64_t seed);
+
   // Sets the input (3 x 32 x 32, CHW), runs the network and returns the 10 logits.
   std::vector<float> forward(const std::vector<float>& input);
   // One inference on the current input, waiting for it to finish.
@@ -29,6 +40,7 @@ class Engine {
   int primitives() const;
 
  private:
+  Engine();
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

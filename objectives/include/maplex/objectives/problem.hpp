@@ -9,6 +9,7 @@
 //              distinct candidate costs one device measurement;
 //   live       measured on this machine (the measurement issue).
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,6 +35,9 @@ struct LatencySource {
   std::vector<double> log_sd;       // predicted: sd of log latency by NB201 index; else empty
   int adaptation_measurements = 0;  // predicted: device measurements spent before the search
   double confidence = 0;            // predicted: confidence of bound_ms (0 = the prediction)
+  // live: measures an architecture on the device (ms), called serially, once per candidate the
+  // evaluator assesses; latency_ms and bound_ms stay empty.
+  std::function<double(int)> measure;
 
   // Every distinct candidate costs a device measurement (table, live).
   bool measures() const { return kind != SourceKind::predicted; }
@@ -42,6 +46,8 @@ struct LatencySource {
 // The shipped latencies of a device as a source (bound = latency).
 LatencySource table_source(std::string device, std::vector<double> latency_ms);
 
+// This machine measured on demand (latency = bound = the measurement).
+LatencySource live_source(std::string device, std::function<double(int)> measure);
 // A predictor's output as a source: bound = prediction * exp(z * log_sd) with z the one-sided
 // normal quantile of `confidence` (0.5 -> 0, 0.9 -> 1.2816, 0.95 -> 1.6449). Throws InputError for
 // a confidence outside (0, 1) or mismatched sizes (below 0.5 the bound is optimistic).

@@ -30,7 +30,8 @@ struct EvalTarget {
   std::string name;
   std::vector<double> truth;  // by NB201 index, NaN where unknown
   std::optional<SpecVector> spec;
-  std::string hardware;  // devices sharing it stay out of the pool
+  std::string hardware;        // devices sharing it stay out of the pool
+  std::vector<double> lut_ms;  // the target's own layer-wise table (this machine), or empty
 };
 
 struct EvalOptions {

@@ -59,6 +59,10 @@ struct Adaptation {
   std::vector<int> archs;
   std::vector<double> latency_ms;
   std::optional<SpecVector> spec;  // target specs, when known
+  // The target's own layer-wise latency table by NB201 index (ms), when it was measured on the
+  // device (`local`): the lut method and MAPLE-X's virtual examples use it instead of the pool's
+  // tables, and maplex adds it (and its mixtures with pool devices) as members. Empty = none.
+  std::vector<double> lut_ms;
 };
 
 }  // namespace maplex::predictor

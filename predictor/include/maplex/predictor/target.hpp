@@ -3,7 +3,9 @@
 // CSV, or simulated for a shipped device by reading the planned architectures' latencies from its
 // table (each counted as one measurement).
 
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "maplex/predictor/pool.hpp"
 #include "maplex/tables/catalog.hpp"
@@ -23,5 +25,12 @@ struct Target {
 // several devices without `device`, or a planned architecture the table has no latency for.
 Target make_target(const tables::Catalog& catalog, const std::string& device,
                    const std::string& measurements_path, const PoolOptions& pool, int count);
+
+// A device measured now (this machine): `count` planned architectures (plan_adaptation on the
+// default pool for `name` with `pool`'s options) measured with `measure` (ms).
+Target make_measured_target(const tables::Catalog& catalog, const std::string& name,
+                            const std::string& source, const PoolOptions& pool, int count,
+                            const std::function<double(int)>& measure, SpecVector spec,
+                            std::vector<double> lut_ms);
 
 }  // namespace maplex::predictor

@@ -3,11 +3,14 @@
 // latency source (or the device's table), the accuracy table, and the truth where the tables know
 // it (for reports and regret).
 
+#include <functional>
+#include <string>
 #include <vector>
 
 #include "maplex/objectives/problem.hpp"
 #include "maplex/predictor/feature_cache.hpp"
 #include "maplex/predictor/target.hpp"
+#include "maplex/runs/live.hpp"
 #include "maplex/runs/spec.hpp"
 #include "maplex/tables/catalog.hpp"
 
@@ -21,11 +24,19 @@ struct Prepared {
   // The answer is verified on the device (RunSpec::verify; a shipped device, a predicted source
   // and a budget), and the problem's bound is at RunSpec::search_confidence.
   bool verifies = false;
+  // One device measurement (ms) of an architecture, for verification: the shipped table for a
+  // simulated device, the live device's measurement for `local`; empty when the device cannot be
+  // measured.
+  std::function<double(int)> measure;
+  std::string device_fingerprint;  // live devices: the machine
+  std::string device_description;
 };
 
-// Throws InputError for an unknown device, dataset, source or method, a table source without a
-// shipped device, a bad budget, or no feasible architecture.
+// `live`: the device when spec.device is `local` (the planned adaptation architectures are measured
+// on it, and so is the answer when verifying); it must outlive the result. Throws InputError for an
+// unknown device, dataset, source or method, a table source without a shipped device, a live source
+// or `local` without a live device, a bad budget, or no feasible architecture.
 Prepared prepare(const RunSpec& spec, const tables::Catalog& catalog,
-                 const predictor::FeatureCache& features);
+                 const predictor::FeatureCache& features, const LiveDevice* live = nullptr);
 
 }  // namespace maplex::runs

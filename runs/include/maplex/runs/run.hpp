@@ -30,6 +30,10 @@ struct RunResult {
   std::int64_t steps = 0;
   std::int64_t reused = 0;                   // evaluations taken from an interrupted run's history
   std::optional<Verification> verification;  // when the answer was verified on the device
+  // A live device with a predicted source: the answer (and, for pareto, every front member)
+  // measured on the device after the search, by NB201 index, so predicted and measured latency
+  // stand side by side.
+  std::vector<std::pair<int, double>> measured_after;
   std::string result_json;  // the result document (also result.json in the run directory)
 };
 

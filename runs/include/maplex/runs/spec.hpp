@@ -39,6 +39,15 @@ struct RunSpec {
   // every check falls back to the bound at `confidence`.
   int verify = 2;
   double search_confidence = 0.15;
+  // `local` (measured on this machine): how the engine measures, and the store it keeps
+  // measurements in ("" = the default store).
+  struct Local {
+    int threads = 1;
+    int repeats = 15;
+    int warmup = 3;
+    bool lut = true;  // measure the per-op table and give it to the predictor
+    std::string store;
+  } local;
   int throttle_ms = 0;  // wait per step (slow evaluations for demos and the kill-and-resume test)
 
   // A readable name for the run directory: "<command>-<device>".

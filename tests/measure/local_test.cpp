@@ -1,0 +1,174 @@
+// This machine as a device: measurements go to the store and come back from it, --fresh measures
+// again, bad settings are refused, and the per-op table behaves like latencies do.
+#include "maplex/measure/local.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "maplex/core/error.hpp"
+#include "maplex/measure/profile.hpp"
+#include "maplex/space/index.hpp"
+#include "shipped_data.hpp"
+
+namespace maplex::measure {
+namespace {
+
+std::filesystem::path temp(const std::string& name) {
+  const auto p = std::filesystem::temp_directory_path() /
+                 ("maplex_local_" + std::to_string(::getpid()) + "_" + name);
+  std::filesystem::remove(p);
+  std::filesystem::remove(p.string() + "-wal");
+  std::filesystem::remove(p.string() + "-shm");
+  return p;
+}
+
+const space::ArchIndex& index() { return testing::shipped_catalog().index(); }
+
+LocalOptions quick(const std::filesystem::path& store) {
+  LocalOptions o;
+  o.repeats = 3;
+  o.warmup = 1;
+  o.store = store;
+  return o;
+}
+
+TEST(LocalDevice, MeasuresOnceThenReadsTheStore) {
+  const auto store = temp("a.sqlite");
+  double first = 0;
+  {
+    LocalDevice d(index(), quick(store));
+    EXPECT_EQ(d.fingerprint().size(), 16U);
+    EXPECT_GT(d.scale_ms(), 0);
+    const auto m = d.measure(11472);
+    EXPECT_FALSE(m.from_store);
+    EXPECT_GT(m.latency_ms, 0);
+    EXPECT_EQ(m.timing.repeats, 3);
+    first = m.latency_ms;
+    const auto again = d.measure(11472);
+    EXPECT_TRUE(again.from_store);
+    EXPECT_DOUBLE_EQ(again.latency_ms, first);
+  }
+  {
+    // A new session reads it back: nothing is measured again.
+    LocalDevice d(index(), quick(store));
+    const auto m = d.measure(11472);
+    EXPECT_TRUE(m.from_store);
+    EXPECT_EQ(d.new_measurements(), 0);
+  }
+  {
+    // --fresh measures once more in this session, then reuses that.
+    auto o = quick(store);
+    o.fresh = true;
+    LocalDevice d(index(), o);
+    EXPECT_FALSE(d.measure(11472).from_store);
+    EXPECT_TRUE(d.measure(11472).from_store);
+    EXPECT_EQ(d.new_measurements(), 1);
+  }
+  {
+    // Other settings are another key: measured anew.
+    auto o = quick(store);
+    o.repeats = 4;
+    LocalDevice d(index(), o);
+    EXPECT_FALSE(d.measure(11472).from_store);
+  }
+}
+
+TEST(LocalDevice, RefusesBadSettings) {
+  const auto store = temp("b.sqlite");
+  auto o = quick(store);
+  o.threads = 0;
+  EXPECT_THROW(LocalDevice(index(), o), InputError);
+  o = quick(store);
+  o.repeats = 0;
+  EXPECT_THROW(LocalDevice(index(), o), InputError);
+  o = quick(store);
+  o.warmup = -1;
+  EXPECT_THROW(LocalDevice(index(), o), InputError);
+  LocalDevice d(index(), quick(store));
+  EXPECT_THROW(d.measure(15625), InputError);
+  EXPECT_THROW(d.measure(-1), InputError);
+}
+
+TEST(LocalDevice, PerOpTableBehavesLikeLatency) {
+  LocalDevice d(index(), quick(temp("c.sqlite")));
+  const Lut lut = d.lut();
+  EXPECT_GT(lut.base_ms, 0);
+  for (std::size_t s = 0; s < 3; ++s) {
+    for (std::size_t o = 0; o < static_cast<std::size_t>(kLutOps); ++o) {
+      EXPECT_GT(lut.op_ms[s][o], 0) << "stage " << s << " op " << o;
+    }
+    // A 3x3 convolution does nine times the work of a 1x1 at the same shape.
+    EXPECT_GT(lut.op_ms[s][1], lut.op_ms[s][0]) << "stage " << s;
+  }
+  const auto empty = space::Arch::parse("|none~0|+|none~0|none~1|+|none~0|none~1|none~2|");
+  EXPECT_DOUBLE_EQ(lut.predict(empty), lut.base_ms);
+  // One 3x3 convolution edge in every cell: five per stage.
+  const auto one = space::Arch::parse("|nor_conv_3x3~0|+|none~0|none~1|+|none~0|none~1|none~2|");
+  const double conv = lut.op_ms[0][1] + lut.op_ms[1][1] + lut.op_ms[2][1];
+  EXPECT_NEAR(lut.predict(one), lut.base_ms + 5 * conv, 1e-9);
+  // Two inputs into node 3 add one sum per cell.
+  const auto two =
+      space::Arch::parse("|none~0|+|none~0|none~1|+|skip_connect~0|none~1|avg_pool_3x3~2|");
+  const double pool = lut.op_ms[0][2] + lut.op_ms[1][2] + lut.op_ms[2][2];
+  const double sum = lut.op_ms[0][3] + lut.op_ms[1][3] + lut.op_ms[2][3];
+  EXPECT_NEAR(lut.predict(two), lut.base_ms + 5 * (pool + sum), 1e-9);
+  // The table's stage entries were stored: a second call measures nothing.
+  const int before = d.new_measurements();
+  d.lut();
+  EXPECT_EQ(d.new_measurements(), before);
+}
+
+TEST(Profile, FallsBackCleanlyWithoutHardwareCounters) {
+  ProfileOptions o;
+  o.force_fallback = true;
+  o.runs = 3;
+  const Profile p = profile_machine(o);
+  EXPECT_FALSE(p.hardware_counters);
+  EXPECT_NE(p.counters_note.find("not used"), std::string::npos) << p.counters_note;
+  bool task_clock = false;
+  for (const auto& c : p.counters) {
+    EXPECT_FALSE(c.hardware) << c.name;
+    if (c.name == "task-clock") {
+      task_clock = true;
+      EXPECT_GT(c.per_inference, 1e3);  // an inference takes more than a microsecond
+    }
+  }
+  EXPECT_TRUE(task_clock);
+  for (double g : p.conv_gflops) {
+    EXPECT_GT(g, 0.1);
+    EXPECT_LT(g, 1e5);
+  }
+  EXPECT_GT(p.memory_gbps, 0.1);
+  EXPECT_EQ(p.fingerprint, device_fingerprint(read_host()));
+  // The JSON document reads back as the same profile.
+  const Profile back = profile_from_json(profile_to_json(p));
+  EXPECT_EQ(back.fingerprint, p.fingerprint);
+  EXPECT_EQ(back.counters.size(), p.counters.size());
+  EXPECT_DOUBLE_EQ(back.memory_gbps, p.memory_gbps);
+  EXPECT_EQ(back.host.caches.size(), p.host.caches.size());
+  EXPECT_THROW(profile_from_json("{\"schema_version\": 1}"), InputError);
+  EXPECT_THROW(profile_from_json("[1, 2"), InputError);
+}
+
+TEST(Profile, UsesHardwareCountersOrSaysWhyNot) {
+  ProfileOptions o;
+  o.runs = 3;
+  const Profile p = profile_machine(o);
+  if (p.hardware_counters) {
+    bool cycles = false;
+    for (const auto& c : p.counters) {
+      cycles = cycles || (c.name == "cycles" && c.per_inference > 0);
+    }
+    EXPECT_TRUE(cycles);
+  } else {
+    // This virtual machine: the kernel answers ENOENT and the profile names the call and error.
+    EXPECT_NE(p.counters_note.find("perf_event_open(cycles)"), std::string::npos)
+        << p.counters_note;
+    EXPECT_FALSE(p.counters.empty());  // software events instead
+  }
+}
+
+}  // namespace
+}  // namespace maplex::measure

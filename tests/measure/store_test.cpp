@@ -1,0 +1,134 @@
+// The measurement store: rows survive reopening, keys keep machines and settings apart, bad files
+// are refused with a clear message, and a writer killed mid-sweep loses nothing it committed.
+#include "maplex/measure/store.hpp"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "maplex/core/error.hpp"
+
+namespace maplex::measure {
+namespace {
+
+std::filesystem::path temp(const std::string& name) {
+  const auto p = std::filesystem::temp_directory_path() /
+                 ("maplex_store_" + std::to_string(::getpid()) + "_" + name);
+  std::filesystem::remove_all(p);
+  std::filesystem::remove(p.string() + "-wal");
+  std::filesystem::remove(p.string() + "-shm");
+  return p;
+}
+
+StoredTiming row(int k) {
+  return {"arch:" + std::to_string(k), 1.0 + k / 100.0, 0.01 * k, 2.0 + k, 0.02, 3.5, 15,
+          "2026-11-30T10:00:00Z",      "host"};
+}
+
+// Rows of the timings table counted with plain SQLite, not through the store.
+int count_rows(const std::filesystem::path& db) {
+  sqlite3* h = nullptr;
+  EXPECT_EQ(sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  sqlite3_stmt* s = nullptr;
+  int n = -1;
+  if (sqlite3_prepare_v2(h, "SELECT count(*) FROM timings", -1, &s, nullptr) == SQLITE_OK &&
+      sqlite3_step(s) == SQLITE_ROW) {
+    n = sqlite3_column_int(s, 0);
+  }
+  sqlite3_finalize(s);
+  sqlite3_close(h);
+  return n;
+}
+
+TEST(Store, KeepsRowsAcrossReopeningAndKeysApart) {
+  const auto path = temp("a.sqlite");
+  const StoreKey a{"machine-a", "threads=1"};
+  const StoreKey b{"machine-b", "threads=1"};
+  {
+    Store s(path);
+    s.put(a, row(1));
+    s.put(a, row(2));
+    s.put(b, row(1));
+    s.put_profile("machine-a", "{\"x\": 1}");
+  }
+  Store s(path);
+  const auto r = s.find(a, "arch:2");
+  ASSERT_TRUE(r.has_value());
+  EXPECT_DOUBLE_EQ(r->ratio, 1.02);
+  EXPECT_DOUBLE_EQ(r->target_median_ms, 4.0);
+  EXPECT_EQ(r->repeats, 15);
+  EXPECT_EQ(r->measured_at, "2026-11-30T10:00:00Z");
+  EXPECT_FALSE(s.find(a, "arch:3").has_value());
+  EXPECT_FALSE(s.find({"machine-a", "threads=2"}, "arch:1").has_value());
+  EXPECT_EQ(s.all(a).size(), 2U);
+  EXPECT_EQ(s.all(a, "arch:1").size(), 1U);
+  EXPECT_EQ(s.all(b).size(), 1U);
+  EXPECT_EQ(s.profile("machine-a").value_or(""), "{\"x\": 1}");
+  EXPECT_FALSE(s.profile("machine-b").has_value());
+  // Replacing a row keeps one row.
+  auto again = row(2);
+  again.ratio = 9;
+  s.put(a, again);
+  EXPECT_EQ(s.all(a).size(), 2U);
+  EXPECT_DOUBLE_EQ(s.find(a, "arch:2")->ratio, 9);
+  EXPECT_EQ(count_rows(path), 3);
+}
+
+TEST(Store, RefusesAFileThatIsNotAStore) {
+  const auto path = temp("junk.sqlite");
+  std::ofstream(path) << "this is not a database, just text that is long enough to be read\n";
+  try {
+    Store s(path);
+    FAIL() << "a text file was opened as a store";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find(path.string()), std::string::npos) << e.what();
+  }
+  try {
+    Store s("/proc/no/such/dir/x.sqlite");
+    FAIL() << "an unwritable path was opened";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("/proc/no/such/dir/x.sqlite"), std::string::npos);
+  }
+}
+
+TEST(Store, AKilledWriterLosesNothingItCommitted) {
+  const auto path = temp("kill.sqlite");
+  { Store init(path); }
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    Store s(path);
+    for (int k = 0;; ++k) {  // writes until killed
+      s.put({"m", "s"}, row(k));
+      ::usleep(1000);
+    }
+  }
+  for (int waited = 0; waited < 20000 && count_rows(path) < 50; waited += 5) {
+    ::usleep(5000);
+  }
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFSIGNALED(status));
+  const int n = count_rows(path);
+  ASSERT_GE(n, 50);
+  // Every row the writer committed is there, whole, with the values it wrote, and nothing else.
+  Store s(path);
+  const auto rows = s.all({"m", "s"});
+  ASSERT_EQ(static_cast<int>(rows.size()), n);
+  for (int k = 0; k < n; ++k) {
+    const auto r = s.find({"m", "s"}, "arch:" + std::to_string(k));
+    ASSERT_TRUE(r.has_value()) << k;
+    EXPECT_DOUBLE_EQ(r->ratio, 1.0 + k / 100.0);
+    EXPECT_DOUBLE_EQ(r->target_median_ms, 2.0 + k);
+  }
+}
+
+}  // namespace
+}  // namespace maplex::measure
