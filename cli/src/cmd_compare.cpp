@@ -227,15 +227,20 @@ int run_compare(int argc, char** argv) {
     local = open_session(ls, catalog, args->count("fresh") != 0U);
   }
   std::vector<Case> cases;
+  bool whole_space = false;  // local: the store holds every architecture
   for (const auto& device : devices) {
     std::vector<double> truth;
     std::function<double(int)> truth_of;
+    std::vector<double> stored;  // local: the store's latencies by index
     if (on_local) {
       // What the store holds for this machine: the latencies the budget percentiles come from.
       auto& d = *local->device;
+      stored.assign(static_cast<std::size_t>(catalog.index().size()), objectives::kNaN);
       for (const auto& row : d.store().all(d.key(), "arch:")) {
         truth.push_back(row.ratio * d.scale_ms());
+        stored[static_cast<std::size_t>(std::stoi(row.item.substr(5)))] = truth.back();
       }
+      whole_space = truth.size() == stored.size();
       if (!percentiles.empty() && truth.size() < 100) {
         throw InputError(
             "compare --device local: budget percentiles need at least 100 architectures measured "
@@ -279,19 +284,22 @@ int run_compare(int argc, char** argv) {
         c.percentile = pct;
         c.budget_ms = budget;
         c.trial = t;
-        c.optimum =
-            on_local ? -1 : objectives::constrained_optimum(accuracy, truth, budget, limits);
-        if (c.optimum < 0 && !on_local) {
+        // On local the optimum is known when the store holds the whole space.
+        const bool know_optimum = !on_local || whole_space;
+        c.optimum = know_optimum ? objectives::constrained_optimum(
+                                       accuracy, on_local ? stored : truth, budget, limits)
+                                 : -1;
+        if (c.optimum < 0 && know_optimum) {
           throw InputError("no architecture on " + quote(device) + " is within " + num(budget) +
                            " ms, expected a budget some architecture meets");
         }
         c.optimum_accuracy =
-            on_local ? objectives::kNaN : accuracy[static_cast<std::size_t>(c.optimum)];
+            know_optimum ? accuracy[static_cast<std::size_t>(c.optimum)] : objectives::kNaN;
         for (std::size_t a = 0; a < arms.size(); ++a) {
           c.sides.push_back(run_side(specs[a], prepared[a], budget, catalog, accuracy,
                                      c.optimum_accuracy, truth_of));
         }
-        if (on_local) {
+        if (!know_optimum) {
           // Regret against the best answer any arm found within the budget (as measured).
           for (const Side& sd : c.sides) {
             if (sd.truly_feasible &&
@@ -317,9 +325,11 @@ int run_compare(int argc, char** argv) {
   doc["config"]["trials"] = trials;
   doc["config"]["budget_percentiles"] = percentiles;
   doc["config"]["regret"] =
-      on_local ? "the most accurate answer any arm found within the budget (measured on this "
-                 "machine) minus the found architecture's, over results measured within the budget"
-               : "optimum accuracy minus the found architecture's, over truly feasible results";
+      on_local && !whole_space
+          ? "the most accurate answer any arm found within the budget (measured on this "
+            "machine) minus the found architecture's, over results measured within the budget"
+          : "optimum accuracy (on local: over the whole space as the store holds it) minus the "
+            "found architecture's, over truly feasible results";
   if (on_local) {
     doc["config"]["device_description"] = local->live.description;
   }

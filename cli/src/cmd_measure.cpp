@@ -162,11 +162,12 @@ int run_measure(int argc, char** argv) {
                      local.store().path().string() + ")");
   }
   std::printf(
-      "measured %zu architectures on %s (%s, %d thread%s): %d new, %d from the store; "
-      "reference %.4g ms; median cv of the ratios %.2f%%; written to %s\n",
+      "measured %zu architectures on %s (%s, %d thread%s): %d new, %d from the store, %d "
+      "taken twice as unsteady; reference %.4g ms; median cv of the ratios %.2f%%; written to "
+      "%s\n",
       rows.size(), host.hostname.c_str(), host.cpu_model.c_str(), settings.threads,
       settings.threads == 1 ? "" : "s", local.new_measurements(), local.stored_hits(),
-      local.scale_ms(), 100 * measure::median_of(cvs), out_path.c_str());
+      local.remeasured(), local.scale_ms(), 100 * measure::median_of(cvs), out_path.c_str());
   return 0;
 }
 

@@ -26,13 +26,17 @@ void write_front_csv(const std::string& path, const nlohmann::json& front,
   std::ofstream out(path);
   out << "# maplex pareto front schema_version=" << kJsonSchemaVersion << '\n'
       << "# " << ctx.dump() << '\n'
-      << "index,arch_str,accuracy,latency_ms,true_latency_ms\n";
+      << "index,arch_str,accuracy,latency_ms,true_latency_ms,measured_latency_ms\n";
   for (const auto& f : front) {
     const char* key =
         f.contains("predicted_latency_ms") ? "predicted_latency_ms" : "measured_latency_ms";
     out << f["index"].get<int>() << ',' << f["arch_str"].get<std::string>() << ','
         << num(f["accuracy"].get<double>()) << ',' << num(f[key].get<double>()) << ','
-        << (f["true_latency_ms"].is_null() ? "" : num(f["true_latency_ms"].get<double>())) << '\n';
+        << (f["true_latency_ms"].is_null() ? "" : num(f["true_latency_ms"].get<double>())) << ','
+        << (f.contains("predicted_latency_ms") && f.contains("measured_latency_ms")
+                ? num(f["measured_latency_ms"].get<double>())
+                : "")
+        << '\n';
   }
   if (!out) {
     throw InputError("--out " + quote(path) + ": cannot write, expected a writable file path");

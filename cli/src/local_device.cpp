@@ -17,7 +17,9 @@ void add_local_options(cxxopts::Options& options, const std::string& threads_opt
       "repeats", "Timed (network, reference) run pairs per measurement",
       cxxopts::value<int>()->default_value("15"))("warmup", "Untimed runs of each network first",
                                                   cxxopts::value<int>()->default_value("3"))(
-      threads_option, "oneDNN threads per inference", cxxopts::value<int>()->default_value("1"));
+      threads_option, "oneDNN threads per inference", cxxopts::value<int>()->default_value("1"))(
+      "pin-cpu", "Pin the measuring thread to this CPU (with 1 thread; -1 = no pinning)",
+      cxxopts::value<int>()->default_value("-1"));
 }
 
 runs::RunSpec::Local local_settings(const cxxopts::ParseResult& args,
@@ -27,6 +29,7 @@ runs::RunSpec::Local local_settings(const cxxopts::ParseResult& args,
   s.repeats = int_option(args, "repeats", 1);
   s.warmup = int_option(args, "warmup", 0);
   s.store = args["store"].as<std::string>();
+  s.pin_cpu = args["pin-cpu"].as<int>();
   return s;
 }
 
@@ -36,6 +39,7 @@ measure::LocalOptions local_options(const runs::RunSpec::Local& settings, bool f
   o.repeats = settings.repeats;
   o.warmup = settings.warmup;
   o.fresh = fresh;
+  o.pin_cpu = settings.pin_cpu;
   if (!settings.store.empty()) {
     o.store = settings.store;
   }
@@ -93,11 +97,12 @@ std::string describe_local(const measure::LocalDevice& device) {
   char buf[512];
   std::snprintf(buf, sizeof buf,
                 "local = %s (%s, %d logical CPUs, fingerprint %s), oneDNN %s, %d thread%s, %d "
-                "repeats after %d warm-up runs, reference %.4g ms, store %s",
+                "repeats after %d warm-up runs%s, reference %.4g ms, store %s",
                 h.hostname.c_str(), h.cpu_model.c_str(), h.logical_cpus,
                 device.fingerprint().c_str(), h.onednn_version.c_str(), o.threads,
-                o.threads == 1 ? "" : "s", o.repeats, o.warmup, device.scale_ms(),
-                o.store.string().c_str());
+                o.threads == 1 ? "" : "s", o.repeats, o.warmup,
+                o.pin_cpu >= 0 ? (", pinned to CPU " + std::to_string(o.pin_cpu)).c_str() : "",
+                device.scale_ms(), o.store.string().c_str());
   return buf;
 }
 

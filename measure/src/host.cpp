@@ -1,6 +1,7 @@
 #include "maplex/measure/host.hpp"
 
 #include <omp.h>
+#include <sched.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -12,6 +13,8 @@
 #include <fstream>
 #include <stdexcept>
 #include <thread>
+
+#include "maplex/core/error.hpp"
 
 namespace maplex::measure {
 
@@ -136,6 +139,19 @@ std::string utc_now() {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &utc);
   return buf;
+}
+
+void pin_to_cpu(int cpu) {
+  const int n = static_cast<int>(std::thread::hardware_concurrency());
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (cpu >= 0 && cpu < n && cpu < CPU_SETSIZE) {
+    CPU_SET(static_cast<std::size_t>(cpu), &set);
+  }
+  if (cpu < 0 || cpu >= n || ::sched_setaffinity(0, sizeof set, &set) != 0) {
+    throw InputError("--pin-cpu " + std::to_string(cpu) + ", expected a CPU in 0.." +
+                     std::to_string(n - 1) + " this process may run on");
+  }
 }
 
 void set_threads(int threads) {

@@ -38,6 +38,7 @@ std::string spec_to_json(const RunSpec& s) {
                         {"repeats", s.local.repeats},
                         {"warmup", s.local.warmup},
                         {"lut", s.local.lut},
+                        {"pin_cpu", s.local.pin_cpu},
                         {"store", s.local.store}}},
                       {"throttle_ms", s.throttle_ms}};
   return j.dump(2);
@@ -97,6 +98,7 @@ RunSpec parse_spec(const std::string& json_text, const std::string& source) {
     s.local.repeats = local.at("repeats").get<int>();
     s.local.warmup = local.at("warmup").get<int>();
     s.local.lut = local.at("lut").get<bool>();
+    s.local.pin_cpu = local.at("pin_cpu").get<int>();
     s.local.store = local.at("store").get<std::string>();
   } catch (const nlohmann::json::exception& e) {
     throw InputError(source + ": " + e.what() + ", expected a maplex run config");

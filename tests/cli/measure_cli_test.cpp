@@ -99,7 +99,8 @@ TEST(MeasureCli, BadInputOneClearLine) {
        std::vector<std::tuple<std::string, std::string, std::string>>{
            {"--threads", "0", "--threads 0, expected at least 1"},
            {"--repeats", "0", "--repeats 0, expected at least 1"},
-           {"--warmup", "-2", "--warmup -2, expected at least 0"}}) {
+           {"--warmup", "-2", "--warmup -2, expected at least 0"},
+           {"--pin-cpu", "4096", "--pin-cpu 4096, expected a CPU in 0.."}}) {
     const RunResult r = run_maplex({"measure", "--arch", "0", option, value, "--store", store,
                                     "--out", temp("b.csv").string()});
     EXPECT_EQ(r.exit_code, 1) << option;

@@ -36,6 +36,10 @@ std::string device_fingerprint(const Host& host);
 // The current time in UTC, ISO 8601 ("2026-11-30T10:00:00Z"): when a measurement was taken.
 std::string utc_now();
 
+// Pins the calling thread to one logical CPU. Throws InputError naming the CPU when it does not
+// exist or the kernel refuses.
+void pin_to_cpu(int cpu);
+
 // Threads oneDNN may use for one inference (its OpenMP runtime). Throws std::invalid_argument
 // for threads < 1.
 void set_threads(int threads);

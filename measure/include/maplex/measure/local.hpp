@@ -32,6 +32,7 @@ struct LocalOptions {
   int warmup = 3;
   int repeats = 15;        // timed (network, reference) pairs
   std::uint64_t seed = 0;  // weights
+  int pin_cpu = -1;        // pin the measuring thread to this CPU (-1 = no pinning)
   bool fresh = false;  // measure again what the store holds (once per session; not the calibration)
   std::filesystem::path store = default_store_path();
 };
@@ -58,7 +59,8 @@ class LocalDevice {
   // opened. Calibrates the reference when the store has no calibration for these settings.
   LocalDevice(const space::ArchIndex& index, LocalOptions options);
 
-  // The architecture's latency: from the store, or measured now and stored before returning.
+  // The architecture's latency: from the store, or measured now and stored before returning (a
+  // measurement whose pair ratios vary by more than 10 % is taken once more, the steadier kept).
   LocalMeasurement measure(int index);
   // The per-op table, measured (and stored) where the store lacks an entry.
   Lut lut();
@@ -70,6 +72,8 @@ class LocalDevice {
   double scale_ms() const { return scale_ms_; }
   int new_measurements() const { return new_; }
   int stored_hits() const { return hits_; }
+  // New measurements taken twice because their pair ratios varied by more than 10 %.
+  int remeasured() const { return remeasured_; }
   Store& store() { return store_; }
   // Called after each new measurement (progress displays); may be empty.
   std::function<void(const LocalMeasurement&)> on_measured;
@@ -86,6 +90,7 @@ class LocalDevice {
   std::set<std::string> measured_now_;
   int new_ = 0;
   int hits_ = 0;
+  int remeasured_ = 0;
 };
 
 }  // namespace maplex::measure

@@ -45,7 +45,8 @@ struct RunSpec {
     int threads = 1;
     int repeats = 15;
     int warmup = 3;
-    bool lut = true;  // measure the per-op table and give it to the predictor
+    bool lut = true;   // measure the per-op table and give it to the predictor
+    int pin_cpu = -1;  // pin the measuring thread to this CPU (-1 = none)
     std::string store;
   } local;
   int throttle_ms = 0;  // wait per step (slow evaluations for demos and the kill-and-resume test)
