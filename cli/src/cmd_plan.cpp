@@ -37,11 +37,9 @@ int run_plan(int argc, char** argv) {
   std::vector<double> measured;
   std::string description;
   if (is_local) {
-    runs::RunSpec spec;
-    spec.device = device;
-    spec.seed = seed_of(*args);
-    spec.local = local_settings(*args, "measure-threads");
-    auto local = open_local(local_options(spec.local, args->count("fresh") != 0U), catalog);
+    auto local = open_local(
+        local_options(local_settings(*args, "measure-threads"), args->count("fresh") != 0U),
+        catalog);
     for (const auto& p : plan) {
       measured.push_back(local->measure(p.index).latency_ms);
     }

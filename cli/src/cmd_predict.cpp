@@ -82,7 +82,6 @@ int run_predict(int argc, char** argv) {
   if (is_local) {
     runs::RunSpec spec;
     spec.device = device;
-    spec.seed = po.seed;
     spec.local = local_settings(*args, "measure-threads");
     local = open_session(spec, catalog, args->count("fresh") != 0U);
   }

@@ -98,36 +98,30 @@ LocalDevice::LocalDevice(const space::ArchIndex& index, LocalOptions options)
   auto calibration = store_.find(key_, "reference");
   if (!calibration) {
     Engine twin(make_weights(space::Arch::parse(kReferenceArch), Rng::derive(options_.seed, 1)));
-    const Timing t =
-        time_against(twin, reference_, {options_.warmup, kCalibrationRounds * options_.repeats});
-    calibration = StoredTiming{"reference",
-                               t.ratio,
-                               t.ratio_cv,
-                               t.target_median_ms,
-                               t.target_cv,
-                               t.reference_median_ms,
-                               kCalibrationRounds * options_.repeats,
-                               utc_now(),
-                               host_.hostname};
-    store_.put(key_, *calibration);
+    calibration = time_item("reference", twin, kCalibrationRounds * options_.repeats);
     ++new_;
   }
   scale_ms_ = calibration->reference_median_ms;
 }
 
-StoredTiming LocalDevice::time_item(const std::string& item, Engine& engine) {
-  const Timing t = time_against(engine, reference_, {options_.warmup, options_.repeats});
-  StoredTiming row{item,
-                   t.ratio,
-                   t.ratio_cv,
-                   t.target_median_ms,
-                   t.target_cv,
-                   t.reference_median_ms,
-                   options_.repeats,
-                   utc_now(),
-                   host_.hostname};
+StoredTiming LocalDevice::time_item(const std::string& item, Engine& engine, int repeats) {
+  const Timing t = time_against(engine, reference_, {options_.warmup, repeats});
+  StoredTiming row{
+      item,    t.ratio,   t.ratio_cv,    t.target_median_ms, t.target_cv, t.reference_median_ms,
+      repeats, utc_now(), host_.hostname};
   store_.put(key_, row);
   measured_now_.insert(item);
+  return row;
+}
+
+std::optional<StoredTiming> LocalDevice::stored(const std::string& item) {
+  if (options_.fresh && measured_now_.count(item) == 0) {
+    return std::nullopt;  // --fresh: measured again once in this session
+  }
+  auto row = store_.find(key_, item);
+  if (row) {
+    ++hits_;
+  }
   return row;
 }
 
@@ -137,19 +131,15 @@ LocalMeasurement LocalDevice::measure(int index) {
                      std::to_string(index_->size() - 1));
   }
   const std::string item = arch_item(index);
-  const bool reuse = !options_.fresh || measured_now_.count(item) != 0;
-  if (reuse) {
-    if (auto row = store_.find(key_, item)) {
-      ++hits_;
-      return {index, row->ratio * scale_ms_, *row, true};
-    }
+  if (auto row = stored(item)) {
+    return {index, row->ratio * scale_ms_, *row, true};
   }
   Engine engine(make_weights(index_->arch(index),
                              Rng::derive(options_.seed, 2 + static_cast<std::uint64_t>(index))));
-  StoredTiming row = time_item(item, engine);
+  StoredTiming row = time_item(item, engine, options_.repeats);
   if (row.ratio_cv > kUnsteadyCv) {
     // A disturbed stretch of the machine: measured once more, the steadier of the two kept.
-    const StoredTiming again = time_item(item, engine);
+    const StoredTiming again = time_item(item, engine, options_.repeats);
     if (row.ratio_cv < again.ratio_cv) {
       store_.put(key_, row);
     } else {
@@ -175,17 +165,12 @@ Lut LocalDevice::lut() {
     for (int o = 0; o < kLutOps; ++o) {
       const auto op = static_cast<LutOp>(o);
       const std::string item = std::string("op:") + lut_op_name(op) + ":" + std::to_string(s);
-      std::optional<StoredTiming> row;
-      if (!options_.fresh || measured_now_.count(item) != 0) {
-        row = store_.find(key_, item);
-      }
+      std::optional<StoredTiming> row = stored(item);
       if (!row) {
         Engine chain = Engine::op_chain(
             op, s, kOpCopies, Rng::derive(options_.seed, 100 + static_cast<std::uint64_t>(o)));
-        row = time_item(item, chain);
+        row = time_item(item, chain, options_.repeats);
         ++new_;
-      } else {
-        ++hits_;
       }
       lut.op_ms[static_cast<std::size_t>(s)][static_cast<std::size_t>(o)] =
           row->ratio * scale_ms_ / kOpCopies;

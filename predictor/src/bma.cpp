@@ -51,15 +51,13 @@ Eigen::VectorXd predict_bma(const Context& c, TrainReport& report, Eigen::Vector
   members.push_back(Member{k, k, 1.0});
   // The target's own layer-wise table (index k + 1): measured on the target itself, it needs no
   // mixing with other devices.
-  const bool own = !c.target.lut_ms.empty();
-  double max_hw = 1.0;  // the own table's prior
-  if (own) {
-    const Eigen::VectorXd lut = Eigen::Map<const Eigen::VectorXd>(
-        c.target.lut_ms.data(), static_cast<Eigen::Index>(c.target.lut_ms.size()));
+  double own_prior = 1.0;
+  if (!c.target.lut_ms.empty()) {
+    const Eigen::VectorXd lut = own_table(c);
     norm.emplace_back(lut / lut.mean());
     members.push_back(Member{k + 1, k + 1, 1.0});
     for (std::size_t i = 0; i < k; ++i) {
-      max_hw += kOwnTablePrior * std::pow(c.setting_weight[i], c.config.hardware_sharpness);
+      own_prior += kOwnTablePrior * std::pow(c.setting_weight[i], c.config.hardware_sharpness);
     }
   }
   for (std::size_t i = 0; i < k; ++i) {
@@ -89,7 +87,7 @@ Eigen::VectorXd predict_bma(const Context& c, TrainReport& report, Eigen::Vector
     // The pool mean counts as an average device; the target's own table as the most similar.
     const auto hw = [&](std::size_t d) {
       return d < k ? std::pow(c.setting_weight[d], c.config.hardware_sharpness)
-                   : (d == k ? 1.0 : max_hw);
+                   : (d == k ? 1.0 : own_prior);
     };
     const double prior = m.alpha * hw(m.i) + (1 - m.alpha) * hw(m.j);
     // A mixture is one of 9 per pair: its prior share is split so pairs do not drown singles.

@@ -60,10 +60,14 @@ double log_ratio_scale(const Eigen::VectorXd& model, const Adaptation& target) {
   return std::exp(sum / static_cast<double>(target.archs.size()));
 }
 
+Eigen::VectorXd own_table(const Context& c) {
+  return Eigen::Map<const Eigen::VectorXd>(c.target.lut_ms.data(),
+                                           static_cast<Eigen::Index>(c.target.lut_ms.size()));
+}
+
 Eigen::VectorXd predict_lut(const Context& c) {
   if (!c.target.lut_ms.empty()) {
-    const Eigen::VectorXd own = Eigen::Map<const Eigen::VectorXd>(
-        c.target.lut_ms.data(), static_cast<Eigen::Index>(c.target.lut_ms.size()));
+    const Eigen::VectorXd own = own_table(c);
     return own * log_ratio_scale(own, c.target);
   }
   // Normalised per-device tables, averaged with the hardware weights.

@@ -33,6 +33,9 @@ Context make_context(const FeatureCache& features, const Pool& pool, const Adapt
 // exp(mean(log(y / model))) over the measured architectures.
 double log_ratio_scale(const Eigen::VectorXd& model, const Adaptation& target);
 
+// The target's own layer-wise table (Adaptation::lut_ms) as a vector; empty when it has none.
+Eigen::VectorXd own_table(const Context& c);
+
 Eigen::VectorXd predict_lut(const Context& c);
 Eigen::VectorXd predict_nearest(const Context& c, TrainReport& report);
 // Also returns, per architecture, the variance of log latency under the posterior: the spread of

@@ -51,22 +51,17 @@ Target make_target(const tables::Catalog& catalog, const std::string& device,
     return from_file(catalog, measurements_path, device);
   }
   const auto& spec = catalog.device(device);
-  const auto plan =
-      plan_adaptation(build_pool(catalog, device, pool), catalog.index(), count, pool.seed);
-  Target t;
-  t.name = device;
-  t.simulated = true;
-  t.source = "table " + spec.data_file;
-  t.adaptation.spec = spec_of(spec);
-  for (const auto& p : plan) {
-    const double ms = catalog.latencies(device)[static_cast<std::size_t>(p.index)];
+  const auto table = [&](int index) {
+    const double ms = catalog.latencies(device)[static_cast<std::size_t>(index)];
     if (std::isnan(ms)) {
       throw InputError("device " + quote(device) + " has no latency for planned architecture " +
-                       std::to_string(p.index) + ", expected a measured table entry");
+                       std::to_string(index) + ", expected a measured table entry");
     }
-    t.adaptation.archs.push_back(p.index);
-    t.adaptation.latency_ms.push_back(ms);
-  }
+    return ms;
+  };
+  Target t = make_measured_target(catalog, device, "table " + spec.data_file, pool, count, table,
+                                  spec_of(spec), {});
+  t.simulated = true;
   return t;
 }
 

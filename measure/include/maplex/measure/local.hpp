@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -79,7 +80,11 @@ class LocalDevice {
   std::function<void(const LocalMeasurement&)> on_measured;
 
  private:
-  StoredTiming time_item(const std::string& item, Engine& engine);
+  // The store's row for `item` when it may be reused (not under --fresh before this session
+  // measured it), counted as a hit.
+  std::optional<StoredTiming> stored(const std::string& item);
+  // Times `engine` against the reference and commits the row.
+  StoredTiming time_item(const std::string& item, Engine& engine, int repeats);
   const space::ArchIndex* index_;
   LocalOptions options_;
   Host host_;

@@ -61,7 +61,7 @@ struct Adaptation {
   std::optional<SpecVector> spec;  // target specs, when known
   // The target's own layer-wise latency table by NB201 index (ms), when it was measured on the
   // device (`local`): the lut method and MAPLE-X's virtual examples use it instead of the pool's
-  // tables, and maplex adds it (and its mixtures with pool devices) as members. Empty = none.
+  // tables, and maplex adds it as one more member (not mixed with pool devices). Empty = none.
   std::vector<double> lut_ms;
 };
 
