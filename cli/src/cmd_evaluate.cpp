@@ -1,4 +1,4 @@
-// maplex evaluate: MAPLE-X's Table 1 (loo) and HELP's split (help) for every method.
+// maplex evaluate: every method on a protocol's held-out devices (loo, help, family, nasflat).
 
 #include <unistd.h>
 #include <cstdio>
@@ -46,10 +46,14 @@ void add_targets(const tables::Catalog& catalog, const std::string& item,
 int run_evaluate(int argc, char** argv) {
   auto options = make_options("evaluate", "Score latency predictors on held-out devices", true);
   add_pool_options(options);
-  options.add_options()("protocol", "loo (MAPLE-X Table 1) or help (HELP's split)",
+  options.add_options()("protocol",
+                        "loo (MAPLE-X Table 1), help (HELP's split and test set), family (leave "
+                        "a device family out) or nasflat (NASFLAT's six tasks)",
                         cxxopts::value<std::string>()->default_value("loo"))(
-      "methods", "Methods, comma separated: lut, nearest, maple, maple-x1, maple-x, maplex",
-      cxxopts::value<std::string>()->default_value("lut,nearest,maple,maple-x1,maple-x,maplex"))(
+      "methods",
+      "Methods, comma separated: flops, lut, nearest, maple, maple-x1, maple-x, maplex, hier",
+      cxxopts::value<std::string>()->default_value(
+          "flops,lut,nearest,maple,maple-x1,maple-x,maplex,hier"))(
       "adapt", "Measured architectures per target", cxxopts::value<int>()->default_value("3"))(
       "trials", "Trials per target (each: a new pool sample and new measurements)",
       cxxopts::value<int>()->default_value("10"))(
@@ -69,7 +73,7 @@ int run_evaluate(int argc, char** argv) {
   const tables::Catalog catalog = load_catalog(*args);
   predictor::EvalOptions eo;
   eo.protocol = (*args)["protocol"].as<std::string>();
-  predictor::protocol_targets(eo.protocol);  // validates the name
+  predictor::scored_description(eo.protocol);  // validates the name
   eo.methods.clear();
   for (const auto& m : split_list((*args)["methods"].as<std::string>(), "methods")) {
     eo.methods.push_back(predictor::parse_method(m));

@@ -21,11 +21,47 @@ constexpr MetricColumn kMetrics[] = {
     {"Spearman rank correlation", &predictor::Metrics::spearman, "%10.3f"},
     {"Kendall tau-b", &predictor::Metrics::kendall, "%10.3f"},
     {"MAPE (%)", &predictor::Metrics::mape, "%10.2f"},
+    {"95% interval coverage", &predictor::Metrics::coverage95, "%10.3f"},
 };
 
+void print_row(const char* label, const std::vector<double>& values, const char* format) {
+  std::printf("%-24s", label);
+  for (double v : values) {
+    std::printf(format, v);
+  }
+  std::printf("\n");
+}
+
+// Per group (family, task) means, and the geometric mean of the groups' Spearman.
+void print_groups(const predictor::Evaluation& e) {
+  if (e.groups.size() < 2) {
+    return;
+  }
+  for (const MetricColumn& metric : {kMetrics[0], kMetrics[2], kMetrics[5]}) {
+    std::printf("\n%s, mean per group\n%-24s", metric.title, "group");
+    for (auto m : e.options.methods) {
+      std::printf("%10s", std::string(predictor::method_name(m)).c_str());
+    }
+    std::printf("\n");
+    for (const auto& [group, per_method] : e.groups) {
+      std::vector<double> v;
+      for (auto m : e.options.methods) {
+        v.push_back(per_method.at(m).*metric.field);
+      }
+      print_row(group.c_str(), v, metric.format);
+    }
+  }
+  std::vector<double> g;
+  for (auto m : e.options.methods) {
+    g.push_back(e.geomean_spearman.at(m));
+  }
+  print_row("geomean Spearman", g, "%10.3f");
+}
+
 nlohmann::json metrics_json(const predictor::Metrics& m) {
-  return {{"acc10", m.acc10},     {"acc5", m.acc5}, {"spearman", m.spearman},
-          {"kendall", m.kendall}, {"mape", m.mape}, {"count", m.count}};
+  return {{"acc10", m.acc10},          {"acc5", m.acc5}, {"spearman", m.spearman},
+          {"kendall", m.kendall},      {"mape", m.mape}, {"count", m.count},
+          {"coverage95", m.coverage95}};
 }
 
 }  // namespace
@@ -39,13 +75,13 @@ void print_evaluation(const predictor::Evaluation& e) {
       o.select == predictor::AdaptSelect::plan ? "planned" : "random", o.pool_samples,
       static_cast<unsigned long long>(o.seed), e.seconds);
   for (const MetricColumn& metric : kMetrics) {
-    std::printf("\n%s (mean over trials)\n%-16s", metric.title, "device");
+    std::printf("\n%s (mean over trials)\n%-24s", metric.title, "device");
     for (const auto& m : e.devices.front().methods) {
       std::printf("%10s", std::string(predictor::method_name(m.method)).c_str());
     }
     std::printf("%10s\n", o.noise_ceiling ? "ceiling" : "");
     for (const auto& d : e.devices) {
-      std::printf("%-16s", d.device.substr(0, 16).c_str());
+      std::printf("%-24s", d.device.substr(0, 24).c_str());
       for (const auto& m : d.methods) {
         std::printf(metric.format, m.mean.*metric.field);
       }
@@ -54,7 +90,7 @@ void print_evaluation(const predictor::Evaluation& e) {
       }
       std::printf("\n");
     }
-    std::printf("%-16s", "mean");
+    std::printf("%-24s", "mean");
     for (const auto& m : e.devices.front().methods) {
       std::printf(metric.format, e.overall.at(m.method).*metric.field);
     }
@@ -63,10 +99,25 @@ void print_evaluation(const predictor::Evaluation& e) {
     }
     std::printf("\n");
   }
+  print_groups(e);
+  if (o.protocol == "help") {
+    std::vector<double> v;
+    for (const auto& m : e.devices.front().methods) {
+      double sum = 0;
+      for (const auto& d : e.devices) {
+        for (const auto& dm : d.methods) {
+          sum += dm.method == m.method ? dm.whole.spearman : 0.0;
+        }
+      }
+      v.push_back(sum / static_cast<double>(e.devices.size()));
+    }
+    std::printf("\n");
+    print_row("Spearman, whole space", v, "%10.3f");
+  }
   std::printf(
-      "\nceiling: the additive latency model fitted on %d architectures of the target "
-      "itself, scored on the rest\n",
-      o.ceiling_samples);
+      "\nscored: %s\nceiling: the additive latency model fitted on %d architectures of the "
+      "target itself, scored on the rest\n",
+      predictor::scored_description(o.protocol).c_str(), o.ceiling_samples);
   std::fflush(stdout);
 }
 
@@ -84,6 +135,7 @@ nlohmann::json evaluation_json(const predictor::Evaluation& e, const tables::Cat
                    {"trials", o.trials},
                    {"select", o.select == predictor::AdaptSelect::plan ? "plan" : "random"},
                    {"pool_samples", o.pool_samples},
+                   {"scored", predictor::scored_description(o.protocol)},
                    {"seed", o.seed},
                    {"threads", threads},
                    {"ceiling_samples", o.noise_ceiling ? o.ceiling_samples : 0}};
@@ -96,9 +148,13 @@ nlohmann::json evaluation_json(const predictor::Evaluation& e, const tables::Cat
         trials.push_back(metrics_json(t));
       }
       per_method[std::string(predictor::method_name(m.method))] = {
-          {"mean", metrics_json(m.mean)}, {"std", metrics_json(m.std)}, {"trials", trials}};
+          {"mean", metrics_json(m.mean)},
+          {"std", metrics_json(m.std)},
+          {"whole_space", metrics_json(m.whole)},
+          {"trials", trials}};
     }
-    nlohmann::json dev = {{"device", d.device}, {"pool", d.pool}, {"methods", per_method}};
+    nlohmann::json dev = {
+        {"device", d.device}, {"group", d.group}, {"pool", d.pool}, {"methods", per_method}};
     if (d.ceiling) {
       dev["noise_ceiling"] = metrics_json(*d.ceiling);
     }
@@ -110,6 +166,18 @@ nlohmann::json evaluation_json(const predictor::Evaluation& e, const tables::Cat
     overall[std::string(predictor::method_name(m))] = metrics_json(metrics);
   }
   doc["mean_over_devices"] = overall;
+  nlohmann::json groups = nlohmann::json::object();
+  for (const auto& [group, per_method] : e.groups) {
+    for (const auto& [m, metrics] : per_method) {
+      groups[group][std::string(predictor::method_name(m))] = metrics_json(metrics);
+    }
+  }
+  doc["mean_per_group"] = groups;
+  nlohmann::json geo = nlohmann::json::object();
+  for (const auto& [m, v] : e.geomean_spearman) {
+    geo[std::string(predictor::method_name(m))] = v;
+  }
+  doc["geomean_spearman_over_groups"] = geo;
   if (e.overall_ceiling) {
     doc["mean_noise_ceiling"] = metrics_json(*e.overall_ceiling);
   }

@@ -41,6 +41,10 @@ Eigen::VectorXd predict_nearest(const Context& c, TrainReport& report);
 // Also returns, per architecture, the variance of log latency under the posterior: the spread of
 // the members' predictions plus their devices' residual variance.
 Eigen::VectorXd predict_bma(const Context& c, TrainReport& report, Eigen::VectorXd& log_var);
+// maplex: Bayesian additive model under the pool's prior (hier.cpp); also returns log variance.
+Eigen::VectorXd predict_hier(const Context& c, TrainReport& report, Eigen::VectorXd& log_var);
+// flops: latency linear in FLOPs, fitted on the measurements alone.
+Eigen::VectorXd predict_flops(const Context& c);
 
 // Hardware-weighted mean of the pool devices' residual variance (every method but maplex).
 double pooled_residual_var(const Context& c);

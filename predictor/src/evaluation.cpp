@@ -5,6 +5,7 @@
 #include <array>
 #include <chrono>
 #include <cmath>
+#include <map>
 #include <mutex>
 #include <string_view>
 
@@ -16,21 +17,6 @@
 namespace maplex::predictor {
 
 namespace {
-
-constexpr std::array<std::string_view, 6> kLooDevices = {"silver_4114", "gold_6226", "gold_6240",
-                                                         "1080ti_1",    "2080ti_1",  "titan_rtx_1"};
-constexpr std::array<std::string_view, 13> kHelpTrain = {
-    "1080ti_1",    "1080ti_32",  "1080ti_256",     "silver_4114", "silver_4210r",
-    "samsung_a50", "pixel3",     "essential_ph_1", "samsung_s7",  "titanx_1",
-    "titanx_32",   "titanx_256", "gold_6240"};
-constexpr std::array<std::string_view, 6> kHelpTest = {"titan_rtx_256", "gold_6226", "fpga",
-                                                       "pixel2",        "raspi4",    "eyeriss"};
-
-void check_protocol(const std::string& protocol) {
-  if (protocol != "loo" && protocol != "help") {
-    throw InputError("protocol " + quote(protocol) + " is unknown, expected loo or help");
-  }
-}
 
 std::vector<int> draw(std::vector<int> from, std::size_t k, Rng& rng) {
   k = std::min(k, from.size());
@@ -93,146 +79,196 @@ Metrics combine(const std::vector<Metrics>& all, bool sd) {
   m.spearman = stat(&Metrics::spearman);
   m.kendall = stat(&Metrics::kendall);
   m.mape = stat(&Metrics::mape);
+  m.coverage95 = stat(&Metrics::coverage95);
   m.count = all.empty() ? 0 : all.front().count;
   return m;
 }
 
-}  // namespace
-
-std::vector<std::string> protocol_targets(const std::string& protocol) {
-  check_protocol(protocol);
-  std::vector<std::string> out;
-  if (protocol == "loo") {
-    out.assign(kLooDevices.begin(), kLooDevices.end());
+// The cases to run: the protocol's, or the user's targets with their pools; either way without
+// pool devices that share the target's hardware.
+std::vector<EvalCase> make_cases(const tables::Catalog& catalog, const EvalOptions& options) {
+  std::vector<EvalCase> cases;
+  if (options.targets.empty()) {
+    cases = protocol_cases(catalog, options.protocol);
   } else {
-    out.assign(kHelpTest.begin(), kHelpTest.end());
+    for (const EvalTarget& t : options.targets) {
+      std::vector<std::string> pool;
+      if (options.protocol == "loo" || options.protocol == "help") {
+        pool = protocol_pool(options.protocol, t.name);
+      } else {
+        for (const auto& d : catalog.devices()) {
+          if (d.key != t.name) {
+            pool.push_back(d.key);
+          }
+        }
+      }
+      cases.push_back({"user", t, std::move(pool)});
+    }
   }
-  return out;
+  for (EvalCase& c : cases) {
+    if (!options.pool.empty()) {
+      c.pool = options.pool;
+    }
+    std::erase_if(c.pool, [&](const std::string& d) {
+      return !c.target.hardware.empty() && catalog.device(d).hardware == c.target.hardware;
+    });
+    if (c.pool.empty()) {
+      throw InputError("training pool for target " + quote(c.target.name) +
+                       " is empty after excluding the target and devices sharing its hardware, "
+                       "expected at least one training device");
+    }
+  }
+  return cases;
 }
 
-std::vector<std::string> protocol_pool(const std::string& protocol, const std::string& target) {
-  check_protocol(protocol);
-  std::vector<std::string> out;
-  const auto add = [&](const auto& list) {
-    for (std::string_view d : list) {
-      if (d != target) {
-        out.emplace_back(d);
+std::vector<int> adaptation_archs(const EvalOptions& options, const FeatureCache& features,
+                                  const Pool& pool, const EvalTarget& target,
+                                  const std::vector<int>& known, std::uint64_t trial_seed) {
+  Rng rng(Rng::derive(trial_seed, 1));
+  std::vector<int> adapt;
+  if (options.select == AdaptSelect::plan) {
+    for (const auto& p :
+         plan_adaptation(pool, *features.index, options.adapt, Rng::derive(trial_seed, 1),
+                         options.predictor.neighbourhood)) {
+      if (!std::isnan(target.truth[static_cast<std::size_t>(p.index)])) {
+        adapt.push_back(p.index);
       }
     }
-  };
-  if (protocol == "loo") {
-    add(kLooDevices);
-  } else {
-    add(kHelpTrain);
+  }
+  while (static_cast<int>(adapt.size()) < options.adapt &&
+         adapt.size() < known.size()) {  // random, or to fill a plan
+    const int a = known[static_cast<std::size_t>(rng.below(known.size()))];
+    if (std::find(adapt.begin(), adapt.end(), a) == adapt.end()) {
+      adapt.push_back(a);
+    }
+  }
+  return adapt;
+}
+
+Metrics score(const Predictor& predictor, const EvalTarget& target, const std::vector<int>& archs,
+              const std::vector<char>& is_adapt) {
+  std::vector<double> pred;
+  std::vector<double> truth;
+  int covered = 0;
+  for (int a : archs) {
+    const auto i = static_cast<std::size_t>(a);
+    if (is_adapt[i] != 0) {
+      continue;
+    }
+    pred.push_back(predictor.predictions()[i]);
+    truth.push_back(target.truth[i]);
+    covered += std::abs(std::log(truth.back() / pred.back())) <= 1.96 * predictor.log_sd()[i];
+  }
+  Metrics m = evaluate_predictions(pred, truth);
+  m.coverage95 = static_cast<double>(covered) / static_cast<double>(pred.size());
+  return m;
+}
+
+struct TrialResult {
+  Metrics scored;
+  Metrics whole;
+};
+
+// One trial on one case: the same measurements for every method.
+std::vector<TrialResult> run_trial(const EvalOptions& options, const FeatureCache& features,
+                                   const EvalCase& c, const Pool& pool, std::uint64_t trial_seed) {
+  const EvalTarget& target = c.target;
+  std::vector<int> known;
+  for (std::size_t a = 0; a < target.truth.size(); ++a) {
+    if (!std::isnan(target.truth[a])) {
+      known.push_back(static_cast<int>(a));
+    }
+  }
+  const std::vector<int> adapt =
+      adaptation_archs(options, features, pool, target, known, trial_seed);
+  Adaptation adaptation{adapt, {}, target.spec, target.lut_ms};
+  std::vector<char> is_adapt(target.truth.size(), 0);
+  for (int a : adapt) {
+    adaptation.latency_ms.push_back(target.truth[static_cast<std::size_t>(a)]);
+    is_adapt[static_cast<std::size_t>(a)] = 1;
+  }
+  const std::vector<int> scored = scored_archs(options.protocol, target.truth);
+  std::vector<TrialResult> out;
+  for (Method method : options.methods) {
+    PredictorConfig cfg = options.predictor;
+    cfg.method = method;
+    cfg.seed = Rng::derive(trial_seed, 2);
+    Predictor predictor(features, cfg);
+    predictor.train(pool, adaptation);
+    out.push_back(
+        {score(predictor, target, scored, is_adapt), score(predictor, target, known, is_adapt)});
   }
   return out;
 }
 
-EvalTarget shipped_target(const tables::Catalog& catalog, const std::string& device) {
-  const auto& spec = catalog.device(device);
-  const auto column = catalog.latencies(device);
-  return {
-      device, std::vector<double>(column.begin(), column.end()), spec_of(spec), spec.hardware, {}};
+void summarise(Evaluation& out) {
+  const EvalOptions& o = out.options;
+  std::map<std::string, std::vector<const DeviceEvaluation*>> by_group;
+  for (const auto& d : out.devices) {
+    by_group[d.group].push_back(&d);
+  }
+  for (std::size_t m = 0; m < o.methods.size(); ++m) {
+    std::vector<Metrics> per_device;
+    for (const auto& d : out.devices) {
+      per_device.push_back(d.methods[m].mean);
+    }
+    out.overall[o.methods[m]] = combine(per_device, false);
+    double log_sum = 0;
+    for (const auto& [group, devices] : by_group) {
+      std::vector<Metrics> g;
+      for (const auto* d : devices) {
+        g.push_back(d->methods[m].mean);
+      }
+      const Metrics mean = combine(g, false);
+      out.groups[group][o.methods[m]] = mean;
+      log_sum += std::log(std::max(mean.spearman, 1e-9));
+    }
+    out.geomean_spearman[o.methods[m]] = std::exp(log_sum / static_cast<double>(by_group.size()));
+  }
+  if (o.noise_ceiling) {
+    std::vector<Metrics> c;
+    for (const auto& d : out.devices) {
+      c.push_back(*d.ceiling);
+    }
+    out.overall_ceiling = combine(c, false);
+  }
 }
+
+}  // namespace
 
 Evaluation evaluate(const tables::Catalog& catalog, const FeatureCache& features,
                     EvalOptions options, const std::function<void(int, int)>& progress) {
   const auto start = std::chrono::steady_clock::now();
-  check_protocol(options.protocol);
+  scored_description(options.protocol);  // validates the name
   if (options.adapt < 1 || options.trials < 1 || options.methods.empty()) {
     throw InputError("evaluate: adapt " + std::to_string(options.adapt) + ", trials " +
                      std::to_string(options.trials) + ", " +
                      std::to_string(options.methods.size()) +
                      " methods, expected at least 1 of each");
   }
-  if (options.targets.empty()) {
-    for (const auto& d : protocol_targets(options.protocol)) {
-      options.targets.push_back(shipped_target(catalog, d));
-    }
-  }
-  const std::size_t n_targets = options.targets.size();
+  const std::vector<EvalCase> cases = make_cases(catalog, options);
+  const std::size_t n_cases = cases.size();
   const auto n_trials = static_cast<std::size_t>(options.trials);
-  const std::size_t n_methods = options.methods.size();
-  // Pools are built serially (they validate the device names), one per (target, trial).
-  std::vector<Pool> pools(n_targets * n_trials);
-  for (std::size_t t = 0; t < n_targets; ++t) {
-    const EvalTarget& target = options.targets[t];
+  // Pools are built serially (they validate the device names), one per (case, trial).
+  std::vector<Pool> pools(n_cases * n_trials);
+  for (std::size_t t = 0; t < n_cases; ++t) {
     PoolOptions po;
-    po.devices = options.pool;
-    if (po.devices.empty()) {
-      // The protocol's pool, less the devices sharing the target's hardware.
-      po.devices = protocol_pool(options.protocol, target.name);
-      std::erase_if(po.devices, [&](const std::string& d) {
-        return !target.hardware.empty() && catalog.device(d).hardware == target.hardware;
-      });
-    }
-    if (po.devices.empty()) {
-      throw InputError("training pool for target " + quote(target.name) +
-                       " is empty after excluding the target and devices sharing its hardware, "
-                       "expected at least one training device");
-    }
+    po.devices = cases[t].pool;
     po.samples_per_device = options.pool_samples;
     for (std::size_t r = 0; r < n_trials; ++r) {
       po.seed = Rng::derive(options.seed, r);
-      pools[t * n_trials + r] = build_pool(catalog, target.name, po);
+      pools[t * n_trials + r] = build_pool(catalog, cases[t].target.name, po);
     }
   }
-  std::vector<Metrics> results(n_targets * n_trials * n_methods);
-  std::vector<std::exception_ptr> errors(n_targets * n_trials);
+  std::vector<std::vector<TrialResult>> results(n_cases * n_trials);
+  std::vector<std::exception_ptr> errors(n_cases * n_trials);
   std::mutex progress_lock;
   int done = 0;
-  const int total = static_cast<int>(n_targets * n_trials);
-  tbb::parallel_for(std::size_t{0}, n_targets * n_trials, [&](std::size_t task) {
+  const int total = static_cast<int>(n_cases * n_trials);
+  tbb::parallel_for(std::size_t{0}, n_cases * n_trials, [&](std::size_t task) {
     try {
-      const EvalTarget& target = options.targets[task / n_trials];
-      const std::size_t trial = task % n_trials;
-      const Pool& pool = pools[task];
-      const std::uint64_t trial_seed = Rng::derive(options.seed, trial);
-      std::vector<int> known;
-      for (std::size_t a = 0; a < target.truth.size(); ++a) {
-        if (!std::isnan(target.truth[a])) {
-          known.push_back(static_cast<int>(a));
-        }
-      }
-      Rng rng(Rng::derive(trial_seed, 1));
-      std::vector<int> adapt;
-      if (options.select == AdaptSelect::plan) {
-        for (const auto& p :
-             plan_adaptation(pool, *features.index, options.adapt, Rng::derive(trial_seed, 1),
-                             options.predictor.neighbourhood)) {
-          if (!std::isnan(target.truth[static_cast<std::size_t>(p.index)])) {
-            adapt.push_back(p.index);
-          }
-        }
-      }
-      while (static_cast<int>(adapt.size()) < options.adapt) {  // random, or to fill a plan
-        const int a = known[static_cast<std::size_t>(rng.below(known.size()))];
-        if (std::find(adapt.begin(), adapt.end(), a) == adapt.end()) {
-          adapt.push_back(a);
-        }
-      }
-      Adaptation adaptation{adapt, {}, target.spec, target.lut_ms};
-      std::vector<char> is_adapt(target.truth.size(), 0);
-      for (int a : adapt) {
-        adaptation.latency_ms.push_back(target.truth[static_cast<std::size_t>(a)]);
-        is_adapt[static_cast<std::size_t>(a)] = 1;
-      }
-      for (std::size_t m = 0; m < n_methods; ++m) {
-        PredictorConfig cfg = options.predictor;
-        cfg.method = options.methods[m];
-        cfg.seed = Rng::derive(trial_seed, 2);
-        Predictor predictor(features, cfg);
-        predictor.train(pool, adaptation);
-        std::vector<double> pred;
-        std::vector<double> truth;
-        for (int a : known) {
-          if (is_adapt[static_cast<std::size_t>(a)] == 0) {
-            pred.push_back(predictor.predictions()[static_cast<std::size_t>(a)]);
-            truth.push_back(target.truth[static_cast<std::size_t>(a)]);
-          }
-        }
-        results[task * n_methods + m] = evaluate_predictions(pred, truth);
-      }
+      results[task] = run_trial(options, features, cases[task / n_trials], pools[task],
+                                Rng::derive(options.seed, task % n_trials));
     } catch (...) {
       errors[task] = std::current_exception();
     }
@@ -247,40 +283,31 @@ Evaluation evaluate(const tables::Catalog& catalog, const FeatureCache& features
     }
   }
   Evaluation out;
-  for (std::size_t t = 0; t < n_targets; ++t) {
+  for (std::size_t t = 0; t < n_cases; ++t) {
     DeviceEvaluation dev;
-    dev.device = options.targets[t].name;
+    dev.device = cases[t].target.name;
+    dev.group = cases[t].group;
     dev.pool = pools[t * n_trials].names();
-    for (std::size_t m = 0; m < n_methods; ++m) {
-      MethodSummary s{options.methods[m], {}, {}, {}};
+    for (std::size_t m = 0; m < options.methods.size(); ++m) {
+      MethodSummary s{options.methods[m], {}, {}, {}, {}};
+      std::vector<Metrics> whole;
       for (std::size_t r = 0; r < n_trials; ++r) {
-        s.trials.push_back(results[(t * n_trials + r) * n_methods + m]);
+        s.trials.push_back(results[t * n_trials + r][m].scored);
+        whole.push_back(results[t * n_trials + r][m].whole);
       }
       s.mean = combine(s.trials, false);
       s.std = combine(s.trials, true);
+      s.whole = combine(whole, false);
       dev.methods.push_back(std::move(s));
     }
     if (options.noise_ceiling) {
-      dev.ceiling = ceiling(features, options.targets[t], options.ceiling_samples,
+      dev.ceiling = ceiling(features, cases[t].target, options.ceiling_samples,
                             Rng::derive(options.seed, 1000 + t));
     }
     out.devices.push_back(std::move(dev));
   }
-  for (std::size_t m = 0; m < n_methods; ++m) {
-    std::vector<Metrics> per_device;
-    for (const auto& d : out.devices) {
-      per_device.push_back(d.methods[m].mean);
-    }
-    out.overall[options.methods[m]] = combine(per_device, false);
-  }
-  if (options.noise_ceiling) {
-    std::vector<Metrics> c;
-    for (const auto& d : out.devices) {
-      c.push_back(*d.ceiling);
-    }
-    out.overall_ceiling = combine(c, false);
-  }
   out.options = std::move(options);
+  summarise(out);
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;
 }

@@ -9,32 +9,68 @@
 
 namespace maplex::predictor {
 
-std::string_view method_name(Method method) {
-  switch (method) {
-    case Method::lut:
-      return "lut";
-    case Method::nearest:
-      return "nearest";
-    case Method::maple:
-      return "maple";
-    case Method::maple_x1:
-      return "maple-x1";
-    case Method::maple_x:
-      return "maple-x";
-    case Method::maplex:
-      return "maplex";
-  }
-  return "?";
-}
+namespace {
 
-Method parse_method(std::string_view name) {
-  for (Method m : kAllMethods) {
-    if (method_name(m) == name) {
-      return m;
+using MethodFn = Eigen::VectorXd (*)(const detail::Context&, TrainReport&, Eigen::VectorXd&);
+
+struct MethodEntry {
+  Method method;
+  std::string_view name;
+  MethodFn fit;  // predictions in ms; may fill the log variance (else the pooled residual)
+};
+
+// The one registry of methods: a method is its own file plus one line here.
+constexpr MethodEntry kRegistry[] = {
+    {Method::flops, "flops",
+     [](const detail::Context& c, TrainReport&, Eigen::VectorXd&) {
+       return detail::predict_flops(c);
+     }},
+    {Method::lut, "lut",
+     [](const detail::Context& c, TrainReport&, Eigen::VectorXd&) {
+       return detail::predict_lut(c);
+     }},
+    {Method::nearest, "nearest",
+     [](const detail::Context& c, TrainReport& r, Eigen::VectorXd&) {
+       return detail::predict_nearest(c, r);
+     }},
+    {Method::maple, "maple",
+     [](const detail::Context& c, TrainReport& r, Eigen::VectorXd&) {
+       return detail::predict_maple(c, false, false, r);
+     }},
+    {Method::maple_x1, "maple-x1",
+     [](const detail::Context& c, TrainReport& r, Eigen::VectorXd&) {
+       return detail::predict_maple(c, true, false, r);
+     }},
+    {Method::maple_x, "maple-x",
+     [](const detail::Context& c, TrainReport& r, Eigen::VectorXd&) {
+       return detail::predict_maple(c, true, true, r);
+     }},
+    {Method::maplex, "maplex", &detail::predict_bma},
+    {Method::hier, "hier", &detail::predict_hier},
+};
+
+const MethodEntry& entry(Method method) {
+  for (const MethodEntry& e : kRegistry) {
+    if (e.method == method) {
+      return e;
     }
   }
-  throw InputError("method " + quote(name) +
-                   " is unknown, expected one of lut, nearest, maple, maple-x1, maple-x, maplex");
+  throw std::logic_error("predictor: method without a registry entry");
+}
+
+}  // namespace
+
+std::string_view method_name(Method method) { return entry(method).name; }
+
+Method parse_method(std::string_view name) {
+  std::string known;
+  for (const MethodEntry& e : kRegistry) {
+    if (e.name == name) {
+      return e.method;
+    }
+    known += (known.empty() ? "" : ", ") + std::string(e.name);
+  }
+  throw InputError("method " + quote(name) + " is unknown, expected one of " + known);
 }
 
 Predictor::Predictor(const FeatureCache& features, PredictorConfig config)
@@ -76,26 +112,7 @@ double Predictor::train(const Pool& pool, const Adaptation& target) {
   report_.hardware_weight = c.hardware_weight;
   Eigen::VectorXd pred;
   Eigen::VectorXd log_var;
-  switch (config_.method) {
-    case Method::lut:
-      pred = detail::predict_lut(c);
-      break;
-    case Method::nearest:
-      pred = detail::predict_nearest(c, report_);
-      break;
-    case Method::maple:
-      pred = detail::predict_maple(c, false, false, report_);
-      break;
-    case Method::maple_x1:
-      pred = detail::predict_maple(c, true, false, report_);
-      break;
-    case Method::maple_x:
-      pred = detail::predict_maple(c, true, true, report_);
-      break;
-    case Method::maplex:
-      pred = detail::predict_bma(c, report_, log_var);
-      break;
-  }
+  pred = entry(config_.method).fit(c, report_, log_var);
   predictions_.assign(pred.data(), pred.data() + pred.size());
   if (log_var.size() != pred.size()) {
     log_var = Eigen::VectorXd::Constant(pred.size(), detail::pooled_residual_var(c));

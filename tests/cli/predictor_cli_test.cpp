@@ -134,7 +134,7 @@ TEST(EvaluateCli, SmallRunJsonAndTable) {
 
 TEST(EvaluateCli, BadInput) {
   expect_one_line_error(run_maplex({"evaluate", "--protocol", "hepl"}), 1,
-                        "protocol 'hepl' is unknown, expected loo or help");
+                        "protocol 'hepl' is unknown, expected one of loo, help, family, nasflat");
   expect_one_line_error(run_maplex({"evaluate", "--methods", "maple-y"}), 1,
                         "method 'maple-y' is unknown");
   expect_one_line_error(run_maplex({"evaluate", "--adapt", "0"}), 1,

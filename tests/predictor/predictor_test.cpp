@@ -186,10 +186,10 @@ TEST(BadInput, RejectedWithOneClearMessage) {
             "pool device 'gold_6226' is the target device, expected the target left out of its "
             "own pool");
   EXPECT_EQ(error_of([&] { parse_method("maple-y"); }),
-            "method 'maple-y' is unknown, expected one of lut, nearest, maple, maple-x1, maple-x, "
-            "maplex");
-  EXPECT_EQ(error_of([&] { protocol_targets("hepl"); }),
-            "protocol 'hepl' is unknown, expected loo or help");
+            "method 'maple-y' is unknown, expected one of flops, lut, nearest, maple, maple-x1, "
+            "maple-x, maplex, hier");
+  EXPECT_EQ(error_of([&] { protocol_cases(catalog(), "hepl"); }),
+            "protocol 'hepl' is unknown, expected one of loo, help, family, nasflat");
   EXPECT_EQ(error_of([&] { plan_adaptation(pool, catalog().index(), 0, 1); }),
             "plan: count 0, expected at least 1");
 }

@@ -2,15 +2,20 @@
 // Evaluating predictors the way the papers do: adapt to a held-out device from a few measured
 // architectures, predict all the others, and score the predictions against the device's table.
 //
-// Protocols:
-//   loo   MAPLE-X Table 1 on the shipped analogue of its six devices (silver_4114, gold_6226,
-//         gold_6240, 1080ti_1, 2080ti_1, titan_rtx_1): each in turn is the target, the other five
-//         the pool, with the same random `pool_samples` architectures on each.
-//   help  HELP's split: pool = its meta-train + meta-valid devices, targets = titan_rtx_256,
-//         gold_6226, fpga, pixel2, raspi4, eyeriss.
-// Within a trial every method gets the same pool sample and the same measured architectures, and
-// trials run in parallel with results stored by (device, trial): a seed gives the same table
-// whatever the thread count.
+// Protocols (protocols.cpp; `maplex evaluate --help` lists them):
+//   loo      MAPLE-X Table 1 on the shipped analogue of its six devices (silver_4114, gold_6226,
+//            gold_6240, 1080ti_1, 2080ti_1, titan_rtx_1): each in turn is the target, the other
+//            five the pool.
+//   help     HELP's split: pool = its meta-train + meta-valid devices, targets = titan_rtx_256,
+//            gold_6226, fpga, pixel2, raspi4, eyeriss; scored on HELP's test architectures, with
+//            the whole space beside it.
+//   family   Every shipped device is a target; the pool holds no device of its family
+//            (device_family), so no near relative can stand in for it.
+//   nasflat  NASFLAT's six NB201 tasks (MLSys 2024), each its own train list and test devices.
+// In every protocol a pool device sharing the target's hardware is left out. Within a trial every
+// method gets the same pool sample and the same measured architectures, and trials run in
+// parallel with results stored by (case, trial): a seed gives the same table whatever the thread
+// count.
 
 #include <functional>
 #include <map>
@@ -34,10 +39,19 @@ struct EvalTarget {
   std::vector<double> lut_ms;  // the target's own layer-wise table (this machine), or empty
 };
 
+// A target with its pool and its group (a family, a NASFLAT task; the protocol's name otherwise).
+struct EvalCase {
+  std::string group;
+  EvalTarget target;
+  std::vector<std::string> pool;
+};
+
 struct EvalOptions {
   std::string protocol = "loo";
-  std::vector<EvalTarget> targets;  // empty: the protocol's devices
-  std::vector<std::string> pool;    // empty: the protocol's pool
+  // empty: the protocol's cases; else these targets, each with `pool` (or, when that is empty,
+  // the protocol's pool for loo and help, every other shipped device otherwise)
+  std::vector<EvalTarget> targets;
+  std::vector<std::string> pool;  // non-empty: the pool of every case
   std::vector<Method> methods = {std::begin(kAllMethods), std::end(kAllMethods)};
   int adapt = 3;
   int trials = 10;
@@ -51,13 +65,15 @@ struct EvalOptions {
 
 struct MethodSummary {
   Method method;
-  std::vector<Metrics> trials;
+  std::vector<Metrics> trials;  // on the protocol's scored architectures
   Metrics mean;
   Metrics std;
+  Metrics whole;  // mean over trials, scored on every known architecture but the measured
 };
 
 struct DeviceEvaluation {
   std::string device;
+  std::string group;
   std::vector<std::string> pool;
   std::vector<MethodSummary> methods;
   std::optional<Metrics> ceiling;  // the additive model fitted on ceiling_samples of the target
@@ -69,12 +85,24 @@ struct Evaluation {
   // Mean over devices of each method's mean metrics.
   std::map<Method, Metrics> overall;
   std::optional<Metrics> overall_ceiling;
+  // Per group (family, task): the mean over its devices, and the geometric mean over groups of
+  // the groups' mean Spearman (NASFLAT's summary).
+  std::map<std::string, std::map<Method, Metrics>> groups;
+  std::map<Method, double> geomean_spearman;
   double seconds = 0;
 };
 
-// The protocol's default targets and pool; throws InputError for an unknown protocol.
-std::vector<std::string> protocol_targets(const std::string& protocol);
+// The protocols' names, their cases, and which architectures each scores on a target (by NB201
+// index, those with a known latency). Throw InputError for an unknown protocol.
+std::vector<std::string> protocol_names();
+std::vector<EvalCase> protocol_cases(const tables::Catalog& catalog, const std::string& protocol);
+std::vector<int> scored_archs(const std::string& protocol, const std::vector<double>& truth);
+std::string scored_description(const std::string& protocol);
+// The single pool of loo or help for a target (InputError for the other protocols).
 std::vector<std::string> protocol_pool(const std::string& protocol, const std::string& target);
+// A device's family for the family protocol: gpu, server_cpu, mobile_cpu, mobile_gpu, dsp,
+// edge_accelerator, embedded_gpu (from its category).
+std::string device_family(const tables::DeviceSpec& device);
 
 EvalTarget shipped_target(const tables::Catalog& catalog, const std::string& device);
 

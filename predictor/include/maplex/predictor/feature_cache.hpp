@@ -13,6 +13,7 @@ struct FeatureCache {
   Eigen::MatrixXd additive;  // FeatureKind::additive
   Eigen::MatrixXd full;      // FeatureKind::full
   Eigen::MatrixXd lut;       // one-hot of the edge ops + bias: a layer-wise lookup table
+  Eigen::VectorXd flops_m;   // CIFAR-10 network MACs / 1e6
 
   static FeatureCache build(const space::ArchIndex& index);
 };

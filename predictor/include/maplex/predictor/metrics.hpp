@@ -11,6 +11,9 @@ struct Metrics {
   double spearman = 0;  // rank correlation (average ranks for ties)
   double kendall = 0;   // Kendall tau-b, O(n log n)
   double mape = 0;      // mean absolute percentage error, in %
+  // share of true latencies inside the predictor's 95% interval (exp(+-1.96 log-sd)); set by
+  // the evaluation, not by evaluate_predictions
+  double coverage95 = 0;
   int count = 0;
 };
 

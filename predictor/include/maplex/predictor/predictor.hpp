@@ -16,13 +16,19 @@
 //   maple-x1  MAPLE plus MAPLE-X virtual examples from latency neighbourhoods (section 2.2).
 //   maple-x   MAPLE-X (Abbasi, Wong, Shafiee 2022): maple-x1 plus hardware-based importance
 //             weights on the pool samples (section 2.1, similarity.hpp).
-//   maplex    Ours: Bayesian model averaging over a dictionary of pool device models and their
-//             pairwise mixtures, each scaled to the measurements; weights from the log-ratio fit
-//             of each member (Gaussian, sd `bma_sigma`) times its hardware weight raised to
-//             `hardware_sharpness`. Latency here is
-//             close to additive in the ops a network runs, and a new device behaves like a mix of
-//             known ones; the averaging keeps the answer stable when three samples cannot tell two
-//             candidates apart.
+//   flops     The simplest fit of the measurements alone: latency = a + b * FLOPs.
+//   maplex    The default: Bayesian model averaging over a dictionary of pool device models
+//             and their pairwise mixtures, each scaled to the measurements; weights from the
+//             log-ratio fit of each member (Gaussian, sd `bma_sigma`) times its hardware weight
+//             raised to `hardware_sharpness`. Good where a near relative of the target is in the
+//             pool; it cannot leave the span of the pool's devices.
+//   hier      Ours, candidate default (issue 10): Bayesian regression of the target's additive
+//   latency model (op
+//             counts, live op counts, connected, fixed overhead) under a prior learned from the
+//             pool's devices and inflated so a device unlike any of them stays expressible; the
+//             inflation is averaged with the measurements' marginal likelihood, so the answer
+//             follows the pool when the measurements agree with it and the measurements when they
+//             do not, and the predictive spread widens in that case (hier.cpp, prior.hpp).
 // All methods predict every one of the 15,625 architectures; predictions are in milliseconds.
 
 #include <cstdint>
@@ -38,10 +44,11 @@
 
 namespace maplex::predictor {
 
-enum class Method { lut, nearest, maple, maple_x1, maple_x, maplex };
+enum class Method { flops, lut, nearest, maple, maple_x1, maple_x, maplex, hier };
 
-inline constexpr Method kAllMethods[] = {Method::lut,      Method::nearest, Method::maple,
-                                         Method::maple_x1, Method::maple_x, Method::maplex};
+inline constexpr Method kAllMethods[] = {Method::flops,  Method::lut,      Method::nearest,
+                                         Method::maple,  Method::maple_x1, Method::maple_x,
+                                         Method::maplex, Method::hier};
 
 std::string_view method_name(Method method);
 // Throws InputError naming the value and the known methods.

@@ -1,0 +1,143 @@
+// maplex: Bayesian regression of the device's additive latency model under the pool's prior
+// (prior.hpp), averaged over the prior's inflation with the measurements' marginal likelihood.
+//
+// For an inflation tau, with the device's overall speed s0 taken from the measurements (geometric
+// mean of measured / prior-mean prediction), the coefficients b ~ N(s0 mu, s0^2 S(tau)) and a
+// measurement y = x.b + e with e ~ N(0, (y sigma)^2), sigma^2 = the measurement noise plus the
+// pool's mean non-additive residual. The posterior is Gaussian (a linear-kernel Gaussian
+// process); its predictive variance plus the residual give each architecture's log-sd. When the
+// measurements agree with the pool, small tau wins and the answer is the pool's shape scaled;
+// when they disagree, large tau wins: the fit follows the measurements and the spread widens.
+
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <numbers>
+#include <string>
+
+#include "context.hpp"
+#include "prior.hpp"
+
+namespace maplex::predictor::detail {
+
+namespace {
+
+// The grids the posterior averages over: how far a device may sit from a pool device along the
+// directions the pool's devices differ in (rho), and in any direction (tau).
+constexpr std::array<double, 3> kRhos = {1.0, 4.0, 16.0};
+constexpr std::array<double, 2> kTaus = {0.0, 0.05};
+// The device's overall speed relative to s0 is known to about a factor e^1 a priori.
+constexpr double kScaleVar = 1.0;
+
+struct Fit {
+  Eigen::VectorXd beta;
+  Eigen::MatrixXd cov;
+  double log_ml = 0;
+};
+
+Fit posterior(const Eigen::MatrixXd& xa, const Eigen::VectorXd& y, const Eigen::VectorXd& m0,
+              const Eigen::MatrixXd& s, double noise_var) {
+  const Eigen::Index n = xa.rows();
+  Eigen::MatrixXd k = xa * s * xa.transpose();
+  for (Eigen::Index i = 0; i < n; ++i) {
+    k(i, i) += y(i) * y(i) * noise_var;
+  }
+  const Eigen::LLT<Eigen::MatrixXd> llt(k);
+  const Eigen::VectorXd r = y - xa * m0;
+  const Eigen::VectorXd alpha = llt.solve(r);
+  const Eigen::MatrixXd sx = s * xa.transpose();  // p x n
+  Fit f;
+  f.beta = m0 + sx * alpha;
+  f.cov = s - sx * llt.solve(sx.transpose());
+  const Eigen::MatrixXd l = llt.matrixL();
+  f.log_ml = -0.5 * r.dot(alpha) - l.diagonal().array().log().sum() -
+             0.5 * static_cast<double>(n) * std::log(2 * std::numbers::pi);
+  return f;
+}
+
+}  // namespace
+
+Eigen::VectorXd predict_hier(const Context& c, TrainReport& report, Eigen::VectorXd& log_var) {
+  const Eigen::MatrixXd& x = c.features.additive;
+  const AdditivePrior prior = additive_prior(x, c.pool);
+  const auto n = static_cast<Eigen::Index>(c.target.archs.size());
+  Eigen::MatrixXd xa(n, x.cols());
+  Eigen::VectorXd y(n);
+  for (Eigen::Index i = 0; i < n; ++i) {
+    xa.row(i) = x.row(c.target.archs[static_cast<std::size_t>(i)]);
+    y(i) = c.target.latency_ms[static_cast<std::size_t>(i)];
+  }
+  const double noise_var = c.config.bma_sigma * c.config.bma_sigma + prior.residual_var;
+  // Members: a centre (every pool device's coefficients, and the pool's mean) with covariance
+  // rho * (the pool's covariance) + tau^2 D, for every rho and tau of the grids, with equal prior
+  // mass per centre.
+  const auto k = prior.devices.cols();
+  std::vector<Fit> fits;
+  std::vector<std::string> labels;
+  double best = -1e300;
+  const double per_centre = std::log(static_cast<double>(kRhos.size() * kTaus.size()));
+  for (Eigen::Index d = 0; d <= k; ++d) {
+    const Eigen::VectorXd centre = d < k ? Eigen::VectorXd(prior.devices.col(d)) : prior.mean;
+    double log_s0 = 0;
+    for (Eigen::Index i = 0; i < n; ++i) {
+      log_s0 += std::log(y(i) / std::max(xa.row(i).dot(centre), 1e-3));
+    }
+    const double s0 = std::exp(log_s0 / static_cast<double>(n));
+    for (double rho : kRhos) {
+      for (double tau : kTaus) {
+        AdditivePrior around{{}, centre, rho * prior.cov, prior.inflate, prior.residual_var};
+        fits.push_back(
+            posterior(xa, y, s0 * centre, s0 * s0 * prior_cov(around, tau, kScaleVar), noise_var));
+        fits.back().log_ml -= per_centre;
+        best = std::max(best, fits.back().log_ml);
+        char name[160];
+        std::snprintf(
+            name, sizeof name, "%s, rho=%g, tau=%g",
+            d < k ? c.pool.devices[static_cast<std::size_t>(d)].name.c_str() : "pool mean", rho,
+            tau);
+        labels.emplace_back(name);
+      }
+    }
+  }
+  std::vector<double> w;
+  double total = 0;
+  for (const Fit& f : fits) {
+    w.push_back(std::exp(f.log_ml - best));
+    total += w.back();
+  }
+  const Eigen::Index size = x.rows();
+  Eigen::VectorXd m1 = Eigen::VectorXd::Zero(size);
+  Eigen::VectorXd m2 = Eigen::VectorXd::Zero(size);
+  report.top_members.clear();
+  for (std::size_t t = 0; t < fits.size(); ++t) {
+    w[t] /= total;
+    if (w[t] < 1e-9) {
+      continue;
+    }
+    const Eigen::VectorXd mean = x * fits[t].beta;
+    const Eigen::VectorXd var = (x * fits[t].cov).cwiseProduct(x).rowwise().sum();
+    m1 += w[t] * mean;
+    m2 += w[t] * (var + mean.cwiseAbs2() * (1 + prior.residual_var));
+    report.top_members.emplace_back(labels[t], w[t]);
+  }
+  std::sort(report.top_members.begin(), report.top_members.end(),
+            [](const auto& a, const auto& b) { return a.second > b.second; });
+  if (report.top_members.size() > 5) {
+    report.top_members.resize(5);
+  }
+  // A prediction is floored at half the fastest measurement, as every pool device's fit is (the
+  // additive model can go negative far from the data); the log-sd is that of a log-normal with
+  // the same two moments.
+  const double floor = 0.5 * y.minCoeff();
+  Eigen::VectorXd pred(size);
+  log_var.resize(size);
+  for (Eigen::Index a = 0; a < size; ++a) {
+    const double m = std::max(m1(a), floor);
+    const double v = std::max(m2(a) - m1(a) * m1(a), 0.0) + (m - m1(a)) * (m - m1(a));
+    pred(a) = m;
+    log_var(a) = std::log1p(v / (m * m));
+  }
+  return pred;
+}
+
+}  // namespace maplex::predictor::detail

@@ -1,0 +1,153 @@
+// Holding up on devices unlike the pool: the protocols' device lists, the plan's span, HELP's
+// test set, and a device made by hand that no pool device resembles.
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "maplex/core/rng.hpp"
+#include "maplex/predictor/evaluation.hpp"
+#include "maplex/predictor/plan.hpp"
+#include "maplex/predictor/predictor.hpp"
+#include "shipped_data.hpp"
+
+namespace maplex::predictor {
+namespace {
+
+const auto& catalog = maplex::testing::shipped_catalog;
+
+const FeatureCache& features() {
+  static const FeatureCache f = FeatureCache::build(catalog().index());
+  return f;
+}
+
+TEST(Protocols, FamilyPoolsHoldNoRelative) {
+  const auto cases = protocol_cases(catalog(), "family");
+  ASSERT_EQ(cases.size(), 40U);
+  std::set<std::string> families;
+  for (const auto& c : cases) {
+    const std::string family = device_family(catalog().device(c.target.name));
+    EXPECT_EQ(c.group, family);
+    families.insert(family);
+    EXPECT_FALSE(c.pool.empty());
+    for (const auto& d : c.pool) {
+      EXPECT_NE(device_family(catalog().device(d)), family) << c.target.name << " pools " << d;
+      EXPECT_NE(d, c.target.name);
+    }
+  }
+  // The seven families of the issue.
+  EXPECT_EQ(families, (std::set<std::string>{"gpu", "server_cpu", "mobile_cpu", "mobile_gpu", "dsp",
+                                             "edge_accelerator", "embedded_gpu"}));
+  EXPECT_EQ(device_family(catalog().device("desktop_gpu_gtx_1080ti_fp32")), "gpu");
+  EXPECT_EQ(device_family(catalog().device("pixel2")), "mobile_cpu");
+  EXPECT_EQ(device_family(catalog().device("mobile_cpu_snapdragon_450_cortex_a53_int8")),
+            "mobile_cpu");
+  EXPECT_EQ(device_family(catalog().device("fpga")), "edge_accelerator");
+}
+
+TEST(Protocols, NasflatTasksAreTheirPublishedLists) {
+  const auto cases = protocol_cases(catalog(), "nasflat");
+  std::map<std::string, std::vector<std::string>> tests;
+  for (const auto& c : cases) {
+    tests[c.group].push_back(c.target.name);
+    for (const auto& d : c.pool) {
+      EXPECT_NE(d, c.target.name);
+    }
+  }
+  ASSERT_EQ(tests.size(), 6U);
+  EXPECT_EQ(tests["task0"], (std::vector<std::string>{"titan_rtx_256", "gold_6226", "fpga",
+                                                      "pixel2", "raspi4", "eyeriss"}));
+  EXPECT_EQ(tests["task4"], (std::vector<std::string>{"1080ti_1", "2080ti_1", "titan_rtx_1"}));
+  EXPECT_EQ(tests["task5"], (std::vector<std::string>{"eyeriss", "desktop_gpu_gtx_1080ti_fp32",
+                                                      "embedded_tpu_edge_tpu_int8"}));
+  const auto task2 = std::find_if(cases.begin(), cases.end(),
+                                  [](const EvalCase& c) { return c.group == "task2"; });
+  EXPECT_EQ(task2->pool, (std::vector<std::string>{"1080ti_1", "1080ti_32", "titanx_32",
+                                                   "titanxp_1", "titanxp_32"}));
+}
+
+TEST(Protocols, HelpScoresItsOwnTestSet) {
+  const auto truth = shipped_target(catalog(), "pixel2").truth;
+  const auto scored = scored_archs("help", truth);
+  // 1,000 indices, less 100 at each end.
+  ASSERT_EQ(scored.size(), 800U);
+  EXPECT_TRUE(std::is_sorted(scored.begin(), scored.end()));
+  EXPECT_GE(scored.front(), 900);
+  EXPECT_LT(scored.back(), 1900);
+  std::vector<double> range;
+  for (int a = 900; a < 1900; ++a) {
+    range.push_back(truth[static_cast<std::size_t>(a)]);
+  }
+  std::sort(range.begin(), range.end());
+  for (int a : scored) {
+    EXPECT_GE(truth[static_cast<std::size_t>(a)], range[100]);
+    EXPECT_LE(truth[static_cast<std::size_t>(a)], range[899]);
+  }
+  EXPECT_EQ(scored_archs("loo", truth).size(), 15625U);
+}
+
+// A device no pool device resembles: a large fixed overhead and per-op costs in proportions of
+// its own, with a 25x range between its fastest and slowest connected architectures, and 3%
+// multiplicative noise, adapted to from 3 planned measurements.
+TEST(Generalisation, HandMadeDeviceWithLargeOverhead) {
+  const auto& x = features().additive;  // count(4), live(4), connected, bias
+  Eigen::VectorXd beta(10);
+  //       skip  c1x1  c3x3  pool | live: skip c1x1 c3x3 pool | conn  bias
+  beta << 0.02, 0.9, 4.1, 0.05, 0.01, 0.6, 2.9, 0.3, 0.2, 1.0;
+  std::vector<double> truth(static_cast<std::size_t>(space::kNumArchs));
+  Rng rng(11);
+  double lo = 1e300;
+  double hi = 0;
+  for (int a = 0; a < space::kNumArchs; ++a) {
+    // Box-Muller: a standard normal from two uniforms.
+    const double z = std::sqrt(-2 * std::log(1 - rng.uniform())) *
+                     std::cos(2 * 3.141592653589793 * rng.uniform());
+    const double noise = std::exp(0.03 * z);
+    truth[static_cast<std::size_t>(a)] = x.row(a).dot(beta) * noise;
+    if (catalog().index().cell(a).connected) {
+      lo = std::min(lo, truth[static_cast<std::size_t>(a)]);
+      hi = std::max(hi, truth[static_cast<std::size_t>(a)]);
+    }
+  }
+  ASSERT_GT(hi / lo, 25.0);
+  ASSERT_LT(hi / lo, 40.0);
+  PoolOptions po;
+  po.samples_per_device = 900;
+  const Pool pool = build_pool(catalog(), "", po);
+  Adaptation adaptation;
+  for (const auto& p : plan_adaptation(pool, catalog().index(), 3, 2)) {
+    adaptation.archs.push_back(p.index);
+    adaptation.latency_ms.push_back(truth[static_cast<std::size_t>(p.index)]);
+  }
+  const auto score = [&](Method method, int& within, int& covered) {
+    PredictorConfig config;
+    config.method = method;
+    Predictor predictor(features(), config);
+    predictor.train(pool, adaptation);
+    within = 0;
+    covered = 0;
+    for (int a = 0; a < space::kNumArchs; ++a) {
+      const double t = truth[static_cast<std::size_t>(a)];
+      const double p = predictor.predictions()[static_cast<std::size_t>(a)];
+      within += std::abs(p / t - 1) <= 0.1;
+      covered +=
+          std::abs(std::log(t / p)) <= 1.96 * predictor.log_sd()[static_cast<std::size_t>(a)];
+    }
+  };
+  int within = 0;
+  int covered = 0;
+  score(Method::hier, within, covered);
+  int bma_within = 0;
+  int bma_covered = 0;
+  score(Method::maplex, bma_within, bma_covered);
+  // The default (BMA) cannot leave the span of the pool; hier can, and says it is unsure.
+  EXPECT_GT(within, bma_within + space::kNumArchs / 20);
+  EXPECT_GE(covered, space::kNumArchs * 95 / 100);
+  // Not yet reached (issue 10 stays open): >= 80% within 10%, and beating the FLOPs-linear fit
+  // of the same three measurements, which gets about half.
+}
+
+}  // namespace
+}  // namespace maplex::predictor
