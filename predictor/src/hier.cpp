@@ -1,13 +1,17 @@
 // maplex: Bayesian regression of the device's additive latency model under the pool's prior
-// (prior.hpp), averaged over the prior's inflation with the measurements' marginal likelihood.
+// (prior.hpp), averaged with the measurements' marginal likelihood over centres and widths.
 //
-// For an inflation tau, with the device's overall speed s0 taken from the measurements (geometric
-// mean of measured / prior-mean prediction), the coefficients b ~ N(s0 mu, s0^2 S(tau)) and a
-// measurement y = x.b + e with e ~ N(0, (y sigma)^2), sigma^2 = the measurement noise plus the
-// pool's mean non-additive residual. The posterior is Gaussian (a linear-kernel Gaussian
-// process); its predictive variance plus the residual give each architecture's log-sd. When the
-// measurements agree with the pool, small tau wins and the answer is the pool's shape scaled;
-// when they disagree, large tau wins: the fit follows the measurements and the spread widens.
+// A member is a centre (a pool device's normalised coefficients, or the pool's mean) and a width:
+// the coefficients b ~ N(s0 centre, s0^2 (rho Sigma_pool + tau^2 D + mean-scale term)), where s0 is
+// the device's overall speed from the measurements (geometric mean of measured / centre
+// prediction), Sigma_pool the spread of the pool's devices and D an isotropic inflation (a device
+// outside the pool's span stays expressible). A measurement is y = x.b + e, e ~ N(0, (y sigma)^2),
+// sigma^2 = the measurement noise plus the pool's mean non-additive residual. Each member's
+// posterior is Gaussian (a linear-kernel Gaussian process) with a closed-form marginal likelihood;
+// the members are averaged with it, times the centre's hardware prior. Few measurements that agree
+// with a pool device keep the answer near it (like bma); more measurements, or ones no pool device
+// explains, move it to the device's own fit, and the predictive spread (parameter variance plus
+// the residual, as a log-normal's log-sd) widens when the members disagree.
 
 #include <array>
 #include <cmath>
@@ -24,7 +28,7 @@ namespace {
 
 // The grids the posterior averages over: how far a device may sit from a pool device along the
 // directions the pool's devices differ in (rho), and in any direction (tau).
-constexpr std::array<double, 3> kRhos = {1.0, 4.0, 16.0};
+constexpr std::array<double, 5> kRhos = {0.0, 0.25, 1.0, 4.0, 16.0};
 constexpr std::array<double, 2> kTaus = {0.0, 0.05};
 // The device's overall speed relative to s0 is known to about a factor e^1 a priori.
 constexpr double kScaleVar = 1.0;
@@ -33,6 +37,7 @@ struct Fit {
   Eigen::VectorXd beta;
   Eigen::MatrixXd cov;
   double log_ml = 0;
+  double residual_var = 0;  // the centre's non-additive residual, added to every prediction
 };
 
 Fit posterior(const Eigen::MatrixXd& xa, const Eigen::VectorXd& y, const Eigen::VectorXd& m0,
@@ -55,6 +60,32 @@ Fit posterior(const Eigen::MatrixXd& xa, const Eigen::VectorXd& y, const Eigen::
   return f;
 }
 
+struct Centre {
+  Eigen::VectorXd coef;  // normalised coefficients
+  double log_prior = 0;
+  double residual_var = 0;  // the non-additive residual under "the target is like this"
+  std::string label;
+};
+
+// Every pool device (its hardware weight as prior, MAPLE-X's as bma uses it) and the pool's mean
+// (an average device). bma's pairwise mixtures as point centres measured worse on every protocol
+// but loo (BENCHMARKS.md): the widths already reach between devices.
+std::vector<Centre> centres(const Context& c, const AdditivePrior& prior) {
+  const auto k = prior.devices.cols();
+  const auto hw = [&](Eigen::Index d) {
+    return std::pow(c.setting_weight[static_cast<std::size_t>(d)], c.config.hardware_sharpness);
+  };
+  const auto name = [&](Eigen::Index d) {
+    return c.pool.devices[static_cast<std::size_t>(d)].name;
+  };
+  std::vector<Centre> out;
+  for (Eigen::Index d = 0; d < k; ++d) {
+    out.push_back({prior.devices.col(d), std::log(hw(d)), prior.residual_vars(d), name(d)});
+  }
+  out.push_back({prior.mean, 0.0, prior.residual_var, "pool mean"});
+  return out;
+}
+
 }  // namespace
 
 Eigen::VectorXd predict_hier(const Context& c, TrainReport& report, Eigen::VectorXd& log_var) {
@@ -67,36 +98,29 @@ Eigen::VectorXd predict_hier(const Context& c, TrainReport& report, Eigen::Vecto
     xa.row(i) = x.row(c.target.archs[static_cast<std::size_t>(i)]);
     y(i) = c.target.latency_ms[static_cast<std::size_t>(i)];
   }
-  const double noise_var = c.config.bma_sigma * c.config.bma_sigma + prior.residual_var;
-  // Members: a centre (every pool device's coefficients, and the pool's mean) with covariance
-  // rho * (the pool's covariance) + tau^2 D, for every rho and tau of the grids, with equal prior
-  // mass per centre.
-  const auto k = prior.devices.cols();
   std::vector<Fit> fits;
   std::vector<std::string> labels;
   double best = -1e300;
-  const double per_centre = std::log(static_cast<double>(kRhos.size() * kTaus.size()));
-  for (Eigen::Index d = 0; d <= k; ++d) {
-    const Eigen::VectorXd centre = d < k ? Eigen::VectorXd(prior.devices.col(d)) : prior.mean;
+  for (const Centre& centre : centres(c, prior)) {
     double log_s0 = 0;
     for (Eigen::Index i = 0; i < n; ++i) {
-      log_s0 += std::log(y(i) / std::max(xa.row(i).dot(centre), 1e-3));
+      log_s0 += std::log(y(i) / std::max(xa.row(i).dot(centre.coef), 1e-3));
     }
     const double s0 = std::exp(log_s0 / static_cast<double>(n));
-    for (double rho : kRhos) {
-      for (double tau : kTaus) {
-        AdditivePrior around{{}, centre, rho * prior.cov, prior.inflate, prior.residual_var};
-        fits.push_back(
-            posterior(xa, y, s0 * centre, s0 * s0 * prior_cov(around, tau, kScaleVar), noise_var));
-        fits.back().log_ml -= per_centre;
-        best = std::max(best, fits.back().log_ml);
-        char name[160];
-        std::snprintf(
-            name, sizeof name, "%s, rho=%g, tau=%g",
-            d < k ? c.pool.devices[static_cast<std::size_t>(d)].name.c_str() : "pool mean", rho,
-            tau);
-        labels.emplace_back(name);
-      }
+    const double noise_var = c.config.bma_sigma * c.config.bma_sigma + centre.residual_var;
+    const std::size_t widths = kRhos.size() * kTaus.size();
+    for (std::size_t g = 0; g < widths; ++g) {
+      const double rho = kRhos[g / kTaus.size()];
+      const double tau = kTaus[g % kTaus.size()];
+      const AdditivePrior around{{}, centre.coef, rho * prior.cov, prior.inflate, {}, 0};
+      fits.push_back(posterior(xa, y, s0 * centre.coef, s0 * s0 * prior_cov(around, tau, kScaleVar),
+                               noise_var));
+      fits.back().residual_var = centre.residual_var;
+      fits.back().log_ml += centre.log_prior - std::log(static_cast<double>(widths));
+      best = std::max(best, fits.back().log_ml);
+      char name[200];
+      std::snprintf(name, sizeof name, "%s, rho=%g, tau=%g", centre.label.c_str(), rho, tau);
+      labels.emplace_back(name);
     }
   }
   std::vector<double> w;
@@ -117,7 +141,7 @@ Eigen::VectorXd predict_hier(const Context& c, TrainReport& report, Eigen::Vecto
     const Eigen::VectorXd mean = x * fits[t].beta;
     const Eigen::VectorXd var = (x * fits[t].cov).cwiseProduct(x).rowwise().sum();
     m1 += w[t] * mean;
-    m2 += w[t] * (var + mean.cwiseAbs2() * (1 + prior.residual_var));
+    m2 += w[t] * (var + mean.cwiseAbs2() * (1 + fits[t].residual_var));
     report.top_members.emplace_back(labels[t], w[t]);
   }
   std::sort(report.top_members.begin(), report.top_members.end(),

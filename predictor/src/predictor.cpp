@@ -45,8 +45,8 @@ constexpr MethodEntry kRegistry[] = {
      [](const detail::Context& c, TrainReport& r, Eigen::VectorXd&) {
        return detail::predict_maple(c, true, true, r);
      }},
-    {Method::maplex, "maplex", &detail::predict_bma},
-    {Method::hier, "hier", &detail::predict_hier},
+    {Method::bma, "bma", &detail::predict_bma},
+    {Method::maplex, "maplex", &detail::predict_hier},
 };
 
 const MethodEntry& entry(Method method) {

@@ -27,6 +27,7 @@ AdditivePrior additive_prior(const Eigen::MatrixXd& x, const Pool& pool) {
   const Eigen::RowVectorXd x_mean = x.colwise().mean();
   Eigen::MatrixXd b(x.cols(), k);
   AdditivePrior p;
+  p.residual_vars.resize(k);
   for (Eigen::Index d = 0; d < k; ++d) {
     const DeviceSamples& dev = pool.devices[static_cast<std::size_t>(d)];
     const Eigen::VectorXd beta = fit_coefficients(x, dev);
@@ -37,9 +38,9 @@ AdditivePrior additive_prior(const Eigen::MatrixXd& x, const Pool& pool) {
       const double r = std::log(dev.latency_ms[i] / fit);
       sq += r * r;
     }
-    p.residual_var += sq / static_cast<double>(std::max<std::size_t>(1, dev.archs.size()));
+    p.residual_vars(d) = sq / static_cast<double>(std::max<std::size_t>(1, dev.archs.size()));
   }
-  p.residual_var /= static_cast<double>(k);
+  p.residual_var = p.residual_vars.mean();
   p.devices = b;
   p.mean = b.rowwise().mean();
   const Eigen::MatrixXd centred = b.colwise() - p.mean;

@@ -17,11 +17,12 @@
 namespace maplex::predictor::detail {
 
 struct AdditivePrior {
-  Eigen::MatrixXd devices;  // per pool device (column): its normalised coefficients
-  Eigen::VectorXd mean;     // normalised coefficients: the mean of the devices
-  Eigen::MatrixXd cov;      // between-device covariance of the normalised coefficients
-  Eigen::VectorXd inflate;  // D: per-coefficient variance of the inflation, for tau = 1
-  double residual_var = 0;  // mean over pool devices of the log residual variance of their fits
+  Eigen::MatrixXd devices;        // per pool device (column): its normalised coefficients
+  Eigen::VectorXd mean;           // normalised coefficients: the mean of the devices
+  Eigen::MatrixXd cov;            // between-device covariance of the normalised coefficients
+  Eigen::VectorXd inflate;        // D: per-coefficient variance of the inflation, for tau = 1
+  Eigen::VectorXd residual_vars;  // per pool device: the log residual variance of its fit
+  double residual_var = 0;        // their mean
 };
 
 // Relative least-squares fit of latency on `x` rows of the device's architectures (weights 1/y^2,

@@ -88,6 +88,38 @@ TEST(Protocols, HelpScoresItsOwnTestSet) {
   EXPECT_EQ(scored_archs("loo", truth).size(), 15625U);
 }
 
+// On every shipped device as the target (the pool: every device of another family), the three
+// planned architectures straddle its median latency. (The issue asks for one of the very fastest
+// and one of the very slowest: on 8 GPU settings the slowest planned one falls short of the 90th
+// percentile, and on the Jetson Nano fp16 the plan spans less than half of the 5th-95th
+// percentile range; not reached yet.)
+TEST(Plan, StraddlesTheMedianOnEveryDevice) {
+  for (const auto& c : protocol_cases(catalog(), "family")) {
+    PoolOptions po;
+    po.devices = c.pool;
+    po.samples_per_device = 900;
+    const Pool pool = build_pool(catalog(), c.target.name, po);
+    const auto plan = plan_adaptation(pool, catalog().index(), 3, 4);
+    std::vector<double> connected;
+    for (int a = 0; a < space::kNumArchs; ++a) {
+      const double t = c.target.truth[static_cast<std::size_t>(a)];
+      if (!std::isnan(t) && catalog().index().cell(a).connected) {
+        connected.push_back(t);
+      }
+    }
+    std::sort(connected.begin(), connected.end());
+    double lo = 1e300;
+    double hi = 0;
+    for (const auto& p : plan) {
+      const double t = c.target.truth[static_cast<std::size_t>(p.index)];
+      lo = std::min(lo, t);
+      hi = std::max(hi, t);
+    }
+    EXPECT_LE(lo, connected[connected.size() / 2]) << c.target.name;
+    EXPECT_GE(hi, connected[connected.size() / 2]) << c.target.name;
+  }
+}
+
 // A device no pool device resembles: a large fixed overhead and per-op costs in proportions of
 // its own, with a 25x range between its fastest and slowest connected architectures, and 3%
 // multiplicative noise, adapted to from 3 planned measurements.
@@ -138,11 +170,11 @@ TEST(Generalisation, HandMadeDeviceWithLargeOverhead) {
   };
   int within = 0;
   int covered = 0;
-  score(Method::hier, within, covered);
+  score(Method::maplex, within, covered);
   int bma_within = 0;
   int bma_covered = 0;
-  score(Method::maplex, bma_within, bma_covered);
-  // The default (BMA) cannot leave the span of the pool; hier can, and says it is unsure.
+  score(Method::bma, bma_within, bma_covered);
+  // Round 1's method (bma) cannot leave the span of the pool; maplex can, and says it is unsure.
   EXPECT_GT(within, bma_within + space::kNumArchs / 20);
   EXPECT_GE(covered, space::kNumArchs * 95 / 100);
   // Not yet reached (issue 10 stays open): >= 80% within 10%, and beating the FLOPs-linear fit

@@ -187,7 +187,7 @@ TEST(BadInput, RejectedWithOneClearMessage) {
             "own pool");
   EXPECT_EQ(error_of([&] { parse_method("maple-y"); }),
             "method 'maple-y' is unknown, expected one of flops, lut, nearest, maple, maple-x1, "
-            "maple-x, maplex, hier");
+            "maple-x, bma, maplex");
   EXPECT_EQ(error_of([&] { protocol_cases(catalog(), "hepl"); }),
             "protocol 'hepl' is unknown, expected one of loo, help, family, nasflat");
   EXPECT_EQ(error_of([&] { plan_adaptation(pool, catalog().index(), 0, 1); }),

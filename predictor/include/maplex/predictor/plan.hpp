@@ -1,11 +1,13 @@
 #pragma once
-// Which architectures to measure on a new device: the anchors of MAPLE-X latency neighbourhoods.
+// Which architectures to measure on a new device, so the whole latency range is pinned.
 //
 // Candidates are the connected architectures of the pool's common sample, ordered by their latency
-// on the pool (each device normalised to its mean, then averaged). They are split into `count`
-// strata of equal size, so the anchors span fast to slow networks; within a stratum candidates are
-// tried in a seeded random order and the first whose neighbourhood holds at least min_size members
-// is the anchor (if none does, the one with the largest neighbourhood). Deterministic for a seed.
+// on the pool (each device normalised to its mean, then averaged). With two or more to choose, the
+// first is drawn from the fastest 5% and the second from the slowest 5% (seeded); the rest are
+// chosen greedily as the most informative for maplex's model: the largest reduction of the
+// posterior variance of relative latency, summed over the candidates, under the pool's additive
+// prior given what is already chosen. Each planned architecture carries its MAPLE-X latency
+// neighbourhood (the paper's virtual examples use it). Deterministic for a seed.
 
 #include <cstdint>
 #include <vector>

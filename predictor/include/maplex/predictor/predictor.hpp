@@ -17,12 +17,12 @@
 //   maple-x   MAPLE-X (Abbasi, Wong, Shafiee 2022): maple-x1 plus hardware-based importance
 //             weights on the pool samples (section 2.1, similarity.hpp).
 //   flops     The simplest fit of the measurements alone: latency = a + b * FLOPs.
-//   maplex    The default: Bayesian model averaging over a dictionary of pool device models
+//   bma       Round 1's default: Bayesian model averaging over a dictionary of pool device models
 //             and their pairwise mixtures, each scaled to the measurements; weights from the
 //             log-ratio fit of each member (Gaussian, sd `bma_sigma`) times its hardware weight
 //             raised to `hardware_sharpness`. Good where a near relative of the target is in the
 //             pool; it cannot leave the span of the pool's devices.
-//   hier      Ours, candidate default (issue 10): Bayesian regression of the target's additive
+//   maplex    Ours, the default: Bayesian regression of the target's additive
 //   latency model (op
 //             counts, live op counts, connected, fixed overhead) under a prior learned from the
 //             pool's devices and inflated so a device unlike any of them stays expressible; the
@@ -44,11 +44,11 @@
 
 namespace maplex::predictor {
 
-enum class Method { flops, lut, nearest, maple, maple_x1, maple_x, maplex, hier };
+enum class Method { flops, lut, nearest, maple, maple_x1, maple_x, bma, maplex };
 
-inline constexpr Method kAllMethods[] = {Method::flops,  Method::lut,      Method::nearest,
-                                         Method::maple,  Method::maple_x1, Method::maple_x,
-                                         Method::maplex, Method::hier};
+inline constexpr Method kAllMethods[] = {Method::flops, Method::lut,      Method::nearest,
+                                         Method::maple, Method::maple_x1, Method::maple_x,
+                                         Method::bma,   Method::maplex};
 
 std::string_view method_name(Method method);
 // Throws InputError naming the value and the known methods.
