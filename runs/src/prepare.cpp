@@ -3,11 +3,105 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 
 #include "maplex/core/error.hpp"
 #include "maplex/predictor/predictor.hpp"
 
 namespace maplex::runs {
+
+namespace {
+
+// Rounds of settling measurements before a search gives up on a budget nothing is predicted
+// within, and architectures measured per round.
+constexpr int kSettleRounds = 3;
+constexpr int kSettlePerRound = 2;
+
+bool meets(const std::vector<objectives::CostLimit>& limits, std::size_t i) {
+  return std::all_of(limits.begin(), limits.end(),
+                     [&](const objectives::CostLimit& l) { return l.value[i] <= l.max; });
+}
+
+// When no architecture meeting the limits is predicted within the budget (at the bound's
+// confidence): the connected ones with the smallest predicted latency, not measured yet, which
+// would settle whether the budget can be met. Empty when something is predicted within it.
+std::vector<int> settling_archs(const objectives::LatencySource& source,
+                                const std::vector<objectives::CostLimit>& limits,
+                                const space::ArchIndex& index, double budget_ms,
+                                const std::vector<int>& measured) {
+  std::vector<int> order;
+  for (std::size_t i = 0; i < source.bound_ms.size(); ++i) {
+    if (!meets(limits, i) || !index.cell(static_cast<int>(i)).connected) {
+      continue;
+    }
+    if (source.bound_ms[i] <= budget_ms) {
+      return {};
+    }
+    if (std::find(measured.begin(), measured.end(), static_cast<int>(i)) == measured.end()) {
+      order.push_back(static_cast<int>(i));
+    }
+  }
+  const auto k = std::min<std::size_t>(kSettlePerRound, order.size());
+  std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(k), order.end(),
+                    [&](int a, int b) {
+                      return source.latency_ms[static_cast<std::size_t>(a)] <
+                             source.latency_ms[static_cast<std::size_t>(b)];
+                    });
+  order.resize(k);
+  return order;
+}
+
+// Adapts the predictor to the target; while nothing is predicted within the budget, measures the
+// architectures that would settle it (when the device can be measured) and adapts again, or says
+// which to measure (when it cannot). The measurements join the target's adaptation.
+objectives::LatencySource predicted_until_settled(
+    const RunSpec& spec, const tables::Catalog& catalog, const predictor::FeatureCache& features,
+    predictor::PoolOptions po, const std::vector<objectives::CostLimit>& limits,
+    const std::function<double(int)>& measure, predictor::Target& target, double confidence) {
+  predictor::PredictorConfig cfg;
+  cfg.method = predictor::parse_method(spec.method);
+  cfg.seed = spec.seed;
+  std::vector<int> tried = target.adaptation.archs;
+  for (int round = 0;; ++round) {
+    po.exclude = target.adaptation.archs;
+    const auto pool = predictor::build_pool(catalog, target.name, po);
+    predictor::Predictor p(features, cfg);
+    p.train(pool, target.adaptation);
+    auto source = objectives::predicted_source(target.name, p.predictions(), p.log_sd(), confidence,
+                                               static_cast<int>(target.adaptation.archs.size()));
+    const std::vector<int> settle =
+        spec.budget_ms ? settling_archs(source, limits, catalog.index(), *spec.budget_ms, tried)
+                       : std::vector<int>{};
+    if (settle.empty() || round == kSettleRounds) {
+      return source;
+    }
+    if (!measure) {
+      std::string list;
+      for (int a : settle) {
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "%s%d (predicted %.4g ms)", list.empty() ? "" : ", ", a,
+                      source.latency_ms[static_cast<std::size_t>(a)]);
+        list += buf;
+      }
+      char budget[32];
+      std::snprintf(budget, sizeof budget, "%.4g", *spec.budget_ms);
+      throw InputError("no architecture is predicted within the latency budget " +
+                       std::string(budget) + " ms on " + quote(target.name) +
+                       ", expected measurements that settle it: measure " + list +
+                       " and add them to " + quote(spec.measurements));
+    }
+    for (int a : settle) {
+      tried.push_back(a);
+      const double ms = measure(a);
+      if (std::isfinite(ms) && ms > 0) {  // a table may lack an architecture
+        target.adaptation.archs.push_back(a);
+        target.adaptation.latency_ms.push_back(ms);
+      }
+    }
+  }
+}
+
+}  // namespace
 
 Prepared prepare(const RunSpec& spec, const tables::Catalog& catalog,
                  const predictor::FeatureCache& features, const LiveDevice* live) {
@@ -69,6 +163,12 @@ Prepared prepare(const RunSpec& spec, const tables::Catalog& catalog,
         "",
         ""};
   }
+  std::function<double(int)> measure;
+  if (is_live) {
+    measure = live->measure;
+  } else if (spec.measurements.empty()) {
+    measure = [truth](int i) { return truth[static_cast<std::size_t>(i)]; };
+  }
   predictor::PoolOptions po;
   po.devices = spec.pool;
   po.samples_per_device = spec.pool_samples;
@@ -82,26 +182,12 @@ Prepared prepare(const RunSpec& spec, const tables::Catalog& catalog,
                     catalog, live->name, "measured on this machine (" + live->fingerprint + ")", po,
                     adapt, live->measure, live->spec, live->lut_ms)
               : predictor::make_target(catalog, spec.device, spec.measurements, po, adapt);
-  po.exclude = target.adaptation.archs;
-  const auto pool = predictor::build_pool(catalog, target.name, po);
-  predictor::PredictorConfig cfg;
-  cfg.method = predictor::parse_method(spec.method);
-  cfg.seed = spec.seed;
-  predictor::Predictor p(features, cfg);
-  p.train(pool, target.adaptation);
-  auto source = objectives::predicted_source(target.name, p.predictions(), p.log_sd(),
-                                             verifies ? spec.search_confidence : spec.confidence,
-                                             static_cast<int>(target.adaptation.archs.size()));
+  auto source = predicted_until_settled(spec, catalog, features, po, limits, measure, target,
+                                        verifies ? spec.search_confidence : spec.confidence);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   objectives::Problem problem(std::move(accuracy), std::move(source), spec.budget_ms,
                               catalog.index(), std::move(limits));
-  std::function<double(int)> measure;
-  if (is_live) {
-    measure = live->measure;
-  } else if (spec.measurements.empty()) {
-    measure = [truth](int i) { return truth[static_cast<std::size_t>(i)]; };
-  }
   return Prepared{std::move(target),
                   std::move(problem),
                   truth,

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <csignal>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "run.hpp"
@@ -193,6 +194,34 @@ TEST(SearchCli, BadInputOneClearLine) {
   expect_one_line_error(
       run_maplex({"optimum", "--device", "titan_rtx_1", "--latency-budget-ms", "1"}),
       "no feasible architecture exists");
+}
+
+// No dead end: at pixel3's 1st-percentile latency, nothing is predicted within the budget after
+// the planned measurement; search measures the two architectures predicted fastest, adapts again,
+// and goes on to a feasible answer.
+TEST(SearchCli, NothingPredictedWithinTheBudgetIsSettledByMeasuring) {
+  const auto doc = json_of(run_maplex(
+      {"search", "--device", "pixel3", "--latency-budget-ms", "1.556", "--no-records", "--json"}));
+  EXPECT_EQ(doc["spent"]["adaptation_measurements"], 3);  // 1 planned + 2 to settle
+  EXPECT_EQ(doc["best_feasible"], true);
+  EXPECT_EQ(doc["best"]["truly_feasible"], true);
+  EXPECT_LE(doc["best"]["true_latency_ms"].get<double>(), 1.556);
+}
+
+// With a device it cannot measure (a measurements file), it says which architectures to measure.
+TEST(SearchCli, NothingPredictedWithinTheBudgetNamesWhatToMeasure) {
+  const auto m = temp("slow.csv");
+  {
+    std::ofstream out(m);
+    out << "arch,latency_ms\n0,10.5\n1,17.2\n2,12.1\n";
+  }
+  const RunResult r = run_maplex(
+      {"search", "--measurements", m.string(), "--latency-budget-ms", "0.5", "--no-records"});
+  expect_one_line_error(r, "no architecture is predicted within the latency budget 0.5 ms");
+  EXPECT_NE(r.err.find("expected measurements that settle it: measure "), std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find(" ms) and add them to '" + m.string() + "'"), std::string::npos) << r.err;
+  std::filesystem::remove(m);
 }
 
 TEST(ParetoCli, FrontFilesAndJudgement) {
