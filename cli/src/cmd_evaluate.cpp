@@ -51,9 +51,10 @@ int run_evaluate(int argc, char** argv) {
                         "a device family out) or nasflat (NASFLAT's six tasks)",
                         cxxopts::value<std::string>()->default_value("loo"))(
       "methods",
-      "Methods, comma separated: flops, lut, nearest, maple, maple-x1, maple-x, bma, maplex",
+      "Methods, comma separated: flops, lut, nearest, maple, maple-x1, maple-x, help (HELP: "
+      "measures its 10 reference architectures besides --adapt), bma, maplex",
       cxxopts::value<std::string>()->default_value(
-          "flops,lut,nearest,maple,maple-x1,maple-x,bma,maplex"))(
+          "flops,lut,nearest,maple,maple-x1,maple-x,help,bma,maplex"))(
       "adapt", "Measured architectures per target", cxxopts::value<int>()->default_value("3"))(
       "trials", "Trials per target (each: a new pool sample and new measurements)",
       cxxopts::value<int>()->default_value("10"))(

@@ -2,6 +2,7 @@
 // What every method of Predictor::train shares: the pool's per-device models and weights.
 
 #include <Eigen/Dense>
+#include <string>
 #include <vector>
 
 #include "maplex/predictor/feature_cache.hpp"
@@ -43,8 +44,19 @@ Eigen::VectorXd predict_nearest(const Context& c, TrainReport& report);
 Eigen::VectorXd predict_bma(const Context& c, TrainReport& report, Eigen::VectorXd& log_var);
 // maplex: Bayesian additive model under the pool's prior (hier.cpp); also returns log variance.
 Eigen::VectorXd predict_hier(const Context& c, TrainReport& report, Eigen::VectorXd& log_var);
+// Its posterior: a mixture of Gaussians over the additive coefficients (ms per feature).
+struct PosteriorMember {
+  Eigen::VectorXd beta;
+  Eigen::MatrixXd cov;
+  double weight = 0;        // normalised
+  double residual_var = 0;  // non-additive log residual variance added to every prediction
+  std::string label;
+};
+std::vector<PosteriorMember> hier_posterior(const Context& c);
 // flops: latency linear in FLOPs, fitted on the measurements alone.
 Eigen::VectorXd predict_flops(const Context& c);
+// help: HELP's meta-learned predictor (help.cpp); needs help_reference_archs() measured.
+Eigen::VectorXd predict_help(const Context& c);
 
 // Hardware-weighted mean of the pool devices' residual variance (every method but maplex).
 double pooled_residual_var(const Context& c);

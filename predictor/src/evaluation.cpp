@@ -181,15 +181,29 @@ std::vector<TrialResult> run_trial(const EvalOptions& options, const FeatureCach
   }
   const std::vector<int> adapt =
       adaptation_archs(options, features, pool, target, known, trial_seed);
-  Adaptation adaptation{adapt, {}, target.spec, target.lut_ms};
+  // Every method measures `adapt`, and what it needs besides (help: its reference set); none of
+  // them is scored, for any method.
   std::vector<char> is_adapt(target.truth.size(), 0);
   for (int a : adapt) {
-    adaptation.latency_ms.push_back(target.truth[static_cast<std::size_t>(a)]);
     is_adapt[static_cast<std::size_t>(a)] = 1;
+  }
+  for (Method method : options.methods) {
+    for (int a : required_archs(method)) {
+      is_adapt[static_cast<std::size_t>(a)] = 1;
+    }
   }
   const std::vector<int> scored = scored_archs(options.protocol, target.truth);
   std::vector<TrialResult> out;
   for (Method method : options.methods) {
+    Adaptation adaptation{adapt, {}, target.spec, target.lut_ms};
+    for (int a : required_archs(method)) {
+      if (std::find(adapt.begin(), adapt.end(), a) == adapt.end()) {
+        adaptation.archs.push_back(a);
+      }
+    }
+    for (int a : adaptation.archs) {
+      adaptation.latency_ms.push_back(target.truth[static_cast<std::size_t>(a)]);
+    }
     PredictorConfig cfg = options.predictor;
     cfg.method = method;
     cfg.seed = Rng::derive(trial_seed, 2);

@@ -37,7 +37,6 @@ struct Fit {
   Eigen::VectorXd beta;
   Eigen::MatrixXd cov;
   double log_ml = 0;
-  double residual_var = 0;  // the centre's non-additive residual, added to every prediction
 };
 
 Fit posterior(const Eigen::MatrixXd& xa, const Eigen::VectorXd& y, const Eigen::VectorXd& m0,
@@ -88,7 +87,7 @@ std::vector<Centre> centres(const Context& c, const AdditivePrior& prior) {
 
 }  // namespace
 
-Eigen::VectorXd predict_hier(const Context& c, TrainReport& report, Eigen::VectorXd& log_var) {
+std::vector<PosteriorMember> hier_posterior(const Context& c) {
   const Eigen::MatrixXd& x = c.features.additive;
   const AdditivePrior prior = additive_prior(x, c.pool);
   const auto n = static_cast<Eigen::Index>(c.target.archs.size());
@@ -98,8 +97,7 @@ Eigen::VectorXd predict_hier(const Context& c, TrainReport& report, Eigen::Vecto
     xa.row(i) = x.row(c.target.archs[static_cast<std::size_t>(i)]);
     y(i) = c.target.latency_ms[static_cast<std::size_t>(i)];
   }
-  std::vector<Fit> fits;
-  std::vector<std::string> labels;
+  std::vector<PosteriorMember> members;
   double best = -1e300;
   for (const Centre& centre : centres(c, prior)) {
     double log_s0 = 0;
@@ -113,36 +111,42 @@ Eigen::VectorXd predict_hier(const Context& c, TrainReport& report, Eigen::Vecto
       const double rho = kRhos[g / kTaus.size()];
       const double tau = kTaus[g % kTaus.size()];
       const AdditivePrior around{{}, centre.coef, rho * prior.cov, prior.inflate, {}, 0};
-      fits.push_back(posterior(xa, y, s0 * centre.coef, s0 * s0 * prior_cov(around, tau, kScaleVar),
-                               noise_var));
-      fits.back().residual_var = centre.residual_var;
-      fits.back().log_ml += centre.log_prior - std::log(static_cast<double>(widths));
-      best = std::max(best, fits.back().log_ml);
+      Fit f = posterior(xa, y, s0 * centre.coef, s0 * s0 * prior_cov(around, tau, kScaleVar),
+                        noise_var);
       char name[200];
       std::snprintf(name, sizeof name, "%s, rho=%g, tau=%g", centre.label.c_str(), rho, tau);
-      labels.emplace_back(name);
+      members.push_back({std::move(f.beta), std::move(f.cov),
+                         f.log_ml + centre.log_prior - std::log(static_cast<double>(widths)),
+                         centre.residual_var, name});
+      best = std::max(best, members.back().weight);
     }
   }
-  std::vector<double> w;
+  // Log marginal likelihoods to normalised weights; members below 1e-9 are dropped.
   double total = 0;
-  for (const Fit& f : fits) {
-    w.push_back(std::exp(f.log_ml - best));
-    total += w.back();
+  for (PosteriorMember& m : members) {
+    m.weight = std::exp(m.weight - best);
+    total += m.weight;
   }
+  std::erase_if(members, [&](PosteriorMember& m) {
+    m.weight /= total;
+    return m.weight < 1e-9;
+  });
+  return members;
+}
+
+Eigen::VectorXd predict_hier(const Context& c, TrainReport& report, Eigen::VectorXd& log_var) {
+  const Eigen::MatrixXd& x = c.features.additive;
+  const std::vector<PosteriorMember> members = hier_posterior(c);
   const Eigen::Index size = x.rows();
   Eigen::VectorXd m1 = Eigen::VectorXd::Zero(size);
   Eigen::VectorXd m2 = Eigen::VectorXd::Zero(size);
   report.top_members.clear();
-  for (std::size_t t = 0; t < fits.size(); ++t) {
-    w[t] /= total;
-    if (w[t] < 1e-9) {
-      continue;
-    }
-    const Eigen::VectorXd mean = x * fits[t].beta;
-    const Eigen::VectorXd var = (x * fits[t].cov).cwiseProduct(x).rowwise().sum();
-    m1 += w[t] * mean;
-    m2 += w[t] * (var + mean.cwiseAbs2() * (1 + fits[t].residual_var));
-    report.top_members.emplace_back(labels[t], w[t]);
+  for (const PosteriorMember& m : members) {
+    const Eigen::VectorXd mean = x * m.beta;
+    const Eigen::VectorXd var = (x * m.cov).cwiseProduct(x).rowwise().sum();
+    m1 += m.weight * mean;
+    m2 += m.weight * (var + mean.cwiseAbs2() * (1 + m.residual_var));
+    report.top_members.emplace_back(m.label, m.weight);
   }
   std::sort(report.top_members.begin(), report.top_members.end(),
             [](const auto& a, const auto& b) { return a.second > b.second; });
@@ -152,7 +156,8 @@ Eigen::VectorXd predict_hier(const Context& c, TrainReport& report, Eigen::Vecto
   // A prediction is floored at half the fastest measurement, as every pool device's fit is (the
   // additive model can go negative far from the data); the log-sd is that of a log-normal with
   // the same two moments.
-  const double floor = 0.5 * y.minCoeff();
+  const double floor =
+      0.5 * *std::min_element(c.target.latency_ms.begin(), c.target.latency_ms.end());
   Eigen::VectorXd pred(size);
   log_var.resize(size);
   for (Eigen::Index a = 0; a < size; ++a) {

@@ -45,6 +45,10 @@ constexpr MethodEntry kRegistry[] = {
      [](const detail::Context& c, TrainReport& r, Eigen::VectorXd&) {
        return detail::predict_maple(c, true, true, r);
      }},
+    {Method::help, "help",
+     [](const detail::Context& c, TrainReport&, Eigen::VectorXd&) {
+       return detail::predict_help(c);
+     }},
     {Method::bma, "bma", &detail::predict_bma},
     {Method::maplex, "maplex", &detail::predict_hier},
 };
@@ -61,6 +65,13 @@ const MethodEntry& entry(Method method) {
 }  // namespace
 
 std::string_view method_name(Method method) { return entry(method).name; }
+
+std::span<const int> required_archs(Method method) {
+  if (method == Method::help) {
+    return kHelpReference;
+  }
+  return {};
+}
 
 Method parse_method(std::string_view name) {
   std::string known;

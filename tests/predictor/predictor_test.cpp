@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <tbb/global_control.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -69,11 +70,18 @@ TEST(Pool, SampleIsSharedAndSeeded) {
 
 TEST(Predictor, EveryMethodPredictsPositiveLatenciesNearTheTruth) {
   const Pool pool = loo_pool("1080ti_1");
-  const Adaptation target = measured("1080ti_1", {11982, 431, 55});
   for (Method m : kAllMethods) {
+    std::vector<int> archs = {11982, 431, 55};
+    for (int a : required_archs(m)) {
+      if (std::find(archs.begin(), archs.end(), a) == archs.end()) {
+        archs.push_back(a);
+      }
+    }
+    const Adaptation target = measured("1080ti_1", archs);
     PredictorConfig cfg;
     cfg.method = m;
     cfg.seed = 3;
+    cfg.help_meta_iterations = 500;
     Predictor p(features(), cfg);
     EXPECT_FALSE(p.trained());
     p.train(pool, target);
@@ -187,7 +195,7 @@ TEST(BadInput, RejectedWithOneClearMessage) {
             "own pool");
   EXPECT_EQ(error_of([&] { parse_method("maple-y"); }),
             "method 'maple-y' is unknown, expected one of flops, lut, nearest, maple, maple-x1, "
-            "maple-x, bma, maplex");
+            "maple-x, help, bma, maplex");
   EXPECT_EQ(error_of([&] { protocol_cases(catalog(), "hepl"); }),
             "protocol 'hepl' is unknown, expected one of loo, help, family, nasflat");
   EXPECT_EQ(error_of([&] { plan_adaptation(pool, catalog().index(), 0, 1); }),

@@ -17,6 +17,10 @@
 //   maple-x   MAPLE-X (Abbasi, Wong, Shafiee 2022): maple-x1 plus hardware-based importance
 //             weights on the pool samples (section 2.1, similarity.hpp).
 //   flops     The simplest fit of the measurements alone: latency = a + b * FLOPs.
+//   help      HELP (Lee et al., NeurIPS 2021), a baseline: a regressor conditioned on the
+//             target's latencies on 10 fixed reference architectures, meta-trained on the pool
+//             with first-order MAML and adapted with a few gradient steps (help.cpp states every
+//             deviation from HELP's code). Needs those 10 measured (kHelpReference).
 //   bma       Round 1's default: Bayesian model averaging over a dictionary of pool device models
 //             and their pairwise mixtures, each scaled to the measurements; weights from the
 //             log-ratio fit of each member (Gaussian, sd `bma_sigma`) times its hardware weight
@@ -44,11 +48,18 @@
 
 namespace maplex::predictor {
 
-enum class Method { flops, lut, nearest, maple, maple_x1, maple_x, bma, maplex };
+enum class Method { flops, lut, nearest, maple, maple_x1, maple_x, help, bma, maplex };
 
 inline constexpr Method kAllMethods[] = {Method::flops, Method::lut,      Method::nearest,
                                          Method::maple, Method::maple_x1, Method::maple_x,
-                                         Method::bma,   Method::maplex};
+                                         Method::help,  Method::bma,      Method::maplex};
+
+// HELP's 10 reference architectures (NB201 indices): the `help` method's hardware embedding is
+// the target's latency on them, so they must be among its measurements.
+inline constexpr int kHelpReference[] = {11982, 431, 55, 9, 14451, 8636, 9881, 13479, 6196, 1462};
+// The architectures a method needs measured on the target besides the adaptation (help: the
+// reference set; others: none).
+std::span<const int> required_archs(Method method);
 
 std::string_view method_name(Method method);
 // Throws InputError naming the value and the known methods.
@@ -68,6 +79,8 @@ struct PredictorConfig {
   // keeps weights close for training stability; as a prior over devices a sharper preference
   // for similar hardware measured better (BENCHMARKS.md).
   double hardware_sharpness = 4.0;
+  // help: meta-training steps of first-order MAML (each over 4 pool devices).
+  int help_meta_iterations = 2000;
 };
 
 // What a fit chose, for reports and tests.
