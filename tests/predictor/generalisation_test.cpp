@@ -7,6 +7,7 @@
 #include <cmath>
 #include <set>
 
+#include "fixtures.hpp"
 #include "maplex/core/rng.hpp"
 #include "maplex/predictor/evaluation.hpp"
 #include "maplex/predictor/plan.hpp"
@@ -18,10 +19,7 @@ namespace {
 
 const auto& catalog = maplex::testing::shipped_catalog;
 
-const FeatureCache& features() {
-  static const FeatureCache f = FeatureCache::build(catalog().index());
-  return f;
-}
+using testing::features;
 
 TEST(Protocols, FamilyPoolsHoldNoRelative) {
   const auto cases = protocol_cases(catalog(), "family");

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "fixtures.hpp"
 #include "maplex/predictor/evaluation.hpp"
 #include "maplex/predictor/metrics.hpp"
 #include "maplex/predictor/predictor.hpp"
@@ -16,26 +17,10 @@ namespace {
 const auto& catalog = maplex::testing::shipped_catalog;
 using maplex::tables::testing::error_of;
 
-const FeatureCache& features() {
-  static const FeatureCache f = FeatureCache::build(catalog().index());
-  return f;
-}
+using testing::features;
+using testing::measured;
 
-Pool help_pool(const std::string& target) {
-  PoolOptions po;
-  po.devices = protocol_pool("help", target);
-  po.samples_per_device = 900;
-  po.seed = 2;
-  return build_pool(catalog(), target, po);
-}
-
-Adaptation measured(const std::string& device, const std::vector<int>& archs) {
-  Adaptation a{archs, {}, spec_of(catalog().device(device)), {}};
-  for (int i : archs) {
-    a.latency_ms.push_back(catalog().latencies(device)[static_cast<std::size_t>(i)]);
-  }
-  return a;
-}
+Pool help_pool(const std::string& target) { return testing::protocol_pool_of("help", target, 2); }
 
 TEST(Help, NeedsItsReferenceArchitectures) {
   PredictorConfig cfg;

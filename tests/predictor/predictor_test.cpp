@@ -11,6 +11,7 @@
 #include <fstream>
 #include <functional>
 
+#include "fixtures.hpp"
 #include "maplex/core/error.hpp"
 #include "maplex/predictor/evaluation.hpp"
 #include "maplex/predictor/plan.hpp"
@@ -22,27 +23,13 @@ namespace {
 
 const auto& catalog = maplex::testing::shipped_catalog;
 
-const FeatureCache& features() {
-  static const FeatureCache f = FeatureCache::build(catalog().index());
-  return f;
-}
+using testing::features;
+using testing::measured;
 
 using maplex::tables::testing::error_of;
 
 Pool loo_pool(const std::string& target, std::uint64_t seed = 1) {
-  PoolOptions po;
-  po.devices = protocol_pool("loo", target);
-  po.samples_per_device = 900;
-  po.seed = seed;
-  return build_pool(catalog(), target, po);
-}
-
-Adaptation measured(const std::string& device, const std::vector<int>& archs) {
-  Adaptation a{archs, {}, spec_of(catalog().device(device)), {}};
-  for (int i : archs) {
-    a.latency_ms.push_back(catalog().latencies(device)[static_cast<std::size_t>(i)]);
-  }
-  return a;
+  return testing::protocol_pool_of("loo", target, seed);
 }
 
 TEST(Pool, DefaultExcludesTargetAndItsHardware) {
