@@ -102,14 +102,8 @@ void print_evaluation(const predictor::Evaluation& e) {
   print_groups(e);
   if (o.protocol == "help") {
     std::vector<double> v;
-    for (const auto& m : e.devices.front().methods) {
-      double sum = 0;
-      for (const auto& d : e.devices) {
-        for (const auto& dm : d.methods) {
-          sum += dm.method == m.method ? dm.whole.spearman : 0.0;
-        }
-      }
-      v.push_back(sum / static_cast<double>(e.devices.size()));
+    for (auto m : o.methods) {
+      v.push_back(e.overall_whole.at(m).spearman);
     }
     std::printf("\n");
     print_row("Spearman, whole space", v, "%10.3f");
@@ -166,6 +160,11 @@ nlohmann::json evaluation_json(const predictor::Evaluation& e, const tables::Cat
     overall[std::string(predictor::method_name(m))] = metrics_json(metrics);
   }
   doc["mean_over_devices"] = overall;
+  nlohmann::json whole = nlohmann::json::object();
+  for (const auto& [m, metrics] : e.overall_whole) {
+    whole[std::string(predictor::method_name(m))] = metrics_json(metrics);
+  }
+  doc["mean_over_devices_whole_space"] = whole;
   nlohmann::json groups = nlohmann::json::object();
   for (const auto& [group, per_method] : e.groups) {
     for (const auto& [m, metrics] : per_method) {

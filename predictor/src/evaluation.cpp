@@ -5,6 +5,7 @@
 #include <array>
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <string_view>
@@ -223,10 +224,13 @@ void summarise(Evaluation& out) {
   }
   for (std::size_t m = 0; m < o.methods.size(); ++m) {
     std::vector<Metrics> per_device;
+    std::vector<Metrics> whole;
     for (const auto& d : out.devices) {
       per_device.push_back(d.methods[m].mean);
+      whole.push_back(d.methods[m].whole);
     }
     out.overall[o.methods[m]] = combine(per_device, false);
+    out.overall_whole[o.methods[m]] = combine(whole, false);
     double log_sum = 0;
     for (const auto& [group, devices] : by_group) {
       std::vector<Metrics> g;
@@ -235,7 +239,9 @@ void summarise(Evaluation& out) {
       }
       const Metrics mean = combine(g, false);
       out.groups[group][o.methods[m]] = mean;
-      log_sum += std::log(std::max(mean.spearman, 1e-9));
+      // undefined (NaN) when a group's Spearman is not positive
+      log_sum +=
+          mean.spearman > 0 ? std::log(mean.spearman) : std::numeric_limits<double>::quiet_NaN();
     }
     out.geomean_spearman[o.methods[m]] = std::exp(log_sum / static_cast<double>(by_group.size()));
   }

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include <nlohmann/json.hpp>
 
 #include "run.hpp"
@@ -130,6 +132,31 @@ TEST(EvaluateCli, SmallRunJsonAndTable) {
   EXPECT_NE(text.out.find("+-10% error-bound accuracy"), std::string::npos);
   EXPECT_NE(text.out.find("ceiling"), std::string::npos);
   EXPECT_NE(text.err.find("evaluate: 1/1 trials done"), std::string::npos);
+}
+
+// NASFLAT's six tasks: one group per task, the geometric mean of the groups' Spearman, and
+// every target's pool from its task's train list.
+TEST(EvaluateCli, NasflatGroupsAndGeomean) {
+  const RunResult r = run_maplex({"evaluate", "--protocol", "nasflat", "--methods", "nearest",
+                                  "--trials", "1", "--no-ceiling", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(doc["devices"].size(), 27U);  // 6 + 5 + 5 + 5 + 3 + 3 test devices
+  ASSERT_EQ(doc["mean_per_group"].size(), 6U);
+  double log_sum = 0;
+  for (const auto& [task, methods] : doc["mean_per_group"].items()) {
+    log_sum += std::log(methods["nearest"]["spearman"].get<double>());
+  }
+  EXPECT_NEAR(doc["geomean_spearman_over_groups"]["nearest"].get<double>(), std::exp(log_sum / 6),
+              1e-12);
+  for (const auto& dev : doc["devices"]) {
+    const double cov = dev["methods"]["nearest"]["mean"]["coverage95"].get<double>();
+    EXPECT_GE(cov, 0.0);
+    EXPECT_LE(cov, 1.0);
+    if (dev["group"] == "task4") {
+      EXPECT_EQ(dev["pool"].size(), 10U) << dev["device"];
+    }
+  }
 }
 
 TEST(EvaluateCli, BadInput) {

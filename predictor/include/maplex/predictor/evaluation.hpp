@@ -84,9 +84,10 @@ struct Evaluation {
   std::vector<DeviceEvaluation> devices;
   // Mean over devices of each method's mean metrics.
   std::map<Method, Metrics> overall;
+  std::map<Method, Metrics> overall_whole;  // the same, scored on every known architecture
   std::optional<Metrics> overall_ceiling;
   // Per group (family, task): the mean over its devices, and the geometric mean over groups of
-  // the groups' mean Spearman (NASFLAT's summary).
+  // the groups' mean Spearman (NASFLAT's summary; NaN when one is not positive).
   std::map<std::string, std::map<Method, Metrics>> groups;
   std::map<Method, double> geomean_spearman;
   double seconds = 0;
