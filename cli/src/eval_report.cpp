@@ -108,10 +108,13 @@ void print_evaluation(const predictor::Evaluation& e) {
     std::printf("\n");
     print_row("Spearman, whole space", v, "%10.3f");
   }
-  std::printf(
-      "\nscored: %s\nceiling: the additive latency model fitted on %d architectures of the "
-      "target itself, scored on the rest\n",
-      predictor::scored_description(o.protocol).c_str(), o.ceiling_samples);
+  std::printf("\nscored: %s\n", predictor::scored_description(o.protocol).c_str());
+  if (o.noise_ceiling) {
+    std::printf(
+        "ceiling: the additive latency model fitted on %d architectures of the target itself, "
+        "scored on the rest\n",
+        o.ceiling_samples);
+  }
   std::fflush(stdout);
 }
 
