@@ -132,12 +132,12 @@ std::vector<CostLimit> cost_limits(const tables::ArchTable& table, space::Datase
   return out;
 }
 
-namespace {
-
-bool within(const std::vector<CostLimit>& limits, std::size_t i) {
+bool meets_limits(const std::vector<CostLimit>& limits, std::size_t index) {
   return std::all_of(limits.begin(), limits.end(),
-                     [i](const CostLimit& c) { return c.value[i] <= c.max; });
+                     [index](const CostLimit& c) { return c.value[index] <= c.max; });
 }
+
+namespace {
 
 std::string limits_text(const std::vector<CostLimit>& limits) {
   std::string t;
@@ -181,7 +181,7 @@ Problem::Problem(std::vector<double> accuracy, LatencySource latency,
   if (!limits_.empty()) {
     bool any = false;
     for (std::size_t i = 0; i < accuracy_.size() && !any; ++i) {
-      any = within(limits_, i);
+      any = objectives::meets_limits(limits_, i);
     }
     if (!any) {
       const auto& c = limits_.front();
@@ -211,7 +211,7 @@ Problem::Problem(std::vector<double> accuracy, LatencySource latency,
   int fastest = -1;
   for (std::size_t i = 0; i < latency_.bound_ms.size(); ++i) {
     const double b = latency_.bound_ms[i];
-    if (!std::isnan(b) && within(limits_, i) &&
+    if (!std::isnan(b) && objectives::meets_limits(limits_, i) &&
         (fastest < 0 || b < latency_.bound_ms[static_cast<std::size_t>(fastest)])) {
       fastest = static_cast<int>(i);
     }
@@ -237,7 +237,7 @@ Problem::Problem(std::vector<double> accuracy, LatencySource latency,
 }
 
 bool Problem::meets_limits(int index) const {
-  return within(limits_, static_cast<std::size_t>(index));
+  return objectives::meets_limits(limits_, static_cast<std::size_t>(index));
 }
 
 Fitness Problem::assess(int index) const {
@@ -265,7 +265,7 @@ int constrained_optimum(const std::vector<double>& accuracy, const std::vector<d
   int best = -1;
   for (std::size_t i = 0; i < accuracy.size(); ++i) {
     const double l = latency_ms[i];
-    if (std::isnan(l) || l > budget_ms || !within(limits, i)) {
+    if (std::isnan(l) || l > budget_ms || !meets_limits(limits, i)) {
       continue;
     }
     if (best < 0) {

@@ -29,12 +29,7 @@ std::vector<int> draw(std::vector<int> from, std::size_t k, Rng& rng) {
 }
 
 Metrics ceiling(const FeatureCache& f, const EvalTarget& t, int samples, std::uint64_t seed) {
-  std::vector<int> known;
-  for (std::size_t a = 0; a < t.truth.size(); ++a) {
-    if (!std::isnan(t.truth[a])) {
-      known.push_back(static_cast<int>(a));
-    }
-  }
+  const std::vector<int> known = known_archs(t.truth);
   Rng rng(seed);
   const std::size_t n_train =
       std::min<std::size_t>(static_cast<std::size_t>(samples), known.size() * 2 / 3);
@@ -174,12 +169,7 @@ struct TrialResult {
 std::vector<TrialResult> run_trial(const EvalOptions& options, const FeatureCache& features,
                                    const EvalCase& c, const Pool& pool, std::uint64_t trial_seed) {
   const EvalTarget& target = c.target;
-  std::vector<int> known;
-  for (std::size_t a = 0; a < target.truth.size(); ++a) {
-    if (!std::isnan(target.truth[a])) {
-      known.push_back(static_cast<int>(a));
-    }
-  }
+  const std::vector<int> known = known_archs(target.truth);
   const std::vector<int> adapt =
       adaptation_archs(options, features, pool, target, known, trial_seed);
   // Every method measures `adapt`, and what it needs besides (help: its reference set); none of

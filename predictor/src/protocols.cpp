@@ -149,16 +149,6 @@ std::vector<EvalCase> nasflat_cases(const tables::Catalog& catalog) {
   return out;
 }
 
-std::vector<int> all_known(const std::vector<double>& truth) {
-  std::vector<int> out;
-  for (std::size_t a = 0; a < truth.size(); ++a) {
-    if (!std::isnan(truth[a])) {
-      out.push_back(static_cast<int>(a));
-    }
-  }
-  return out;
-}
-
 // HELP's test architectures (its NB201 loader): indices 900-1899, less the 10% fastest and the
 // 10% slowest on the target.
 std::vector<int> help_test_set(const std::vector<double>& truth) {
@@ -187,15 +177,15 @@ struct ProtocolEntry {
 
 const std::array<ProtocolEntry, 4> kProtocols = {{
     {"loo", "every architecture the target's table holds, less the measured ones", &loo_cases,
-     &all_known},
+     &known_archs},
     {"help",
      "HELP's test set: NB201 indices 900-1899 less the 10% fastest and 10% slowest on the target "
      "(whole space beside it)",
      &help_cases, &help_test_set},
     {"family", "every architecture the target's table holds, less the measured ones", &family_cases,
-     &all_known},
+     &known_archs},
     {"nasflat", "every architecture the target's table holds, less the measured ones",
-     &nasflat_cases, &all_known},
+     &nasflat_cases, &known_archs},
 }};
 
 const ProtocolEntry& find_protocol(const std::string& name) {
@@ -210,6 +200,16 @@ const ProtocolEntry& find_protocol(const std::string& name) {
 }
 
 }  // namespace
+
+std::vector<int> known_archs(const std::vector<double>& truth) {
+  std::vector<int> out;
+  for (std::size_t a = 0; a < truth.size(); ++a) {
+    if (!std::isnan(truth[a])) {
+      out.push_back(static_cast<int>(a));
+    }
+  }
+  return out;
+}
 
 std::string device_family(const tables::DeviceSpec& device) {
   for (const auto& [category, family] : kFamilies) {

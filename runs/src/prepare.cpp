@@ -17,11 +17,6 @@ namespace {
 constexpr int kSettleRounds = 3;
 constexpr int kSettlePerRound = 2;
 
-bool meets(const std::vector<objectives::CostLimit>& limits, std::size_t i) {
-  return std::all_of(limits.begin(), limits.end(),
-                     [&](const objectives::CostLimit& l) { return l.value[i] <= l.max; });
-}
-
 // When no architecture meeting the limits is predicted within the budget (at the bound's
 // confidence): the connected ones with the smallest predicted latency, not measured yet, which
 // would settle whether the budget can be met. Empty when something is predicted within it.
@@ -31,7 +26,7 @@ std::vector<int> settling_archs(const objectives::LatencySource& source,
                                 const std::vector<int>& measured) {
   std::vector<int> order;
   for (std::size_t i = 0; i < source.bound_ms.size(); ++i) {
-    if (!meets(limits, i) || !index.cell(static_cast<int>(i)).connected) {
+    if (!objectives::meets_limits(limits, i) || !index.cell(static_cast<int>(i)).connected) {
       continue;
     }
     if (source.bound_ms[i] <= budget_ms) {

@@ -75,6 +75,9 @@ std::vector<CostLimit> cost_limits(const tables::ArchTable& table, space::Datase
                                    std::optional<double> max_flops_m,
                                    std::optional<double> max_params_m);
 
+// Architecture `index` meets every limit.
+bool meets_limits(const std::vector<CostLimit>& limits, std::size_t index);
+
 class Problem {
  public:
   // Throws InputError for a budget or limit that is not finite and > 0, size mismatches, cost

@@ -98,6 +98,8 @@ struct Evaluation {
 std::vector<std::string> protocol_names();
 std::vector<EvalCase> protocol_cases(const tables::Catalog& catalog, const std::string& protocol);
 std::vector<int> scored_archs(const std::string& protocol, const std::vector<double>& truth);
+// The NB201 indices whose latency `truth` knows (not NaN).
+std::vector<int> known_archs(const std::vector<double>& truth);
 std::string scored_description(const std::string& protocol);
 // The single pool of loo or help for a target (InputError for the other protocols).
 std::vector<std::string> protocol_pool(const std::string& protocol, const std::string& target);
