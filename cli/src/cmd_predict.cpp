@@ -51,7 +51,9 @@ int run_predict(int argc, char** argv) {
       "device whose table simulates the planned measurements, or local (this machine: the "
       "planned architectures are measured)",
       cxxopts::value<std::string>()->default_value(""))(
-      "method", "lut, nearest, maple, maple-x1, maple-x or maplex",
+      "method",
+      "Latency predictor: " + predictor::method_list() +
+          " (help needs its 10 reference architectures measured)",
       cxxopts::value<std::string>()->default_value("maplex"))(
       "count", "Architectures to measure when simulating with --device",
       cxxopts::value<int>()->default_value("3"))(
@@ -125,6 +127,13 @@ int run_predict(int argc, char** argv) {
                    {"pool", pool.names()},
                    {"pool_samples", po.samples_per_device}};
   doc["fit_rms_log_error"] = fit;
+  if (method == predictor::Method::maplex) {
+    nlohmann::json members = nlohmann::json::array();
+    for (const auto& [label, weight] : p.report().top_members) {
+      members.push_back({{"member", label}, {"weight", weight}});
+    }
+    doc["posterior"] = {{"log_sd_calibration", p.report().log_sd_scale}, {"top_members", members}};
+  }
   doc["seconds"] = seconds;
   if (target.simulated) {
     // The table knows the truth: score the prediction on every other architecture.

@@ -53,6 +53,15 @@ struct PosteriorMember {
   std::string label;
 };
 std::vector<PosteriorMember> hier_posterior(const Context& c);
+// The mixture's prediction (ms) and log variance at `rows` (NB201 indices).
+struct Moments {
+  std::vector<double> mean;
+  std::vector<double> log_var;
+};
+Moments mixture_moments(const Context& c, const std::vector<PosteriorMember>& members,
+                        const std::vector<int>& rows);
+// The factor maplex's log-sd is scaled by, calibrated on the pool's own devices (calibrate.cpp).
+double log_sd_scale(const Context& c);
 // flops: latency linear in FLOPs, fitted on the measurements alone.
 Eigen::VectorXd predict_flops(const Context& c);
 // help: HELP's meta-learned predictor (help.cpp); needs help_reference_archs() measured.

@@ -17,6 +17,7 @@
 #include <cmath>
 #include <cstdio>
 #include <numbers>
+#include <numeric>
 #include <string>
 
 #include "context.hpp"
@@ -85,6 +86,15 @@ std::vector<Centre> centres(const Context& c, const AdditivePrior& prior) {
   return out;
 }
 
+// exp(mean log(y / (xa coef))): the device's overall speed relative to a centre.
+double speed(const Eigen::MatrixXd& xa, const Eigen::VectorXd& y, const Eigen::VectorXd& coef) {
+  double log_s0 = 0;
+  for (Eigen::Index i = 0; i < xa.rows(); ++i) {
+    log_s0 += std::log(y(i) / std::max(xa.row(i).dot(coef), 1e-3));
+  }
+  return std::exp(log_s0 / static_cast<double>(xa.rows()));
+}
+
 }  // namespace
 
 std::vector<PosteriorMember> hier_posterior(const Context& c) {
@@ -100,11 +110,7 @@ std::vector<PosteriorMember> hier_posterior(const Context& c) {
   std::vector<PosteriorMember> members;
   double best = -1e300;
   for (const Centre& centre : centres(c, prior)) {
-    double log_s0 = 0;
-    for (Eigen::Index i = 0; i < n; ++i) {
-      log_s0 += std::log(y(i) / std::max(xa.row(i).dot(centre.coef), 1e-3));
-    }
-    const double s0 = std::exp(log_s0 / static_cast<double>(n));
+    const double s0 = speed(xa, y, centre.coef);
     const double noise_var = c.config.bma_sigma * c.config.bma_sigma + centre.residual_var;
     const std::size_t widths = kRhos.size() * kTaus.size();
     for (std::size_t g = 0; g < widths; ++g) {
@@ -134,18 +140,40 @@ std::vector<PosteriorMember> hier_posterior(const Context& c) {
   return members;
 }
 
-Eigen::VectorXd predict_hier(const Context& c, TrainReport& report, Eigen::VectorXd& log_var) {
-  const Eigen::MatrixXd& x = c.features.additive;
-  const std::vector<PosteriorMember> members = hier_posterior(c);
-  const Eigen::Index size = x.rows();
+Moments mixture_moments(const Context& c, const std::vector<PosteriorMember>& members,
+                        const std::vector<int>& rows) {
+  const auto size = static_cast<Eigen::Index>(rows.size());
+  Eigen::MatrixXd x(size, c.features.additive.cols());
+  for (Eigen::Index i = 0; i < size; ++i) {
+    x.row(i) = c.features.additive.row(rows[static_cast<std::size_t>(i)]);
+  }
   Eigen::VectorXd m1 = Eigen::VectorXd::Zero(size);
   Eigen::VectorXd m2 = Eigen::VectorXd::Zero(size);
-  report.top_members.clear();
   for (const PosteriorMember& m : members) {
     const Eigen::VectorXd mean = x * m.beta;
     const Eigen::VectorXd var = (x * m.cov).cwiseProduct(x).rowwise().sum();
     m1 += m.weight * mean;
     m2 += m.weight * (var + mean.cwiseAbs2() * (1 + m.residual_var));
+  }
+  // A prediction is floored at half the fastest measurement, as every pool device's fit is (the
+  // additive model can go negative far from the data); the log-sd is that of a log-normal with
+  // the same two moments.
+  const double floor =
+      0.5 * *std::min_element(c.target.latency_ms.begin(), c.target.latency_ms.end());
+  Moments out{std::vector<double>(rows.size()), std::vector<double>(rows.size())};
+  for (Eigen::Index a = 0; a < size; ++a) {
+    const double m = std::max(m1(a), floor);
+    const double v = std::max(m2(a) - m1(a) * m1(a), 0.0) + (m - m1(a)) * (m - m1(a));
+    out.mean[static_cast<std::size_t>(a)] = m;
+    out.log_var[static_cast<std::size_t>(a)] = std::log1p(v / (m * m));
+  }
+  return out;
+}
+
+Eigen::VectorXd predict_hier(const Context& c, TrainReport& report, Eigen::VectorXd& log_var) {
+  const std::vector<PosteriorMember> members = hier_posterior(c);
+  report.top_members.clear();
+  for (const PosteriorMember& m : members) {
     report.top_members.emplace_back(m.label, m.weight);
   }
   std::sort(report.top_members.begin(), report.top_members.end(),
@@ -153,20 +181,15 @@ Eigen::VectorXd predict_hier(const Context& c, TrainReport& report, Eigen::Vecto
   if (report.top_members.size() > 5) {
     report.top_members.resize(5);
   }
-  // A prediction is floored at half the fastest measurement, as every pool device's fit is (the
-  // additive model can go negative far from the data); the log-sd is that of a log-normal with
-  // the same two moments.
-  const double floor =
-      0.5 * *std::min_element(c.target.latency_ms.begin(), c.target.latency_ms.end());
-  Eigen::VectorXd pred(size);
-  log_var.resize(size);
-  for (Eigen::Index a = 0; a < size; ++a) {
-    const double m = std::max(m1(a), floor);
-    const double v = std::max(m2(a) - m1(a) * m1(a), 0.0) + (m - m1(a)) * (m - m1(a));
-    pred(a) = m;
-    log_var(a) = std::log1p(v / (m * m));
-  }
-  return pred;
+  std::vector<int> all(static_cast<std::size_t>(c.features.additive.rows()));
+  std::iota(all.begin(), all.end(), 0);
+  const Moments m = mixture_moments(c, members, all);
+  report.log_sd_scale = log_sd_scale(c);
+  const double k2 = report.log_sd_scale * report.log_sd_scale;
+  log_var =
+      Eigen::Map<const Eigen::VectorXd>(m.log_var.data(), static_cast<Eigen::Index>(all.size())) *
+      k2;
+  return Eigen::Map<const Eigen::VectorXd>(m.mean.data(), static_cast<Eigen::Index>(all.size()));
 }
 
 }  // namespace maplex::predictor::detail

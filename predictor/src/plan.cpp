@@ -114,8 +114,6 @@ std::vector<PlannedArch> plan_adaptation(const Pool& pool, const space::ArchInde
   }
   std::stable_sort(rows.begin(), rows.end(),
                    [&](Eigen::Index a, Eigen::Index b) { return mean_lat(a) < mean_lat(b); });
-  std::stable_sort(rows.begin(), rows.end(),
-                   [&](Eigen::Index a, Eigen::Index b) { return mean_lat(a) < mean_lat(b); });
   std::vector<int> candidates;
   candidates.reserve(rows.size());
   for (Eigen::Index r : rows) {

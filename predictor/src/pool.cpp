@@ -1,7 +1,9 @@
 #include "maplex/predictor/pool.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <string_view>
 
 #include "maplex/core/error.hpp"
 #include "maplex/core/rng.hpp"
@@ -23,6 +25,20 @@ std::vector<std::string> Pool::names() const {
 
 namespace {
 
+constexpr std::array<std::pair<std::string_view, std::string_view>, 12> kFamilies = {{
+    {"desktop_gpu", "gpu"},
+    {"desktop_cpu", "server_cpu"},
+    {"mobile_phone", "mobile_cpu"},
+    {"mobile_cpu", "mobile_cpu"},
+    {"embedded_cpu", "mobile_cpu"},  // Raspberry Pi 4: ARM Cortex-A72 cores, as the phones
+    {"mobile_gpu", "mobile_gpu"},
+    {"mobile_dsp", "dsp"},
+    {"embedded_tpu", "edge_accelerator"},
+    {"asic_simulated", "edge_accelerator"},
+    {"fpga_simulated", "edge_accelerator"},
+    {"embedded_gpu", "embedded_gpu"},
+}};
+
 std::vector<std::string> default_pool(const tables::Catalog& catalog, const std::string& target) {
   const std::string hardware = catalog.has_device(target) ? catalog.device(target).hardware : "";
   std::vector<std::string> out;
@@ -35,6 +51,15 @@ std::vector<std::string> default_pool(const tables::Catalog& catalog, const std:
 }
 
 }  // namespace
+
+std::string device_family(const tables::DeviceSpec& device) {
+  for (const auto& [category, family] : kFamilies) {
+    if (category == device.category) {
+      return std::string(family);
+    }
+  }
+  return device.category;  // a category of its own
+}
 
 Pool build_pool(const tables::Catalog& catalog, const std::string& target,
                 const PoolOptions& options) {
@@ -97,7 +122,7 @@ Pool build_pool(const tables::Catalog& catalog, const std::string& target,
   for (const std::string& name : names) {
     const auto& spec = catalog.device(name);
     const auto column = catalog.latencies(name);
-    DeviceSamples d{name, spec.hardware, spec_of(spec), archs, {}};
+    DeviceSamples d{name, spec.hardware, device_family(spec), spec_of(spec), archs, {}};
     d.latency_ms.reserve(archs.size());
     for (int a : archs) {
       d.latency_ms.push_back(column[static_cast<std::size_t>(a)]);

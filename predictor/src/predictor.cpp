@@ -73,15 +73,21 @@ std::span<const int> required_archs(Method method) {
   return {};
 }
 
-Method parse_method(std::string_view name) {
+std::string method_list() {
   std::string known;
+  for (const MethodEntry& e : kRegistry) {
+    known += (known.empty() ? "" : ", ") + std::string(e.name);
+  }
+  return known;
+}
+
+Method parse_method(std::string_view name) {
   for (const MethodEntry& e : kRegistry) {
     if (e.name == name) {
       return e.method;
     }
-    known += (known.empty() ? "" : ", ") + std::string(e.name);
   }
-  throw InputError("method " + quote(name) + " is unknown, expected one of " + known);
+  throw InputError("method " + quote(name) + " is unknown, expected one of " + method_list());
 }
 
 Predictor::Predictor(const FeatureCache& features, PredictorConfig config)

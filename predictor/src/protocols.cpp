@@ -78,19 +78,6 @@ constexpr std::array<Task, 6> kNasflatTasks = {{{kTask0Train, kTask0Test},
                                                 {kTask5Train, kTask5Test}}};
 
 // Device families from devices.csv's category: the family protocol never pools a relative.
-constexpr std::array<std::pair<std::string_view, std::string_view>, 12> kFamilies = {{
-    {"desktop_gpu", "gpu"},
-    {"desktop_cpu", "server_cpu"},
-    {"mobile_phone", "mobile_cpu"},
-    {"mobile_cpu", "mobile_cpu"},
-    {"embedded_cpu", "mobile_cpu"},  // Raspberry Pi 4: ARM Cortex-A72 cores, as the phones
-    {"mobile_gpu", "mobile_gpu"},
-    {"mobile_dsp", "dsp"},
-    {"embedded_tpu", "edge_accelerator"},
-    {"asic_simulated", "edge_accelerator"},
-    {"fpga_simulated", "edge_accelerator"},
-    {"embedded_gpu", "embedded_gpu"},
-}};
 
 std::vector<std::string> names(List list, std::string_view except = {}) {
   std::vector<std::string> out;
@@ -209,15 +196,6 @@ std::vector<int> known_archs(const std::vector<double>& truth) {
     }
   }
   return out;
-}
-
-std::string device_family(const tables::DeviceSpec& device) {
-  for (const auto& [category, family] : kFamilies) {
-    if (category == device.category) {
-      return std::string(family);
-    }
-  }
-  return device.category;  // a category of its own
 }
 
 std::vector<std::string> protocol_names() {

@@ -103,9 +103,6 @@ std::vector<int> known_archs(const std::vector<double>& truth);
 std::string scored_description(const std::string& protocol);
 // The single pool of loo or help for a target (InputError for the other protocols).
 std::vector<std::string> protocol_pool(const std::string& protocol, const std::string& target);
-// A device's family for the family protocol: gpu, server_cpu, mobile_cpu, mobile_gpu, dsp,
-// edge_accelerator, embedded_gpu (from its category).
-std::string device_family(const tables::DeviceSpec& device);
 
 EvalTarget shipped_target(const tables::Catalog& catalog, const std::string& device);
 

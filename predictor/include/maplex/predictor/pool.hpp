@@ -22,10 +22,16 @@ struct SpecVector {
 
 SpecVector spec_of(const tables::DeviceSpec& device);
 
+// A device's family (the family protocol holds one out; maplex calibrates its spread that way):
+// gpu, server_cpu, mobile_cpu, mobile_gpu, dsp, edge_accelerator, embedded_gpu, from its
+// category (an unknown category is a family of its own).
+std::string device_family(const tables::DeviceSpec& device);
+
 // One device's known latencies.
 struct DeviceSamples {
   std::string name;
   std::string hardware;  // devices sharing it are the same chip
+  std::string family;    // device_family; empty when unknown (a user's own device)
   SpecVector spec;
   std::vector<int> archs;  // NB201 indices, ascending
   std::vector<double> latency_ms;

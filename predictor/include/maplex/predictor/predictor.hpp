@@ -62,6 +62,8 @@ inline constexpr int kHelpReference[] = {11982, 431, 55, 9, 14451, 8636, 9881, 1
 std::span<const int> required_archs(Method method);
 
 std::string_view method_name(Method method);
+// Every method's name, comma separated (for help texts and errors).
+std::string method_list();
 // Throws InputError naming the value and the known methods.
 Method parse_method(std::string_view name);
 
@@ -92,6 +94,7 @@ struct TrainReport {
   std::vector<Neighbourhood> neighbourhoods;  // maple-x1 / maple-x
   int virtual_examples = 0;
   std::vector<std::pair<std::string, double>> top_members;  // maplex: largest posterior weights
+  double log_sd_scale = 1;    // maplex: its spread's calibration on the pool (calibrate.cpp)
   double training_error = 0;  // RMS log error on the measured architectures
 };
 
