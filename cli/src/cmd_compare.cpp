@@ -21,6 +21,7 @@
 #include "common.hpp"
 #include "local_device.hpp"
 #include "maplex/core/error.hpp"
+#include "maplex/objectives/accuracy.hpp"
 #include "maplex/predictor/feature_cache.hpp"
 #include "maplex/runs/run.hpp"
 #include "predictor_options.hpp"
@@ -32,14 +33,16 @@ namespace {
 
 struct Side {
   int index = -1;  // -1: nothing feasible found (or no feasible architecture predicted)
-  double accuracy = objectives::kNaN;
+  double accuracy = objectives::kNaN;       // the selection metric (spec.accuracy)
+  double test_accuracy = objectives::kNaN;  // 200-epoch test accuracy of the answer
   double true_latency = objectives::kNaN;
   bool truly_feasible = false;
   double regret = objectives::kNaN;
   int measurements = 0;
   int queries = 0;
   double seconds = 0;
-  bool verified = false;  // a device measurement confirmed the answer within the budget
+  bool verified = false;   // a device measurement confirmed the answer within the budget
+  std::string stopped_by;  // the limit that ended the search (RunResult::stopped_by)
 };
 
 struct Case {
@@ -49,6 +52,7 @@ struct Case {
   int trial = 0;
   int optimum = -1;
   double optimum_accuracy = 0;
+  double optimum_test_accuracy = objectives::kNaN;
   std::vector<Side> sides;  // one per arm
 };
 
@@ -79,7 +83,8 @@ double median(std::vector<double> v) {
 
 Side run_side(const runs::RunSpec& spec, const runs::Prepared& base, double budget,
               const tables::Catalog& catalog, const std::vector<double>& accuracy,
-              double optimum_accuracy, const std::function<double(int)>& truth_of) {
+              const std::vector<double>& test, double optimum_accuracy,
+              const std::function<double(int)>& truth_of) {
   Side s;
   try {
     const runs::Prepared p{base.target,
@@ -95,6 +100,7 @@ Side run_side(const runs::RunSpec& spec, const runs::Prepared& base, double budg
     case_spec.budget_ms = budget;
     const auto r = runs::execute(case_spec, p, catalog, runs::RunOptions{});
     s.queries = r.usage.queries;
+    s.stopped_by = r.stopped_by;
     s.measurements = p.problem.source().adaptation_measurements + r.usage.measurements +
                      (r.verification ? static_cast<int>(r.verification->checks.size()) : 0);
     s.seconds = r.usage.seconds + base.predictor_seconds;
@@ -102,6 +108,7 @@ Side run_side(const runs::RunSpec& spec, const runs::Prepared& base, double budg
     if (r.outcome.best && r.outcome.best_feasible) {
       s.index = r.outcome.best->index;
       s.accuracy = r.outcome.best->accuracy;
+      s.test_accuracy = test[static_cast<std::size_t>(s.index)];
       s.true_latency = truth_of(s.index);
       s.truly_feasible = s.true_latency <= budget;
       s.regret = s.truly_feasible ? optimum_accuracy - s.accuracy : objectives::kNaN;
@@ -116,17 +123,21 @@ Side run_side(const runs::RunSpec& spec, const runs::Prepared& base, double budg
 nlohmann::json side_json(const Side& s) {
   return {{"index", s.index},
           {"accuracy", json_or_null(s.accuracy)},
+          {"test_accuracy", json_or_null(s.test_accuracy)},
           {"true_latency_ms", json_or_null(s.true_latency)},
           {"truly_feasible", s.truly_feasible},
           {"regret", json_or_null(s.regret)},
           {"device_measurements", s.measurements},
           {"accuracy_queries", s.queries},
+          {"stopped_by", s.stopped_by},
           {"verified", s.verified},
           {"seconds", s.seconds}};
 }
 
 nlohmann::json summary(const std::vector<const Case*>& cases, std::size_t arm) {
   std::vector<double> regret;
+  std::vector<double> test_regret;
+  std::vector<double> test;
   std::vector<double> meas;
   std::vector<double> secs;
   int feasible = 0;
@@ -134,6 +145,9 @@ nlohmann::json summary(const std::vector<const Case*>& cases, std::size_t arm) {
     const Side& s = c->sides[arm];
     feasible += s.truly_feasible ? 1 : 0;
     regret.push_back(s.regret);
+    test.push_back(s.test_accuracy);
+    test_regret.push_back(s.truly_feasible ? c->optimum_test_accuracy - s.test_accuracy
+                                           : objectives::kNaN);
     meas.push_back(s.measurements);
     secs.push_back(s.seconds);
   }
@@ -144,6 +158,8 @@ nlohmann::json summary(const std::vector<const Case*>& cases, std::size_t arm) {
   return {{"cases", cases.size()},
           {"feasibility_rate", static_cast<double>(feasible) / static_cast<double>(cases.size())},
           {"median_regret", json_or_null(median(regret))},
+          {"median_test_accuracy", json_or_null(median(test))},
+          {"median_test_regret", json_or_null(median(test_regret))},
           {"mean_device_measurements", mean_meas},
           {"median_seconds", median(secs)}};
 }
@@ -207,7 +223,9 @@ int run_compare(int argc, char** argv) {
   base.measurements.clear();
   base.budget_ms.reset();
   const auto dataset = space::parse_dataset(base.dataset);
-  const auto accuracy = objectives::accuracies(catalog.archs(), dataset);
+  const auto accuracy = objectives::accuracies(
+      catalog.archs(), dataset, objectives::parse_accuracy(base.accuracy, base.fidelity));
+  const auto test = objectives::test_accuracies(catalog.archs(), dataset);
   const auto limits =
       objectives::cost_limits(catalog.archs(), dataset, base.max_flops_m, base.max_params_m);
   const auto features = predictor::FeatureCache::build(catalog.index());
@@ -286,17 +304,21 @@ int run_compare(int argc, char** argv) {
         c.trial = t;
         // On local the optimum is known when the store holds the whole space.
         const bool know_optimum = !on_local || whole_space;
-        c.optimum = know_optimum ? objectives::constrained_optimum(
-                                       accuracy, on_local ? stored : truth, budget, limits)
-                                 : -1;
+        c.optimum = know_optimum
+                        ? objectives::exhaustive_optimum(accuracy, on_local ? stored : truth,
+                                                         budget, catalog.index(), limits)
+                              .index
+                        : -1;
         if (c.optimum < 0 && know_optimum) {
           throw InputError("no architecture on " + quote(device) + " is within " + num(budget) +
                            " ms, expected a budget some architecture meets");
         }
         c.optimum_accuracy =
             know_optimum ? accuracy[static_cast<std::size_t>(c.optimum)] : objectives::kNaN;
+        c.optimum_test_accuracy =
+            know_optimum ? test[static_cast<std::size_t>(c.optimum)] : objectives::kNaN;
         for (std::size_t a = 0; a < arms.size(); ++a) {
-          c.sides.push_back(run_side(specs[a], prepared[a], budget, catalog, accuracy,
+          c.sides.push_back(run_side(specs[a], prepared[a], budget, catalog, accuracy, test,
                                      c.optimum_accuracy, truth_of));
         }
         if (!know_optimum) {
@@ -305,6 +327,7 @@ int run_compare(int argc, char** argv) {
             if (sd.truly_feasible &&
                 (std::isnan(c.optimum_accuracy) || sd.accuracy > c.optimum_accuracy)) {
               c.optimum_accuracy = sd.accuracy;
+              c.optimum_test_accuracy = sd.test_accuracy;
               c.optimum = sd.index;
             }
           }
@@ -352,7 +375,10 @@ int run_compare(int argc, char** argv) {
                           {"latency_budget_ms", c.budget_ms},
                           {"trial", c.trial},
                           {"seed", base.seed + static_cast<std::uint64_t>(c.trial)},
-                          {"optimum", {{"index", c.optimum}, {"accuracy", c.optimum_accuracy}}}};
+                          {"optimum",
+                           {{"index", c.optimum},
+                            {"accuracy", c.optimum_accuracy},
+                            {"test_accuracy", json_or_null(c.optimum_test_accuracy)}}}};
     for (std::size_t a = 0; a < arms.size(); ++a) {
       row[arms[a].name] = side_json(c.sides[a]);
     }

@@ -12,33 +12,6 @@ namespace maplex::cli {
 
 namespace {
 
-struct Stats {
-  int count = 0;
-  double min = 0;
-  double median = 0;
-  double max = 0;
-};
-
-Stats stats(std::span<const double> column) {
-  std::vector<double> v;
-  for (double x : column) {
-    if (!tables::LatencyTable::missing(x)) {
-      v.push_back(x);
-    }
-  }
-  Stats s;
-  s.count = static_cast<int>(v.size());
-  if (v.empty()) {
-    return s;
-  }
-  std::sort(v.begin(), v.end());
-  const std::size_t n = v.size();
-  s.min = v.front();
-  s.max = v.back();
-  s.median = n % 2 == 1 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-  return s;
-}
-
 nlohmann::json spec_json(const std::optional<double>& v) {
   return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
 }
@@ -55,11 +28,11 @@ int run_devices(int argc, char** argv) {
   const bool json = args->count("json") != 0U;
   nlohmann::json list = nlohmann::json::array();
   if (!json) {
-    std::printf("%-43s %-25s %-15s %-40s %6s %9s %9s %9s\n", "device", "source", "category",
-                "hardware", "count", "min_ms", "median_ms", "max_ms");
+    std::printf("%-43s %-25s %-15s %-40s %6s %9s %9s %9s %6s\n", "device", "source", "category",
+                "hardware", "count", "min_ms", "median_ms", "max_ms", "disc.");
   }
   for (const tables::DeviceSpec& d : catalog.devices()) {
-    const Stats s = stats(catalog.latencies(d.key));
+    const tables::LatencyStats s = tables::latency_stats(catalog.latencies(d.key), catalog.index());
     if (json) {
       list.push_back({{"device", d.key},
                       {"source", d.source},
@@ -71,18 +44,26 @@ int run_devices(int argc, char** argv) {
                       {"max_clock_mhz", spec_json(d.max_clock_mhz)},
                       {"tdp_w", spec_json(d.tdp_w)},
                       {"latency_count", s.count},
+                      {"disconnected_with_latency", s.disconnected},
                       {"latency_min_ms", s.min},
                       {"latency_median_ms", s.median},
                       {"latency_max_ms", s.max}});
     } else {
-      std::printf("%-43s %-25s %-15s %-40s %6d %9.4g %9.4g %9.4g\n", d.key.c_str(),
+      std::printf("%-43s %-25s %-15s %-40s %6d %9.4g %9.4g %9.4g %6d\n", d.key.c_str(),
                   d.source.substr(0, 25).c_str(), d.category.c_str(),
-                  d.hardware.substr(0, 40).c_str(), s.count, s.min, s.median, s.max);
+                  d.hardware.substr(0, 40).c_str(), s.count, s.min, s.median, s.max,
+                  s.disconnected);
     }
+  }
+  if (!json) {
+    std::printf(
+        "\ncount, min, median, max: over the connected cells; disc.: disconnected cells (they "
+        "output zeros) with a latency in the table, left out of the statistics\n");
   }
   if (json) {
     auto doc = json_envelope("devices", catalog);
     doc["devices"] = list;
+    doc["statistics_over"] = "connected cells (disconnected ones output zeros)";
     std::cout << doc.dump(2) << '\n';
   }
   return 0;

@@ -12,6 +12,7 @@
 #include "front_report.hpp"
 #include "local_device.hpp"
 #include "maplex/core/error.hpp"
+#include "maplex/objectives/accuracy.hpp"
 #include "maplex/predictor/feature_cache.hpp"
 #include "maplex/runs/run.hpp"
 #include "predictor_options.hpp"
@@ -69,7 +70,8 @@ int run_pareto(int argc, char** argv) {
 
   // The judgement: hypervolume with true latencies where the tables know them.
   const auto dataset = space::parse_dataset(spec.dataset);
-  auto acc = objectives::accuracies(catalog.archs(), dataset);
+  const auto acc = objectives::accuracies(catalog.archs(), dataset,
+                                          objectives::parse_accuracy(spec.accuracy, spec.fidelity));
   std::vector<double> connected_acc;
   for (int i = 0; i < catalog.index().size(); ++i) {
     if (catalog.index().cell(i).connected) {
@@ -99,8 +101,10 @@ int run_pareto(int argc, char** argv) {
   for (const auto& f : result.outcome.front) {
     found.push_back({f.index, f.accuracy, f.latency_ms});
     const double t = truth[static_cast<std::size_t>(f.index)];
+    // Judged by the cell's own accuracy in the table (a cell isomorphic to one queried before
+    // carries that one's answer).
     if (!std::isnan(t)) {
-      found_true.push_back({f.index, f.accuracy, t});
+      found_true.push_back({f.index, acc[static_cast<std::size_t>(f.index)], t});
     }
     const double m = shown[static_cast<std::size_t>(f.index)];
     if (!std::isnan(m) && local) {

@@ -6,6 +6,7 @@
 #include "common.hpp"
 #include "local_device.hpp"
 #include "maplex/core/error.hpp"
+#include "maplex/predictor/predictor.hpp"
 #include "predictor_options.hpp"
 
 namespace maplex::cli {
@@ -21,6 +22,14 @@ void add_search_options(cxxopts::Options& options, const std::string& default_al
       cxxopts::value<std::string>()->default_value(""))(
       "dataset", "Accuracy on cifar10, cifar100 or imagenet16_120",
       cxxopts::value<std::string>()->default_value("cifar10"))(
+      "accuracy",
+      "What the search selects on: valid (validation accuracy; the answer's test accuracy is "
+      "reported beside it) or test",
+      cxxopts::value<std::string>()->default_value("valid"))(
+      "fidelity",
+      "Training epochs behind a query: 200 (full) or 12 (NB201's short schedule; a query costs "
+      "12/200 of a full one against --queries)",
+      cxxopts::value<int>()->default_value("200"))(
       "latency-source",
       "predicted (MAPLE-X adapted from --adapt measurements), table (measured search: every "
       "candidate is a device measurement from the shipped table) or live (measured search on "
@@ -32,7 +41,9 @@ void add_search_options(cxxopts::Options& options, const std::string& default_al
       cxxopts::value<int>()->default_value("0"))(
       "sample", "Tournament size of regularized evolution (0 = default)",
       cxxopts::value<int>()->default_value("0"))(
-      "queries", "Budget of accuracy queries (distinct architectures)",
+      "queries",
+      "Budget of accuracy queries in full (200-epoch) query equivalents; isomorphic cells are one "
+      "network and share one query",
       cxxopts::value<int>()->default_value(std::to_string(default_queries)))(
       "max-measurements", "Budget of device measurements during the search (0 = none)",
       cxxopts::value<int>()->default_value("0"))(
@@ -42,7 +53,7 @@ void add_search_options(cxxopts::Options& options, const std::string& default_al
       "predicted source: a candidate is feasible when its latency is within the budget with this "
       "probability (bound = prediction * exp(z * sd))",
       cxxopts::value<double>()->default_value("0.95"))(
-      "method", "Latency predictor: lut, nearest, maple, maple-x1, maple-x or maplex",
+      "method", "Latency predictor: " + predictor::method_list(),
       cxxopts::value<std::string>()->default_value("maplex"))(
       "adapt",
       "Architectures measured on the target to adapt the predictor (0 = 3 device measurements "
@@ -87,6 +98,8 @@ runs::RunSpec search_spec(const cxxopts::ParseResult& args, const std::string& c
                      " --help)");
   }
   s.dataset = args["dataset"].as<std::string>();
+  s.accuracy = args["accuracy"].as<std::string>();
+  s.fidelity = args["fidelity"].as<int>();
   s.source = args["latency-source"].as<std::string>();
   s.algorithm = args["algorithm"].as<std::string>();
   s.population = int_option(args, "population", 0);
@@ -144,8 +157,11 @@ void print_search_result(const nlohmann::json& r) {
   if (!best.is_null()) {
     std::printf("best: %d %s\n", best["index"].get<int>(),
                 best["arch_str"].get<std::string>().c_str());
-    std::printf("  accuracy           %s %%\n",
-                best["accuracy"].is_null() ? "-" : num(best["accuracy"].get<double>()).c_str());
+    std::printf("  accuracy           %s %% (%s, what the search selected on)\n",
+                best["accuracy"].is_null() ? "-" : num(best["accuracy"].get<double>()).c_str(),
+                r["accuracy_metric"].get<std::string>().c_str());
+    std::printf("  test accuracy      %s %% (200 epochs)\n",
+                num(best["test_accuracy"].get<double>()).c_str());
     const char* key = predicted ? "predicted_latency_ms" : "measured_latency_ms";
     std::printf("  %s latency  %s ms", predicted ? "predicted" : "measured ",
                 best[key].is_null() ? "-" : approx(best[key].get<double>()).c_str());
@@ -181,14 +197,23 @@ void print_search_result(const nlohmann::json& r) {
                   .c_str());
   }
   std::printf(
-      "spent: %d accuracy queries, %d device measurements (%d to adapt, %d in search, %d to "
-      "check), "
-      "%lld evaluations, %.3f s search + %.3f s predictor\n",
-      spent["accuracy_queries"].get<int>(), spent["device_measurements"].get<int>(),
-      spent["adaptation_measurements"].get<int>(), spent["search_measurements"].get<int>(),
-      spent["verification_measurements"].get<int>(),
+      "spent: %d accuracy queries (%s full-query equivalents), %d device measurements (%d to "
+      "adapt, %d in search, %d to check), %lld evaluations, %.3f s search + %.3f s predictor\n",
+      spent["accuracy_queries"].get<int>(),
+      num(spent["full_query_equivalents"].get<double>()).c_str(),
+      spent["device_measurements"].get<int>(), spent["adaptation_measurements"].get<int>(),
+      spent["search_measurements"].get<int>(), spent["verification_measurements"].get<int>(),
       static_cast<long long>(spent["evaluations"].get<std::int64_t>()),
       r["seconds"]["search"].get<double>(), r["seconds"]["predictor"].get<double>());
+  const std::string stopped = spent["stopped_by"].get<std::string>();
+  if (stopped == "evaluations") {
+    std::printf(
+        "stopped early: the cap of %lld candidate evaluations was reached before the query "
+        "budget (raise --queries or loosen the budget)\n",
+        static_cast<long long>(spent["evaluations"].get<std::int64_t>()));
+  } else if (stopped != "queries") {
+    std::printf("stopped by: %s\n", stopped.c_str());
+  }
 }
 
 }  // namespace maplex::cli

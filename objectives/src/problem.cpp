@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <numeric>
 #include <stdexcept>
 
 #include "maplex/core/error.hpp"
+#include "maplex/objectives/accuracy.hpp"
 
 namespace maplex::objectives {
 
@@ -102,15 +104,6 @@ LatencySource predicted_source(std::string device, std::vector<double> predictio
   return s;
 }
 
-std::vector<double> accuracies(const tables::ArchTable& table, space::Dataset dataset) {
-  std::vector<double> out;
-  out.reserve(table.records.size());
-  for (const auto& r : table.records) {
-    out.push_back(r.test_acc[static_cast<std::size_t>(dataset)]);
-  }
-  return out;
-}
-
 std::vector<CostLimit> cost_limits(const tables::ArchTable& table, space::Dataset dataset,
                                    std::optional<double> max_flops_m,
                                    std::optional<double> max_params_m) {
@@ -159,6 +152,17 @@ Problem::Problem(std::vector<double> accuracy, LatencySource latency,
       latency_(std::move(latency)),
       budget_(budget_ms),
       limits_(std::move(limits)) {
+  if (static_cast<int>(accuracy_.size()) == index.size()) {
+    query_class_.resize(accuracy_.size());
+    for (std::size_t i = 0; i < accuracy_.size(); ++i) {
+      query_class_[i] = index.class_id(static_cast<int>(i));
+    }
+    num_query_classes_ = index.num_classes();
+  } else {
+    query_class_.resize(accuracy_.size());
+    std::iota(query_class_.begin(), query_class_.end(), 0);
+    num_query_classes_ = static_cast<int>(accuracy_.size());
+  }
   const bool live = latency_.kind == SourceKind::live;
   if (live && !latency_.measure) {
     throw std::invalid_argument("Problem: a live source without a measurement function");
@@ -260,6 +264,21 @@ Fitness Problem::assess(int index) const {
   return f;
 }
 
+void Problem::set_query_classes(std::vector<int> classes) {
+  if (classes.size() != accuracy_.size()) {
+    throw std::invalid_argument("Problem: query classes differ in size from the accuracy table");
+  }
+  int n = 0;
+  for (int c : classes) {
+    if (c < 0) {
+      throw std::invalid_argument("Problem: a negative query class");
+    }
+    n = std::max(n, c + 1);
+  }
+  query_class_ = std::move(classes);
+  num_query_classes_ = n;
+}
+
 int constrained_optimum(const std::vector<double>& accuracy, const std::vector<double>& latency_ms,
                         double budget_ms, const std::vector<CostLimit>& limits) {
   int best = -1;
@@ -278,6 +297,21 @@ int constrained_optimum(const std::vector<double>& accuracy, const std::vector<d
     }
   }
   return best;
+}
+
+Optimum exhaustive_optimum(const std::vector<double>& accuracy,
+                           const std::vector<double>& latency_ms, double budget_ms,
+                           const space::ArchIndex& index, const std::vector<CostLimit>& limits) {
+  const std::vector<double> connected = connected_only(latency_ms, index);
+  Optimum o;
+  o.index = constrained_optimum(accuracy, connected, budget_ms, limits);
+  for (std::size_t i = 0; i < connected.size(); ++i) {
+    if (!std::isnan(connected[i])) {
+      ++o.with_latency;
+      o.feasible += connected[i] <= budget_ms && meets_limits(limits, i) ? 1 : 0;
+    }
+  }
+  return o;
 }
 
 }  // namespace maplex::objectives

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "maplex/core/error.hpp"
+#include "maplex/objectives/accuracy.hpp"
 #include "maplex/predictor/predictor.hpp"
 
 namespace maplex::runs {
@@ -112,7 +113,8 @@ Prepared prepare(const RunSpec& spec, const tables::Catalog& catalog,
     const auto col = catalog.latencies(spec.device);
     truth.assign(col.begin(), col.end());
   }
-  auto accuracy = objectives::accuracies(catalog.archs(), dataset);
+  auto accuracy = objectives::accuracies(catalog.archs(), dataset,
+                                         objectives::parse_accuracy(spec.accuracy, spec.fidelity));
   auto limits =
       objectives::cost_limits(catalog.archs(), dataset, spec.max_flops_m, spec.max_params_m);
   const bool is_live = live != nullptr && spec.device == live->name;

@@ -9,6 +9,7 @@
 
 #include "maplex/core/build_info.hpp"
 #include "maplex/core/error.hpp"
+#include "maplex/objectives/accuracy.hpp"
 #include "maplex/runs/record.hpp"
 #include "maplex/search/algorithm.hpp"
 
@@ -20,9 +21,18 @@ nlohmann::json num_or_null(double v) {
   return std::isnan(v) ? nlohmann::json(nullptr) : nlohmann::json(v);
 }
 
+// The spec's limits with its query budget (full 200-epoch query equivalents) in queries at its
+// fidelity.
+search::Limits effective_limits(const RunSpec& spec) {
+  search::Limits limits = spec.limits;
+  limits.queries = objectives::queries_for_budget(
+      spec.limits.queries, objectives::parse_accuracy(spec.accuracy, spec.fidelity));
+  return limits;
+}
+
 nlohmann::json describe(const search::Fitness& f, const Prepared& p, const tables::Catalog& catalog,
-                        space::Dataset dataset,
-                        const std::vector<std::pair<int, double>>& measured_after) {
+                        space::Dataset dataset, const RunResult& r) {
+  const auto& measured_after = r.measured_after;
   const auto& index = catalog.index();
   const auto i = static_cast<std::size_t>(f.index);
   const auto d = static_cast<std::size_t>(dataset);
@@ -33,6 +43,9 @@ nlohmann::json describe(const search::Fitness& f, const Prepared& p, const table
       {"index", f.index},
       {"arch_str", index.arch(f.index).str()},
       {"accuracy", num_or_null(f.accuracy)},
+      {"test_accuracy", catalog.archs().records[i].test_acc[d]},
+      {"answered_by", r.answered_by.count(f.index) != 0U ? nlohmann::json(r.answered_by.at(f.index))
+                                                         : nlohmann::json(nullptr)},
       {predicted ? "predicted_latency_ms" : "measured_latency_ms", num_or_null(f.latency_ms)},
       {"true_latency_ms", num_or_null(truth)}};
   if (predicted) {
@@ -79,6 +92,8 @@ std::string result_document(const RunSpec& spec, const Prepared& p, const tables
         {"build_type", b.build_type},
         {"data_dir", catalog.dir().string()}}},
       {"config", nlohmann::json::parse(spec_to_json(spec))},
+      {"accuracy_metric",
+       objectives::accuracy_name(objectives::parse_accuracy(spec.accuracy, spec.fidelity))},
       {"target",
        {{"device", p.target.name},
         {"source", p.target.source},
@@ -86,6 +101,9 @@ std::string result_document(const RunSpec& spec, const Prepared& p, const tables
         {"measurements", measured}}},
       {"spent",
        {{"accuracy_queries", r.usage.queries},
+        {"full_query_equivalents",
+         r.usage.queries *
+             objectives::query_cost(objectives::parse_accuracy(spec.accuracy, spec.fidelity))},
         {"device_measurements", adaptation + r.usage.measurements + checks},
         {"adaptation_measurements", adaptation},
         {"search_measurements", r.usage.measurements},
@@ -93,14 +111,15 @@ std::string result_document(const RunSpec& spec, const Prepared& p, const tables
         {"answer_measurements", r.measured_after.size()},
         {"evaluations", r.usage.evaluations},
         {"steps", r.steps},
+        {"stopped_by", r.stopped_by},
         {"reused_from_history", r.reused}}},
       {"seconds", {{"predictor", p.predictor_seconds}, {"search", search_seconds}}}};
   if (!p.device_fingerprint.empty()) {
     doc["target"]["fingerprint"] = p.device_fingerprint;
     doc["target"]["description"] = p.device_description;
   }
-  doc["best"] = r.outcome.best ? describe(*r.outcome.best, p, catalog, dataset, r.measured_after)
-                               : nlohmann::json(nullptr);
+  doc["best"] =
+      r.outcome.best ? describe(*r.outcome.best, p, catalog, dataset, r) : nlohmann::json(nullptr);
   doc["best_feasible"] = r.outcome.best_feasible;
   if (r.verification) {
     const auto& v = *r.verification;
@@ -125,7 +144,7 @@ std::string result_document(const RunSpec& spec, const Prepared& p, const tables
   }
   nlohmann::json front = nlohmann::json::array();
   for (const auto& f : r.outcome.front) {
-    front.push_back(describe(f, p, catalog, dataset, r.measured_after));
+    front.push_back(describe(f, p, catalog, dataset, r));
   }
   doc["front"] = front;
   return doc.dump(2);
@@ -160,7 +179,7 @@ RunResult execute(const RunSpec& spec, const Prepared& prepared, const tables::C
   const auto& index = catalog.index();
   const auto algorithm = search::make_algorithm(spec.algorithm, spec.population, spec.sample);
   search::SearchState state(Rng::derive(spec.seed, 1));
-  search::Evaluator evaluator(prepared.problem, spec.limits);
+  search::Evaluator evaluator(prepared.problem, effective_limits(spec));
   std::vector<search::Record> old;
   const bool records = !options.dir.empty();
   const auto history_path = options.dir / "history.csv";
@@ -295,6 +314,16 @@ RunResult execute(const RunSpec& spec, const Prepared& prepared, const tables::C
     }
   }
   result.usage = evaluator.usage();
+  std::vector<search::Fitness> shown = result.outcome.front;
+  if (result.outcome.best) {
+    shown.push_back(*result.outcome.best);
+  }
+  for (const auto& f : shown) {
+    if (evaluator.answered_by(f.index) >= 0) {
+      result.answered_by[f.index] = evaluator.answered_by(f.index);
+    }
+  }
+  result.stopped_by = evaluator.exhausted() ? std::string(evaluator.stop_reason()) : "algorithm";
   result.steps = state.step;
   result.result_json = result_document(spec, prepared, catalog, result, seconds);
   if (records) {

@@ -14,6 +14,8 @@ std::string spec_to_json(const RunSpec& s) {
                       {"device", s.device},
                       {"measurements", s.measurements},
                       {"dataset", s.dataset},
+                      {"accuracy", s.accuracy},
+                      {"fidelity_epochs", s.fidelity},
                       {"latency_source", s.source},
                       {"latency_budget_ms", s.budget_ms ? nlohmann::json(*s.budget_ms) : nullptr},
                       {"max_flops_m", s.max_flops_m ? nlohmann::json(*s.max_flops_m) : nullptr},
@@ -67,6 +69,9 @@ RunSpec parse_spec(const std::string& json_text, const std::string& source) {
     s.device = field("device").get<std::string>();
     s.measurements = field("measurements").get<std::string>();
     s.dataset = field("dataset").get<std::string>();
+    // Configs written before validation accuracy was shipped selected on test accuracy.
+    s.accuracy = j.value("accuracy", std::string("test"));
+    s.fidelity = j.value("fidelity_epochs", 200);
     s.source = field("latency_source").get<std::string>();
     if (!field("latency_budget_ms").is_null()) {
       s.budget_ms = field("latency_budget_ms").get<double>();

@@ -46,11 +46,19 @@ bool fill_population(SearchState& state, Evaluator& evaluator, const space::Arch
 
 int mutate_connected(Rng& rng, int parent, const space::ArchIndex& index) {
   const space::Arch& p = index.arch(parent);
-  space::Arch child = space::mutate(rng, p);
-  while (!space::cell_info(child).connected) {
-    child = space::mutate(rng, p);
+  const int parent_class = index.class_id(parent);
+  // A mutation of a dead edge leaves the same network (an isomorphic cell): drawn again, up to a
+  // bound (every connected cell has a live edge whose change makes a new network).
+  for (int tries = 0;; ++tries) {
+    const space::Arch child = space::mutate(rng, p);
+    if (!space::cell_info(child).connected) {
+      continue;
+    }
+    const int c = index.index_of(child);
+    if (index.class_id(c) != parent_class || tries >= 1000) {
+      return c;
+    }
   }
-  return index.index_of(child);
 }
 
 Algorithm make_algorithm(const std::string& name, int population, int sample) {

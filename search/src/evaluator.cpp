@@ -11,7 +11,7 @@ namespace maplex::search {
 Evaluator::Evaluator(const objectives::Problem& problem, Limits limits)
     : problem_(&problem),
       limits_(limits),
-      is_queried_(static_cast<std::size_t>(problem.size()), 0),
+      class_answer_(static_cast<std::size_t>(problem.num_query_classes()), -1),
       is_measured_(static_cast<std::size_t>(problem.size()), 0),
       start_(std::chrono::steady_clock::now()) {
   if (limits_.queries < 1) {
@@ -28,15 +28,20 @@ double Evaluator::elapsed() const {
          std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
 }
 
-bool Evaluator::exhausted() const {
-  if (usage_.queries >= limits_.queries || usage_.evaluations >= limits_.evaluations) {
-    return true;
+bool Evaluator::exhausted() const { return !stop_reason().empty(); }
+
+std::string_view Evaluator::stop_reason() const {
+  if (usage_.queries >= limits_.queries) {
+    return "queries";
+  }
+  if (usage_.evaluations >= limits_.evaluations) {
+    return "evaluations";
   }
   if (limits_.measurements > 0 && problem_->source().measures() &&
       usage_.measurements >= limits_.measurements) {
-    return true;
+    return "measurements";
   }
-  return limits_.seconds > 0 && elapsed() >= limits_.seconds;
+  return limits_.seconds > 0 && elapsed() >= limits_.seconds ? "time" : "";
 }
 
 void Evaluator::preload(std::span<const Fitness> known) {
@@ -47,10 +52,10 @@ void Evaluator::preload(std::span<const Fitness> known) {
 
 void Evaluator::restore(std::vector<int> queried, std::vector<int> measured,
                         std::int64_t evaluations, double seconds) {
-  std::fill(is_queried_.begin(), is_queried_.end(), 0);
+  std::fill(class_answer_.begin(), class_answer_.end(), -1);
   std::fill(is_measured_.begin(), is_measured_.end(), 0);
   for (int i : queried) {
-    is_queried_.at(static_cast<std::size_t>(i)) = 1;
+    class_answer_.at(static_cast<std::size_t>(problem_->query_class(i))) = i;
   }
   for (int i : measured) {
     is_measured_.at(static_cast<std::size_t>(i)) = 1;
@@ -91,7 +96,8 @@ std::vector<Fitness> Evaluator::evaluate(std::span<const int> candidates, std::i
     const int a = candidates[admitted];
     const auto ai = static_cast<std::size_t>(a);
     const bool new_measurement = measures && is_measured_[ai] == 0;
-    const bool new_query = out[admitted].feasible() && is_queried_[ai] == 0;
+    const auto cls = static_cast<std::size_t>(problem_->query_class(a));
+    const bool new_query = out[admitted].feasible() && class_answer_[cls] < 0;
     if (usage_.evaluations >= limits_.evaluations ||
         (new_query && usage_.queries >= limits_.queries) ||
         (new_measurement && limits_.measurements > 0 &&
@@ -105,7 +111,7 @@ std::vector<Fitness> Evaluator::evaluate(std::span<const int> candidates, std::i
       ++usage_.measurements;
     }
     if (new_query) {
-      is_queried_[ai] = 1;
+      class_answer_[cls] = a;
       queried_.push_back(a);
       ++usage_.queries;
     }
@@ -113,13 +119,14 @@ std::vector<Fitness> Evaluator::evaluate(std::span<const int> candidates, std::i
     records.push_back(Record{step, {}, new_query, new_measurement});
   }
   out.resize(admitted);
-  // Pass 3: accuracy of the admitted feasible candidates.
+  // Pass 3: accuracy of the admitted feasible candidates: their class's first answer.
   tbb::parallel_for(std::size_t{0}, admitted, [&](std::size_t k) {
     if (out[k].feasible()) {
-      const auto it = known_.find(out[k].index);
-      out[k].accuracy = it != known_.end() && it->second.queried()
-                            ? it->second.accuracy
-                            : problem_->accuracy(out[k].index);
+      const int first =
+          class_answer_[static_cast<std::size_t>(problem_->query_class(out[k].index))];
+      const auto it = known_.find(first);
+      out[k].accuracy = it != known_.end() && it->second.queried() ? it->second.accuracy
+                                                                   : problem_->accuracy(first);
     }
   });
   usage_.seconds = elapsed();

@@ -33,6 +33,29 @@ space::Arch parse_arch_field(const CsvFile& file, const CsvRow& row, std::size_t
   }
 }
 
+const std::vector<std::string>& valid_header() {
+  static const std::vector<std::string> header = [] {
+    std::vector<std::string> h = {"index", "arch_str"};
+    for (const char* kind : {"valid_acc_", "valid12_acc_", "test12_acc_"}) {
+      for (auto d : space::kAllDatasets) {
+        h.push_back(kind + std::string(space::dataset_name(d)));
+      }
+    }
+    return h;
+  }();
+  return header;
+}
+
+double percentage(const CsvFile& file, const CsvRow& row, std::size_t field) {
+  const double v = file.number(row, field, file.header().fields[field]);
+  if (v < 0.0 || v > 100.0) {
+    file.fail(row, field,
+              file.header().fields[field] + " is " + quote(row.fields[field]) +
+                  ", expected a percentage in [0, 100]");
+  }
+  return v;
+}
+
 }  // namespace
 
 const ArchRecord& ArchTable::at(int nb201_index) const {
@@ -78,12 +101,7 @@ ArchTable load_arch_table(const std::filesystem::path& path) {
     }
     std::size_t f = 9;
     for (std::size_t d = 0; d < 3; ++d, ++f) {
-      rec.test_acc[d] = file.number(row, f, file.header().fields[f]);
-      if (rec.test_acc[d] < 0.0 || rec.test_acc[d] > 100.0) {
-        file.fail(row, f,
-                  file.header().fields[f] + " is " + quote(row.fields[f]) +
-                      ", expected a percentage in [0, 100]");
-      }
+      rec.test_acc[d] = percentage(file, row, f);
     }
     for (std::size_t d = 0; d < 3; ++d) {
       rec.params_m[d] = file.positive(row, f, file.header().fields[f]);
@@ -100,6 +118,36 @@ ArchTable load_arch_table(const std::filesystem::path& path) {
     return ArchTable{file.path(), std::move(records), space::ArchIndex(std::move(archs))};
   } catch (const InputError& e) {
     throw InputError(file.path() + ": " + e.what());
+  }
+}
+
+void load_valid_accuracies(const std::filesystem::path& path, ArchTable& table) {
+  const CsvFile file = CsvFile::read(path);
+  file.expect_header(valid_header(), true);
+  if (file.rows().size() != table.records.size()) {
+    throw InputError(file.path() + ": " + std::to_string(file.rows().size()) +
+                     " architecture rows, expected " + std::to_string(table.records.size()));
+  }
+  for (std::size_t i = 0; i < file.rows().size(); ++i) {
+    const CsvRow& row = file.rows()[i];
+    const int index = file.integer(row, 0, "index", 0, space::kNumArchs - 1);
+    if (index != static_cast<int>(i)) {
+      file.fail(row, 0,
+                "index is " + std::to_string(index) + ", expected " + std::to_string(i) +
+                    " (rows in NB201 index order)");
+    }
+    ArchRecord& rec = table.records[i];
+    if (parse_arch_field(file, row, 1) != rec.arch) {
+      file.fail(row, 1,
+                "arch_str is " + quote(row.fields[1]) + ", expected " + quote(rec.arch.str()) +
+                    " as in " + table.source);
+    }
+    std::size_t f = 2;
+    for (auto* acc : {&rec.valid_acc, &rec.valid12_acc, &rec.test12_acc}) {
+      for (std::size_t d = 0; d < 3; ++d, ++f) {
+        (*acc)[d] = percentage(file, row, f);
+      }
+    }
   }
 }
 

@@ -6,6 +6,7 @@ namespace maplex::tables {
 
 Catalog Catalog::load(const std::filesystem::path& dir) {
   Catalog c(dir, load_arch_table(dir / "nb201_archs.csv"), load_devices(dir / "devices.csv"));
+  load_valid_accuracies(dir / "nb201_valid_acc.csv", c.archs_);
   for (const DeviceSpec& d : c.devices_) {
     int t = 0;
     while (t < static_cast<int>(c.tables_.size()) &&

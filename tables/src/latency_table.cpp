@@ -1,5 +1,6 @@
 #include "maplex/tables/latency_table.hpp"
 
+#include <algorithm>
 #include <limits>
 
 #include "maplex/core/error.hpp"
@@ -73,6 +74,31 @@ LatencyTable load_latency_table(const std::filesystem::path& path, const space::
     }
   }
   return LatencyTable(file.path(), std::move(devices), std::move(values));
+}
+
+LatencyStats latency_stats(std::span<const double> column, const space::ArchIndex& index) {
+  LatencyStats s;
+  std::vector<double> v;
+  for (std::size_t i = 0; i < column.size(); ++i) {
+    if (LatencyTable::missing(column[i])) {
+      continue;
+    }
+    if (index.cell(static_cast<int>(i)).connected) {
+      v.push_back(column[i]);
+    } else {
+      ++s.disconnected;
+    }
+  }
+  s.count = static_cast<int>(v.size());
+  if (v.empty()) {
+    return s;
+  }
+  std::sort(v.begin(), v.end());
+  const std::size_t n = v.size();
+  s.min = v.front();
+  s.max = v.back();
+  s.median = n % 2 == 1 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+  return s;
 }
 
 }  // namespace maplex::tables

@@ -1,5 +1,6 @@
 // The search problem on shipped tables: budgets, sources, the enumerated optimum, bad input.
 #include "maplex/objectives/problem.hpp"
+#include "maplex/objectives/accuracy.hpp"
 
 #include <gtest/gtest.h>
 
@@ -22,7 +23,7 @@ const auto& catalog = maplex::testing::shipped_catalog;
 const auto& lat_of = maplex::testing::shipped_latencies;
 
 Problem titan(std::optional<double> budget) {
-  return Problem(accuracies(catalog().archs(), space::Dataset::cifar10),
+  return Problem(test_accuracies(catalog().archs(), space::Dataset::cifar10),
                  table_source("titan_rtx_1", lat_of("titan_rtx_1")), budget, catalog().index());
 }
 
@@ -96,7 +97,7 @@ TEST(Problem, BudgetBelowEveryArchitectureNamesTheFastest) {
 }
 
 TEST(ConstrainedOptimum, AgreesWithAPlainScan) {
-  const auto acc = accuracies(catalog().archs(), space::Dataset::cifar100);
+  const auto acc = test_accuracies(catalog().archs(), space::Dataset::cifar100);
   const auto lat = lat_of("pixel3");
   for (double budget : {10.0, 20.0, 40.0, 1e9}) {
     int best = -1;
@@ -121,7 +122,7 @@ TEST(CostLimits, ViolationOptimumAndMessages) {
   const auto& archs = catalog().archs();
   const auto limits = cost_limits(archs, space::Dataset::cifar10, 50.0, 0.4);
   ASSERT_EQ(limits.size(), 2U);
-  const Problem p(accuracies(archs, space::Dataset::cifar10),
+  const Problem p(test_accuracies(archs, space::Dataset::cifar10),
                   table_source("titan_rtx_1", lat_of("titan_rtx_1")), 6.0, catalog().index(),
                   limits);
   const auto lat = lat_of("titan_rtx_1");
@@ -138,7 +139,7 @@ TEST(CostLimits, ViolationOptimumAndMessages) {
   }
   EXPECT_GT(checked, 100);
   // The optimum under the limits, against a plain scan.
-  const auto acc = accuracies(archs, space::Dataset::cifar10);
+  const auto acc = test_accuracies(archs, space::Dataset::cifar10);
   int best = -1;
   for (std::size_t i = 0; i < acc.size(); ++i) {
     if (lat[i] <= 6.0 && archs.records[i].flops_m[0] <= 50.0 &&

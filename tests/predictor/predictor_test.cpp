@@ -202,9 +202,10 @@ TEST(BadInput, PoolEmptyAfterExclusions) {
   const auto dir =
       std::filesystem::temp_directory_path() / ("maplex_single_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
-  std::filesystem::copy_file(std::filesystem::path(MAPLEX_TEST_DATA_DIR) / "nb201_archs.csv",
-                             dir / "nb201_archs.csv",
-                             std::filesystem::copy_options::overwrite_existing);
+  for (const char* f : {"nb201_archs.csv", "nb201_valid_acc.csv"}) {
+    std::filesystem::copy_file(std::filesystem::path(MAPLEX_TEST_DATA_DIR) / f, dir / f,
+                               std::filesystem::copy_options::overwrite_existing);
+  }
   std::ofstream(dir / "devices.csv")
       << "device_key,data_file,source,category,hardware,soc_or_chip,batch_size,"
          "precision_runtime,input,cores,max_clock_mhz,tdp_w,spec_provenance,notes\n"

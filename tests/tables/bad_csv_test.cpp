@@ -113,8 +113,9 @@ TEST(BadCsv, EachRejectedWithLocationValueAndExpectation) {
 }
 
 // The arch table: a copy of the shipped file with one line changed.
-std::string shipped_with(int line_no, const std::string& replacement) {
-  std::ifstream in(testing::shipped("nb201_archs.csv"), std::ios::binary);
+std::string shipped_with(int line_no, const std::string& replacement,
+                         const char* file = "nb201_archs.csv") {
+  std::ifstream in(testing::shipped(file), std::ios::binary);
   std::ostringstream out;
   std::string line;
   for (int n = 1; std::getline(in, line); ++n) {
@@ -123,8 +124,8 @@ std::string shipped_with(int line_no, const std::string& replacement) {
   return out.str();
 }
 
-std::string shipped_line(int line_no) {
-  std::ifstream in(testing::shipped("nb201_archs.csv"), std::ios::binary);
+std::string shipped_line(int line_no, const char* file = "nb201_archs.csv") {
+  std::ifstream in(testing::shipped(file), std::ios::binary);
   std::string line;
   for (int n = 1; n <= line_no; ++n) {
     std::getline(in, line);
@@ -164,6 +165,33 @@ TEST(BadCsv, ArchTableRowsAreChecked) {
   const auto order = dir.write("order.csv", shipped_with(2, "7" + shipped_line(2).substr(1)));
   EXPECT_EQ(error_of([&] { load_arch_table(order); }),
             order.string() + ":2:1: index is 7, expected 0 (rows in NB201 index order)");
+}
+
+TEST(BadCsv, ValidationAccuraciesAreChecked) {
+  TempDir dir;
+  ArchTable table = load_arch_table(testing::shipped("nb201_archs.csv"));
+  load_valid_accuracies(testing::shipped("nb201_valid_acc.csv"), table);
+  // Index 0's first row of the shipped file (PROVENANCE: 81.982667 cifar10-valid, 69.55 12-epoch
+  // test), index 6111 the cifar10-valid optimum 91.61.
+  EXPECT_DOUBLE_EQ(table.at(0).valid_acc[0], 81.982667);
+  EXPECT_DOUBLE_EQ(table.at(0).test12_acc[0], 69.55);
+  EXPECT_NEAR(table.at(6111).valid_acc[0], 91.61, 0.005);
+
+  const char* valid = "nb201_valid_acc.csv";
+  std::string nan = shipped_line(2, valid);
+  nan.replace(nan.find("81.982667"), 9, "NaN");
+  const auto bad_nan = dir.write("nan.csv", shipped_with(2, nan, valid));
+  EXPECT_NE(error_of([&] { load_valid_accuracies(bad_nan, table); })
+                .find(":2:" + std::to_string(4 + s0().size()) +
+                      ": valid_acc_cifar10 is 'NaN', expected a finite number"),
+            std::string::npos);
+
+  std::string swapped = shipped_line(2, valid);
+  swapped.replace(swapped.find(s0()), s0().size(), s1());
+  const auto bad_arch = dir.write("arch.csv", shipped_with(2, swapped, valid));
+  EXPECT_EQ(error_of([&] { load_valid_accuracies(bad_arch, table); }),
+            bad_arch.string() + ":2:3: arch_str is '" + s1() + "', expected '" + s0() + "' as in " +
+                table.source);
 }
 
 TEST(BadCsv, DevicesFile) {

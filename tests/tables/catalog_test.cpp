@@ -47,7 +47,8 @@ TEST(Catalog, UnknownDeviceNamesTheKnownOnes) {
 
 TEST(Catalog, DevicesCsvMustDescribeEveryColumn) {
   testing::TempDir dir;
-  for (const char* f : {"nb201_archs.csv", "latency_help_nb201.csv", "latency_eagle_nb201.csv"}) {
+  for (const char* f : {"nb201_archs.csv", "nb201_valid_acc.csv", "latency_help_nb201.csv",
+                        "latency_eagle_nb201.csv"}) {
     std::filesystem::copy_file(testing::shipped(f), dir.path() / f);
   }
   // devices.csv without its last row (an Eagle device).

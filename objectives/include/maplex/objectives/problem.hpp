@@ -59,9 +59,6 @@ LatencySource predicted_source(std::string device, std::vector<double> predictio
 // below 1.2e-9).
 double normal_quantile(double p);
 
-// Test accuracies of every architecture on a dataset, by NB201 index.
-std::vector<double> accuracies(const tables::ArchTable& table, space::Dataset dataset);
-
 // A further constraint on an exactly known cost of each architecture (FLOPs, parameters).
 struct CostLimit {
   std::string name;           // for messages: "FLOPs", "params"
@@ -93,6 +90,14 @@ class Problem {
   bool meets_limits(int index) const;
   // The candidate's accuracy (the expensive query).
   double accuracy(int index) const { return accuracy_.at(static_cast<std::size_t>(index)); }
+  // Candidates of one query class are one network (NB201 cells isomorphic up to NB201's
+  // to_unique_str): the first answer of a class serves them all, and costs one query. By default
+  // the index's isomorphism classes.
+  int query_class(int index) const { return query_class_.at(static_cast<std::size_t>(index)); }
+  int num_query_classes() const { return num_query_classes_; }
+  // Replaces the classes (ids >= 0, one per candidate); throws std::invalid_argument for a size
+  // mismatch or a negative id.
+  void set_query_classes(std::vector<int> classes);
 
   const LatencySource& source() const { return latency_; }
   std::optional<double> budget_ms() const { return budget_; }
@@ -104,6 +109,8 @@ class Problem {
   LatencySource latency_;
   std::optional<double> budget_;
   std::vector<CostLimit> limits_;
+  std::vector<int> query_class_;
+  int num_query_classes_ = 0;
 };
 
 // The true constrained optimum by enumeration: the most accurate architecture whose latency (NaN =
@@ -111,5 +118,18 @@ class Problem {
 // index. -1 when none is.
 int constrained_optimum(const std::vector<double>& accuracy, const std::vector<double>& latency_ms,
                         double budget_ms, const std::vector<CostLimit>& limits = {});
+
+// The exhaustive answer over connected cells only (a disconnected cell outputs zeros): the
+// constrained optimum by `accuracy` (-1 when none), and how many connected cells have a known
+// latency / are within the budget and limits.
+struct Optimum {
+  int index = -1;
+  int feasible = 0;
+  int with_latency = 0;
+};
+Optimum exhaustive_optimum(const std::vector<double>& accuracy,
+                           const std::vector<double>& latency_ms, double budget_ms,
+                           const space::ArchIndex& index,
+                           const std::vector<CostLimit>& limits = {});
 
 }  // namespace maplex::objectives

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -28,7 +29,13 @@ struct RunResult {
   search::Outcome outcome;
   search::Usage usage;
   std::int64_t steps = 0;
-  std::int64_t reused = 0;                   // evaluations taken from an interrupted run's history
+  std::int64_t reused = 0;  // evaluations taken from an interrupted run's history
+  // Why the search stopped: the limit reached ("queries", "evaluations", "measurements", "time")
+  // or "algorithm" (it finished on its own, e.g. local search at an optimum).
+  std::string stopped_by;
+  // For the answer and the front: the cell whose query answered each (itself, or an isomorphic
+  // cell queried first: one network, one query).
+  std::map<int, int> answered_by;
   std::optional<Verification> verification;  // when the answer was verified on the device
   // A live device with a predicted source: the answer (and, for pareto, every front member)
   // measured on the device after the search, by NB201 index, so predicted and measured latency

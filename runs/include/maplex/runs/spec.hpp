@@ -18,6 +18,10 @@ struct RunSpec {
   std::string device;              // shipped device, or the file's device
   std::string measurements;        // long-form CSV of the target's measurements, or ""
   std::string dataset = "cifar10";
+  // What the search selects on (objectives/accuracy.hpp): "valid" or "test", after `fidelity`
+  // epochs (200 or 12); limits.queries counts full (200-epoch) query equivalents.
+  std::string accuracy = "valid";
+  int fidelity = 200;
   std::string source = "predicted";  // predicted | table
   std::optional<double> budget_ms;
   std::optional<double> max_flops_m;  // further constraints (millions, on the dataset's network)

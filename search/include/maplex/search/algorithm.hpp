@@ -84,7 +84,8 @@ int draw_fresh(SearchState& state, const space::ArchIndex& index);
 // false (nothing done) when it is full.
 bool fill_population(SearchState& state, Evaluator& evaluator, const space::ArchIndex& index,
                      int size);
-// A connected one-edit mutation of `parent` (redrawn until connected).
+// A connected one-edit mutation of `parent` that is a different network (redrawn until connected
+// and not isomorphic to the parent).
 int mutate_connected(Rng& rng, int parent, const space::ArchIndex& index);
 
 // By name with default parameters: "random", "re", "local", "nsga2". Throws InputError otherwise.

@@ -3,7 +3,9 @@
 //
 // A batch is evaluated in three passes: the latency and constraint of every candidate (in
 // parallel); then, serially and in order, the admission of each candidate under the limits (a
-// feasible candidate not queried before costs an accuracy query; with a measuring latency source, a
+// feasible candidate whose network (query class: isomorphic cells are one network) was not queried
+// before costs an accuracy query, and every cell of a class gets the class's first answer; with a
+// measuring latency source, a
 // candidate not measured before costs a device measurement); then the accuracy of the admitted
 // feasible candidates (in parallel). An infeasible candidate is never queried for accuracy: the
 // constrained ranking orders it by violation alone. Results depend only on the candidates, never
@@ -13,6 +15,7 @@
 #include <cstdint>
 #include <functional>
 #include <span>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -23,7 +26,7 @@ namespace maplex::search {
 using objectives::Fitness;
 
 struct Limits {
-  int queries = 300;     // distinct architectures whose accuracy is queried
+  int queries = 300;     // distinct networks (query classes) whose accuracy is queried
   int measurements = 0;  // distinct device measurements (measuring sources); 0 = no limit
   double seconds = 0;    // wall time; 0 = no limit (the only limit that is not reproducible)
   std::int64_t evaluations = 0;  // candidates evaluated, repeats included; 0 = 50 * queries
@@ -52,11 +55,18 @@ class Evaluator {
   std::vector<Fitness> evaluate(std::span<const int> candidates, std::int64_t step);
   // A limit is reached: no further candidate needing a new query/measurement will be admitted.
   bool exhausted() const;
+  // Which limit is reached: "queries", "evaluations" (the cap on candidates evaluated, repeats
+  // and isomorphic cells included), "measurements" or "time"; empty when none is.
+  std::string_view stop_reason() const;
 
   const Usage& usage() const { return usage_; }
   const Limits& limits() const { return limits_; }
   const objectives::Problem& problem() const { return *problem_; }
-  // Architectures queried / measured so far, in order.
+  // The cell whose query answers `index` (the first of its class queried), or -1.
+  int answered_by(int index) const {
+    return class_answer_.at(static_cast<std::size_t>(problem_->query_class(index)));
+  }
+  // Architectures queried (the first of each class) / measured so far, in order.
   const std::vector<int>& queried() const { return queried_; }
   const std::vector<int>& measured() const { return measured_; }
 
@@ -76,7 +86,7 @@ class Evaluator {
   Usage usage_;
   std::vector<int> queried_;
   std::vector<int> measured_;
-  std::vector<char> is_queried_;
+  std::vector<int> class_answer_;  // by query class: the candidate queried first, or -1
   std::vector<char> is_measured_;
   std::unordered_map<int, Fitness> known_;
   std::function<void(const Record&)> sink_;

@@ -16,6 +16,11 @@ struct ArchRecord {
   bool connected = false;
   // Per dataset, indexed by space::Dataset (cifar10, cifar100, imagenet16_120).
   std::array<double, 3> test_acc{};  // %, 200 epochs, mean over seeds
+  // From nb201_valid_acc.csv (load_valid_accuracies): validation accuracy after 200 epochs, and
+  // validation and test accuracy after the short 12-epoch schedule; %, mean over seeds.
+  std::array<double, 3> valid_acc{};
+  std::array<double, 3> valid12_acc{};
+  std::array<double, 3> test12_acc{};
   std::array<double, 3> params_m{};  // parameters / 1e6
   std::array<double, 3> flops_m{};   // NB201 MACs / 1e6
   std::array<double, 3> flops_naslibzc_m{};
@@ -33,5 +38,10 @@ struct ArchTable {
 // equal to e0..e5; connected equal to the cell's graph; accuracies in [0, 100]; costs positive; the
 // index order a bijection onto the 15,625 cells. Throws InputError "file:line:column: ...".
 ArchTable load_arch_table(const std::filesystem::path& path);
+
+// Reads the validation and 12-epoch accuracies (data/nb201_valid_acc.csv) into `table`: exact
+// header; rows in NB201 index order with the table's arch_str; accuracies in [0, 100]. Throws
+// InputError "file:line:column: ...".
+void load_valid_accuracies(const std::filesystem::path& path, ArchTable& table);
 
 }  // namespace maplex::tables

@@ -39,4 +39,16 @@ class LatencyTable {
 // empty or a finite latency > 0. Throws InputError "file:line:column: ...".
 LatencyTable load_latency_table(const std::filesystem::path& path, const space::ArchIndex& index);
 
+// A device's latency statistics over the connected cells (a disconnected cell outputs zeros, so
+// its latency says little about networks); how many disconnected cells have a latency is counted
+// apart.
+struct LatencyStats {
+  int count = 0;  // connected cells with a latency
+  double min = 0;
+  double median = 0;
+  double max = 0;
+  int disconnected = 0;  // disconnected cells with a latency (left out of the statistics)
+};
+LatencyStats latency_stats(std::span<const double> column, const space::ArchIndex& index);
+
 }  // namespace maplex::tables
