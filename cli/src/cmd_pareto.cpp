@@ -13,6 +13,7 @@
 #include "local_device.hpp"
 #include "maplex/core/error.hpp"
 #include "maplex/objectives/accuracy.hpp"
+#include "maplex/objectives/pareto.hpp"
 #include "maplex/predictor/feature_cache.hpp"
 #include "maplex/runs/run.hpp"
 #include "predictor_options.hpp"
@@ -139,6 +140,19 @@ int run_pareto(int argc, char** argv) {
     judge["hypervolume_true_front"] = hv_true;
     judge["hypervolume_ratio"] = hv_true > 0 ? hv_found / hv_true : 0.0;
     judge["true_front_size"] = true_front.size();
+    // EvoXBench's judgement: both objectives normalised by the true front's ideal and nadir.
+    const auto minimised = [](const std::vector<FrontPoint>& front) {
+      std::vector<objectives::Point> out;
+      out.reserve(front.size());
+      for (const FrontPoint& q : front) {
+        out.push_back({-q.accuracy, q.latency_ms});
+      }
+      return out;
+    };
+    const auto quality =
+        objectives::front_quality(minimised(non_dominated(found_true)), minimised(true_front));
+    judge["normalised_hypervolume_ratio"] = quality.hypervolume_ratio;
+    judge["normalised_igd"] = json_or_null(quality.igd);
   }
   doc["judgement"] = judge;
   if (args->count("out") != 0U) {

@@ -35,7 +35,9 @@ void add_search_options(cxxopts::Options& options, const std::string& default_al
       "candidate is a device measurement from the shipped table) or live (measured search on "
       "this machine, --device local)",
       cxxopts::value<std::string>()->default_value("predicted"))(
-      "algorithm", "re (regularized evolution), random, local or nsga2",
+      "algorithm",
+      "re (regularized evolution), random, local, nsga2 or bo (surrogate-assisted: an ensemble "
+      "accuracy model, expected improvement x P(within budget))",
       cxxopts::value<std::string>()->default_value(default_algorithm))(
       "population", "Population size (0 = the algorithm's default)",
       cxxopts::value<int>()->default_value("0"))(
@@ -184,6 +186,9 @@ void print_search_result(const nlohmann::json& r) {
       std::printf("\n  measured on device %s ms%s",
                   approx(best["measured_latency_ms"].get<double>()).c_str(),
                   best.value("measured_within_budget", true) ? ", within budget" : ", OVER budget");
+    }
+    if (best.contains("p_within_budget")) {
+      std::printf("\n  P(within budget)   %.3f", best["p_within_budget"].get<double>());
     }
     std::printf(
         "\n  true latency       %s\n",

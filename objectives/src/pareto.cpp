@@ -1,6 +1,7 @@
 #include "maplex/objectives/pareto.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <numeric>
 #include <stdexcept>
@@ -141,6 +142,48 @@ std::vector<int> pareto_front(std::span<const Point> points) {
   }
   const auto fronts = non_dominated_sort(points);
   return fronts.empty() ? std::vector<int>{} : fronts.front();
+}
+
+FrontQuality front_quality(std::span<const Point> found, std::span<const Point> truth) {
+  if (truth.empty()) {
+    throw std::invalid_argument("front_quality: empty true front");
+  }
+  Point ideal = truth.front();
+  Point nadir = truth.front();
+  for (const Point& p : truth) {
+    for (std::size_t k = 0; k < 2; ++k) {
+      ideal[k] = std::min(ideal[k], p[k]);
+      nadir[k] = std::max(nadir[k], p[k]);
+    }
+  }
+  const auto normalise = [&](std::span<const Point> points) {
+    std::vector<Point> out;
+    for (const Point& p : points) {
+      Point q(2);
+      for (std::size_t k = 0; k < 2; ++k) {
+        const double span = nadir[k] - ideal[k];
+        q[k] = span > 0 ? (p[k] - ideal[k]) / span : 0.0;
+      }
+      out.push_back(q);
+    }
+    return out;
+  };
+  const std::vector<Point> f = normalise(found);
+  const std::vector<Point> t = normalise(truth);
+  const Point reference = {1.1, 1.1};
+  FrontQuality q;
+  const double true_hv = hypervolume_2d(t, reference);
+  q.hypervolume_ratio = true_hv > 0 ? hypervolume_2d(f, reference) / true_hv : 0.0;
+  double total = 0;
+  for (const Point& a : t) {
+    double nearest = std::numeric_limits<double>::infinity();
+    for (const Point& b : f) {
+      nearest = std::min(nearest, std::hypot(a[0] - b[0], a[1] - b[1]));
+    }
+    total += nearest;
+  }
+  q.igd = total / static_cast<double>(t.size());
+  return q;
 }
 
 }  // namespace maplex::objectives

@@ -30,6 +30,32 @@ search::Limits effective_limits(const RunSpec& spec) {
   return limits;
 }
 
+// How likely `f` meets the budget, from what is known: 1 or 0 once measured on the device (the
+// search's own measurement, a check, or a measurement after the search); else the predictor's
+// log-normal around its prediction, times the correction of failed checks.
+double p_within_budget(const search::Fitness& f, const Prepared& p, const RunResult& r,
+                       double budget) {
+  if (p.problem.source().kind != objectives::SourceKind::predicted) {
+    return f.latency_ms <= budget ? 1.0 : 0.0;
+  }
+  for (const auto& [a, ms] : r.measured_after) {
+    if (a == f.index) {
+      return ms <= budget ? 1.0 : 0.0;
+    }
+  }
+  double correction = 1;
+  if (r.verification) {
+    for (const Check& c : r.verification->checks) {
+      if (c.index == f.index) {
+        return c.feasible ? 1.0 : 0.0;
+      }
+    }
+    correction = r.verification->correction;
+  }
+  const auto i = static_cast<std::size_t>(f.index);
+  return chance_within(correction * f.latency_ms, p.problem.source().log_sd[i], budget);
+}
+
 nlohmann::json describe(const search::Fitness& f, const Prepared& p, const tables::Catalog& catalog,
                         space::Dataset dataset, const RunResult& r) {
   const auto& measured_after = r.measured_after;
@@ -63,6 +89,7 @@ nlohmann::json describe(const search::Fitness& f, const Prepared& p, const table
   j["params_m"] = catalog.archs().records[i].params_m[d];
   if (budget) {
     j["feasible"] = f.feasible();
+    j["p_within_budget"] = p_within_budget(f, p, r, *budget);
     j["truly_feasible"] =
         std::isnan(truth) ? nlohmann::json(nullptr) : nlohmann::json(truth <= *budget);
   }

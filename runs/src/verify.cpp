@@ -11,15 +11,14 @@ namespace {
 // A check with less chance than this of passing is not worth a device measurement.
 constexpr double kMinChance = 0.01;
 
-// P(latency <= budget) for a log-normal latency with median `median` and log-sd `sd`.
+}  // namespace
+
 double chance_within(double median, double sd, double budget) {
   if (!(sd > 0)) {
     return median <= budget ? 1.0 : 0.0;
   }
   return 0.5 * std::erfc(-(std::log(budget) - std::log(median)) / (sd * std::sqrt(2.0)));
 }
-
-}  // namespace
 
 Verification verify_answer(std::span<const objectives::Fitness> archive,
                            const objectives::LatencySource& source, double budget_ms,

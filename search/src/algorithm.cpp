@@ -1,6 +1,7 @@
 #include "maplex/search/algorithm.hpp"
 
 #include "maplex/core/error.hpp"
+#include "maplex/search/bayes_opt.hpp"
 #include "maplex/search/local_search.hpp"
 #include "maplex/search/nsga2.hpp"
 #include "maplex/search/random_search.hpp"
@@ -75,7 +76,11 @@ Algorithm make_algorithm(const std::string& name, int population, int sample) {
   if (name == "nsga2") {
     return Algorithm(Nsga2(population > 0 ? population : 40));
   }
-  throw InputError("algorithm " + quote(name) + " is unknown, expected re, random, local or nsga2");
+  if (name == "bo") {
+    return Algorithm(BayesOpt());
+  }
+  throw InputError("algorithm " + quote(name) +
+                   " is unknown, expected re, random, local, nsga2 or bo");
 }
 
 }  // namespace maplex::search

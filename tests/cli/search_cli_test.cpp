@@ -51,6 +51,7 @@ TEST(SearchCli, JsonReportsABestFeasibleArchitectureAndTheSpend) {
   const auto& checks = doc["verification"]["checks"];
   ASSERT_GE(checks.size(), 1U);
   if (best["verified"] == true) {
+    EXPECT_EQ(best["p_within_budget"], 1.0);  // measured within the budget
     EXPECT_EQ(best["measured_latency_ms"], best["true_latency_ms"]);
     EXPECT_EQ(checks.back()["index"], best["index"]);
     EXPECT_EQ(best["truly_feasible"], true);
@@ -80,6 +81,21 @@ TEST(SearchCli, JsonReportsABestFeasibleArchitectureAndTheSpend) {
   EXPECT_EQ(opt["schema_version"], 1);
   EXPECT_LE(opt["optimum"]["latency_ms"].get<double>(), 6.0);
   EXPECT_GE(opt["optimum"]["accuracy"].get<double>(), best["accuracy"].get<double>());
+}
+
+// Trusting the predictor's 95% bound (no checks), the answer meets the budget with probability at
+// least 0.95 under the predictor's own log-normal, and the result says how likely.
+TEST(SearchCli, UncheckedAnswerStatesItsChanceOfMeetingTheBudget) {
+  const auto doc = json_of(
+      run_maplex(with(kSearch, {"--verify", "0", "--adapt", "3", "--no-records", "--json"})));
+  const auto& best = doc["best"];
+  const double p = best["p_within_budget"].get<double>();
+  EXPECT_GE(p, 0.95 - 1e-9);
+  EXPECT_LT(p, 1.0);
+  // The log-normal's chance from the reported prediction and bound: bound = pred * exp(z sd).
+  const double pred = best["predicted_latency_ms"].get<double>();
+  const double sd = std::log(best["latency_bound_ms"].get<double>() / pred) / 1.6448536;
+  EXPECT_NEAR(p, 0.5 * std::erfc(-std::log(6.0 / pred) / (sd * std::sqrt(2.0))), 1e-6);
 }
 
 TEST(SearchCli, MeasuredSearchCountsEveryCandidateAsAMeasurement) {
@@ -144,7 +160,7 @@ void run_and_kill(const std::vector<std::string>& args, const std::filesystem::p
 }
 
 TEST(SearchCli, KilledAndResumedRunEndsAsAnUninterruptedOne) {
-  for (const std::string algorithm : {"re", "nsga2"}) {
+  for (const std::string algorithm : {"re", "nsga2", "bo"}) {
     SCOPED_TRACE(algorithm);
     const auto args = with(kSearch, {"--algorithm", algorithm, "--seed", "3"});
     const auto whole = json_of(run_maplex(with(args, {"--no-records", "--json"})));

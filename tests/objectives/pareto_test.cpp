@@ -129,4 +129,19 @@ TEST(Hypervolume, MatchesGridCountOnRandomishFront) {
   EXPECT_DOUBLE_EQ(obj::hypervolume_2d(pts, {20, 20}), static_cast<double>(cells));
 }
 
+// Judged in the true front's normalised box (ideal -> 0, nadir -> 1, reference 1.1): a true
+// front (0,6), (5,5.5), (10,5) is (0,1), (0.5,0.5), (1,0) there, hypervolume 0.05 + 0.3 + 0.11 =
+// 0.46; the found middle point alone covers 0.6 * 0.6 = 0.36 and lies 0.7071 from both ends.
+TEST(FrontQuality, NormalisedHypervolumeAndIgd) {
+  const std::vector<Point> truth = {{0, 6}, {5, 5.5}, {10, 5}};
+  const obj::FrontQuality same = obj::front_quality(truth, truth);
+  EXPECT_DOUBLE_EQ(same.hypervolume_ratio, 1.0);
+  EXPECT_DOUBLE_EQ(same.igd, 0.0);
+  const std::vector<Point> middle = {{5, 5.5}};
+  const obj::FrontQuality q = obj::front_quality(middle, truth);
+  EXPECT_NEAR(q.hypervolume_ratio, 0.36 / 0.46, 1e-12);
+  EXPECT_NEAR(q.igd, 2 * std::sqrt(0.5) / 3, 1e-12);
+  EXPECT_THROW(obj::front_quality(middle, {}), std::invalid_argument);
+}
+
 }  // namespace

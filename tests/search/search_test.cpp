@@ -14,6 +14,7 @@
 #include "maplex/objectives/accuracy.hpp"
 #include "maplex/objectives/pareto.hpp"
 #include "maplex/search/algorithm.hpp"
+#include "maplex/search/bayes_opt.hpp"
 #include "maplex/search/regularized_evolution.hpp"
 #include "maplex/tables/catalog.hpp"
 #include "shipped_data.hpp"
@@ -91,7 +92,7 @@ void expect_same(const Trace& a, const Trace& b) {
 TEST(Search, SerialAndParallelRunsAreIdentical) {
   const auto measured = titan_problem(6.0);
   const auto predicted = predicted_problem(6.0);
-  for (const std::string name : {"re", "random", "local", "nsga2"}) {
+  for (const std::string name : {"re", "random", "local", "nsga2", "bo"}) {
     SCOPED_TRACE(name);
     expect_same(trace_with_threads(1, name, measured, 7), trace_with_threads(2, name, measured, 7));
     expect_same(trace_with_threads(1, name, predicted, 7),
@@ -114,7 +115,7 @@ TEST(Search, SpendsExactlyTheQueryBudgetAndQueriesOnlyFeasibleCandidates) {
   const auto p = titan_problem(6.0);
   const auto lat = lat_of("titan_rtx_1");
   const auto& index = catalog().index();
-  for (const std::string name : {"re", "random", "local", "nsga2"}) {
+  for (const std::string name : {"re", "random", "local", "nsga2", "bo"}) {
     SCOPED_TRACE(name);
     const Trace t = trace_run(make_algorithm(name), p, Limits{}, 3);
     EXPECT_EQ(t.usage.queries, 300);
@@ -148,7 +149,7 @@ TEST(Search, IsomorphicCellsNeverCostTwoQueries) {
     classes[i] = static_cast<int>(i % 40);
   }
   p.set_query_classes(classes);
-  for (const std::string name : {"re", "random", "local", "nsga2"}) {
+  for (const std::string name : {"re", "random", "local", "nsga2", "bo"}) {
     SCOPED_TRACE(name);
     Limits limits;
     limits.evaluations = 3000;
@@ -259,10 +260,30 @@ TEST(RegularizedEvolution, AgesOutTheOldestNotTheWorst) {
   EXPECT_GT(best_removed, 0);
 }
 
+// BANANAS's path encoding:
+// |nor_conv_3x3~0|+|skip_connect~0|none~1|+|avg_pool_3x3~0|nor_conv_1x1~1|none~2| has the paths
+// 0->3 (pool), 0->1->3 (conv3, conv1); 0->2->3 and 0->1->2->3 are cut by none.
+TEST(BayesOpt, PathEncodingCountsTheOpenPaths) {
+  const auto f = surrogate_features(space::Arch::parse(
+      "|nor_conv_3x3~0|+|skip_connect~0|none~1|+|avg_pool_3x3~0|nor_conv_1x1~1|none~2|"));
+  ASSERT_EQ(f.size(), 84U + 30U + 1U);
+  // Length 1, ops skip=0 conv1=1 conv3=2 pool=3: pool -> position 3.
+  // Length 2 from 4: conv3 then conv1 -> 4 + 2 * 4 + 1 = 13.
+  for (std::size_t k = 0; k < 84; ++k) {
+    EXPECT_EQ(f[k], k == 3 || k == 13 ? 1.0 : 0.0) << k;
+  }
+  EXPECT_EQ(f[84 + 0 * 5 + 3], 1.0);  // edge 0 carries conv3 (op id 3)
+  EXPECT_EQ(f[84 + 2 * 5 + 0], 1.0);  // edge 2 carries none
+  EXPECT_EQ(f.back(), 1.0);
+}
+
 TEST(Algorithms, BadParametersAndNamesRejected) {
   EXPECT_THROW(RegularizedEvolution(1, 1), InputError);
   EXPECT_THROW(RegularizedEvolution(10, 11), InputError);
   EXPECT_THROW(RegularizedEvolution(10, 0), InputError);
+  EXPECT_THROW(BayesOpt(1, 10, 5), InputError);
+  EXPECT_THROW(BayesOpt(10, 0, 5), InputError);
+  EXPECT_THROW(BayesOpt(10, 10, 1), InputError);
   try {
     (void)make_algorithm("annealing");
     FAIL() << "no error";

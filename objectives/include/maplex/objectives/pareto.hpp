@@ -32,4 +32,16 @@ double hypervolume_2d(std::span<const Point> points, const Point& reference);
 // The indices of the non-dominated points among `points` (front 0), ascending.
 std::vector<int> pareto_front(std::span<const Point> points);
 
+// A found 2-D front judged against the true one the way EvoXBench does: both objectives
+// normalised by the true front's ideal (-> 0) and nadir (-> 1). `hypervolume_ratio` is the found
+// front's hypervolume over the true front's, both against the reference (1.1, 1.1); `igd` the
+// mean distance from each true-front point to the nearest found point (inverted generational
+// distance). Points are minimised in both coordinates; a found point outside the box is clipped
+// by the reference. Throws std::invalid_argument for an empty true front.
+struct FrontQuality {
+  double hypervolume_ratio = 0;
+  double igd = 0;
+};
+FrontQuality front_quality(std::span<const Point> found, std::span<const Point> truth);
+
 }  // namespace maplex::objectives
