@@ -20,16 +20,10 @@ double chance_within(double median, double sd, double budget) {
   return 0.5 * std::erfc(-(std::log(budget) - std::log(median)) / (sd * std::sqrt(2.0)));
 }
 
-Verification verify_answer(std::span<const objectives::Fitness> archive,
-                           const objectives::LatencySource& source, double budget_ms,
-                           double confidence, int checks,
-                           const std::function<double(int)>& measure) {
-  if (source.log_sd.size() != source.latency_ms.size()) {
-    throw std::invalid_argument("verify_answer: the latency source has no log_sd");
-  }
-  if (checks < 1) {
-    throw std::invalid_argument("verify_answer: checks < 1");
-  }
+namespace {
+
+// The queried candidates, most accurate first (ties: faster, then lower index).
+std::vector<objectives::Fitness> by_accuracy(std::span<const objectives::Fitness> archive) {
   std::vector<objectives::Fitness> ranked;
   for (const auto& f : archive) {
     if (f.queried()) {
@@ -45,6 +39,30 @@ Verification verify_answer(std::span<const objectives::Fitness> archive,
     }
     return a.index < b.index;
   });
+  return ranked;
+}
+
+// P(within budget) * (accuracy - floor) under the corrected prediction; 0 below kMinChance (not
+// worth a measurement).
+double expected_gain(const objectives::Fitness& f, double floor, double correction, double sd,
+                     double budget_ms) {
+  const double chance = chance_within(correction * f.latency_ms, sd, budget_ms);
+  return chance >= kMinChance ? chance * (f.accuracy - floor) : 0.0;
+}
+
+}  // namespace
+
+Verification verify_answer(std::span<const objectives::Fitness> archive,
+                           const objectives::LatencySource& source, double budget_ms,
+                           double confidence, int checks,
+                           const std::function<double(int)>& measure) {
+  if (source.log_sd.size() != source.latency_ms.size()) {
+    throw std::invalid_argument("verify_answer: the latency source has no log_sd");
+  }
+  if (checks < 1) {
+    throw std::invalid_argument("verify_answer: checks < 1");
+  }
+  const std::vector<objectives::Fitness> ranked = by_accuracy(archive);
   const auto sd_of = [&](const objectives::Fitness& f) {
     return source.log_sd[static_cast<std::size_t>(f.index)];
   };
@@ -63,23 +81,24 @@ Verification verify_answer(std::span<const objectives::Fitness> archive,
   };
   while (static_cast<int>(v.checks.size()) < checks) {
     const std::ptrdiff_t f = fallback();
-    const double floor = f < 0 ? 0.0 : ranked[static_cast<std::size_t>(f)].accuracy;
-    // Check the candidate with the largest expected gain over the fallback.
+    // What a check must beat: the verified answer, else the fallback.
+    double floor = f < 0 ? 0.0 : ranked[static_cast<std::size_t>(f)].accuracy;
+    if (v.verified) {
+      floor = v.best->accuracy;
+    }
+    // Check the candidate with the largest expected gain over it.
     std::ptrdiff_t pick = -1;
     double best_gain = 0;
     for (std::size_t k = 0; k < ranked.size() && ranked[k].accuracy > floor; ++k) {
-      if (measured[k] != 0) {
-        continue;
-      }
-      const double chance =
-          chance_within(v.correction * ranked[k].latency_ms, sd_of(ranked[k]), budget_ms);
-      const double gain = chance * (ranked[k].accuracy - floor);
-      if (chance >= kMinChance && gain > best_gain) {
+      const double gain = measured[k] != 0 ? 0.0
+                                           : expected_gain(ranked[k], floor, v.correction,
+                                                           sd_of(ranked[k]), budget_ms);
+      if (gain > best_gain) {
         best_gain = gain;
         pick = static_cast<std::ptrdiff_t>(k);
       }
     }
-    if (pick < 0) {
+    if (pick < 0 && !v.verified) {
       pick = f;  // nothing can beat the fallback: confirm the fallback itself
     }
     if (pick < 0) {
@@ -92,14 +111,18 @@ Verification verify_answer(std::span<const objectives::Fitness> archive,
       continue;  // the device cannot run it; not a measurement
     }
     v.checks.push_back(Check{ranked[p].index, ranked[p].latency_ms, m, m <= budget_ms});
+    // Every check shows how far the predictor is off near the budget, over or under it: a check
+    // with slack makes more accurate candidates worth the checks left.
+    v.correction = m / ranked[p].latency_ms;
     if (m <= budget_ms) {
       v.best = ranked[p];
       v.best->bound_ms = m;
       v.best->violation = 0;
       v.verified = v.feasible = true;
-      return v;
     }
-    v.correction = m / ranked[p].latency_ms;
+  }
+  if (v.verified) {
+    return v;
   }
   const std::ptrdiff_t f = fallback();
   if (f >= 0) {

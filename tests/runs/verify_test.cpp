@@ -59,7 +59,29 @@ TEST(Verify, FailedCheckCorrectsTheNextOne) {
   EXPECT_EQ(v.checks[0].index, 1);
   EXPECT_FALSE(v.checks[0].feasible);
   EXPECT_DOUBLE_EQ(v.checks[0].measured_ms, 10.5);
-  EXPECT_DOUBLE_EQ(v.correction, 10.5 / 9.5);
+  EXPECT_DOUBLE_EQ(v.correction, 8.5 / 8.0);  // the last check's measured / predicted
+}
+
+// A check with slack is used: a (95 %, predicted 13 ms) has under a 1% chance within 10 ms, so the
+// fallback b (94 %, 8 ms) is confirmed first; it measures 5 ms, r = 5 / 8 puts a at 8.1 ms, and
+// the second check verifies a: the answer is the more accurate one.
+TEST(Verify, CheckWithSlackTriesAMoreAccurateCandidate) {
+  const auto src =
+      objectives::predicted_source("d", {13.0, 8.0}, std::vector<double>(2, 0.1), 0.5, 1);
+  const std::vector<Fitness> queried = {Fitness{0, 95, 13, 13, 0}, Fitness{1, 94, 8, 8, 0}};
+  Device dev{{{1, 5.0}, {0, 9.0}}};
+  const auto v = verify_answer(queried, src, 10, 0.95, 2, std::ref(dev));
+  ASSERT_EQ(v.checks.size(), 2U);
+  EXPECT_EQ(v.checks[0].index, 1);
+  EXPECT_EQ(v.checks[1].index, 0);
+  ASSERT_TRUE(v.best);
+  EXPECT_EQ(v.best->index, 0);
+  EXPECT_TRUE(v.verified);
+  // With one check only, the confirmed fallback is the answer.
+  Device once{{{1, 5.0}}};
+  const auto w = verify_answer(queried, src, 10, 0.95, 1, std::ref(once));
+  ASSERT_TRUE(w.best);
+  EXPECT_EQ(w.best->index, 1);
 }
 
 TEST(Verify, CorrectionSkipsCandidatesItPutsOverTheBudget) {

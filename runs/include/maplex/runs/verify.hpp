@@ -10,8 +10,10 @@
 //     P(latency <= budget) * (accuracy - fallback accuracy), with the latency log-normal around
 //     r * prediction with the predictor's sd (candidates under a 1% chance are not worth a
 //     measurement); when no candidate beats the fallback, the check confirms the fallback itself;
-//   - a candidate measured within the budget is the answer, feasible for sure; one over the budget
-//     shows how far the predictor is off near the budget: r = measured / predicted;
+//   - every check shows how far the predictor is off near the budget: r = measured / predicted;
+//   - a candidate measured within the budget is the answer, feasible for sure; the checks left
+//     then go to more accurate candidates, judged under the new r (a check with slack lowers r),
+//     and the answer is the most accurate one verified;
 //   - when every check failed, the answer is the fallback under the last r (unverified), if any.
 // Deterministic: no random draw, so a resumed run verifies the same way.
 
