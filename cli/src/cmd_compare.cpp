@@ -95,7 +95,8 @@ Side run_side(const runs::RunSpec& spec, const runs::Prepared& base, double budg
                            base.verifies,
                            base.measure,
                            base.device_fingerprint,
-                           base.device_description};
+                           base.device_description,
+                           base.readapt};
     runs::RunSpec case_spec = spec;
     case_spec.budget_ms = budget;
     const auto r = runs::execute(case_spec, p, catalog, runs::RunOptions{});

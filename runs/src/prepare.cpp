@@ -47,24 +47,32 @@ std::vector<int> settling_archs(const objectives::LatencySource& source,
   return order;
 }
 
+// The predictor adapted to the target's measurements (none of them in the pool) as a source.
+objectives::LatencySource adapted_source(const RunSpec& spec, const tables::Catalog& catalog,
+                                         const predictor::FeatureCache& features,
+                                         predictor::PoolOptions po, const predictor::Target& target,
+                                         double confidence) {
+  predictor::PredictorConfig cfg;
+  cfg.method = predictor::parse_method(spec.method);
+  cfg.seed = spec.seed;
+  po.exclude = target.adaptation.archs;
+  const auto pool = predictor::build_pool(catalog, target.name, po);
+  predictor::Predictor p(features, cfg);
+  p.train(pool, target.adaptation);
+  return objectives::predicted_source(target.name, p.predictions(), p.log_sd(), confidence,
+                                      static_cast<int>(target.adaptation.archs.size()));
+}
+
 // Adapts the predictor to the target; while nothing is predicted within the budget, measures the
 // architectures that would settle it (when the device can be measured) and adapts again, or says
 // which to measure (when it cannot). The measurements join the target's adaptation.
 objectives::LatencySource predicted_until_settled(
     const RunSpec& spec, const tables::Catalog& catalog, const predictor::FeatureCache& features,
-    predictor::PoolOptions po, const std::vector<objectives::CostLimit>& limits,
+    const predictor::PoolOptions& po, const std::vector<objectives::CostLimit>& limits,
     const std::function<double(int)>& measure, predictor::Target& target, double confidence) {
-  predictor::PredictorConfig cfg;
-  cfg.method = predictor::parse_method(spec.method);
-  cfg.seed = spec.seed;
   std::vector<int> tried = target.adaptation.archs;
   for (int round = 0;; ++round) {
-    po.exclude = target.adaptation.archs;
-    const auto pool = predictor::build_pool(catalog, target.name, po);
-    predictor::Predictor p(features, cfg);
-    p.train(pool, target.adaptation);
-    auto source = objectives::predicted_source(target.name, p.predictions(), p.log_sd(), confidence,
-                                               static_cast<int>(target.adaptation.archs.size()));
+    auto source = adapted_source(spec, catalog, features, po, target, confidence);
     const std::vector<int> settle =
         spec.budget_ms ? settling_archs(source, limits, catalog.index(), *spec.budget_ms, tried)
                        : std::vector<int>{};
@@ -137,7 +145,8 @@ Prepared prepare(const RunSpec& spec, const tables::Catalog& catalog,
         false,
         live->measure,
         live->fingerprint,
-        live->description};
+        live->description,
+        {}};
     return p;
   }
   if (kind == objectives::SourceKind::table) {
@@ -158,7 +167,8 @@ Prepared prepare(const RunSpec& spec, const tables::Catalog& catalog,
         false,
         measure,
         "",
-        ""};
+        "",
+        {}};
   }
   std::function<double(int)> measure;
   if (is_live) {
@@ -179,8 +189,26 @@ Prepared prepare(const RunSpec& spec, const tables::Catalog& catalog,
                     catalog, live->name, "measured on this machine (" + live->fingerprint + ")", po,
                     adapt, live->measure, live->spec, live->lut_ms)
               : predictor::make_target(catalog, spec.device, spec.measurements, po, adapt);
-  auto source = predicted_until_settled(spec, catalog, features, po, limits, measure, target,
-                                        verifies ? spec.search_confidence : spec.confidence);
+  const double confidence = verifies ? spec.search_confidence : spec.confidence;
+  auto source =
+      predicted_until_settled(spec, catalog, features, po, limits, measure, target, confidence);
+  Readapt readapt;
+  if (measure) {
+    // Catalog and features outlive the prepared run (prepare's contract).
+    readapt = [spec, &catalog, &features, po, target,
+               confidence](const std::vector<std::pair<int, double>>& checks) {
+      predictor::Target t = target;
+      for (const auto& [a, ms] : checks) {
+        if (std::isfinite(ms) && ms > 0 &&
+            std::find(t.adaptation.archs.begin(), t.adaptation.archs.end(), a) ==
+                t.adaptation.archs.end()) {
+          t.adaptation.archs.push_back(a);
+          t.adaptation.latency_ms.push_back(ms);
+        }
+      }
+      return adapted_source(spec, catalog, features, po, t, confidence);
+    };
+  }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   objectives::Problem problem(std::move(accuracy), std::move(source), spec.budget_ms,
@@ -192,7 +220,8 @@ Prepared prepare(const RunSpec& spec, const tables::Catalog& catalog,
                   verifies,
                   std::move(measure),
                   is_live ? live->fingerprint : "",
-                  is_live ? live->description : ""};
+                  is_live ? live->description : "",
+                  std::move(readapt)};
 }
 
 }  // namespace maplex::runs

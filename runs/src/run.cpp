@@ -50,6 +50,9 @@ double p_within_budget(const search::Fitness& f, const Prepared& p, const RunRes
         return c.feasible ? 1.0 : 0.0;
       }
     }
+    if (r.verification->best && r.verification->best->index == f.index) {
+      return r.verification->p_within_budget;  // under the predictor adapted with the checks
+    }
     correction = r.verification->correction;
   }
   const auto i = static_cast<std::size_t>(f.index);
@@ -322,7 +325,7 @@ RunResult execute(const RunSpec& spec, const Prepared& prepared, const tables::C
   if (prepared.verifies) {
     result.verification =
         verify_answer(state.archive(), prepared.problem.source(), *prepared.problem.budget_ms(),
-                      spec.confidence, spec.verify, prepared.measure);
+                      spec.confidence, spec.verify, prepared.measure, prepared.readapt);
     result.outcome.best = result.verification->best;
     result.outcome.best_feasible = result.verification->feasible;
   }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <utility>
 
 namespace maplex::runs {
 
@@ -50,21 +51,40 @@ double expected_gain(const objectives::Fitness& f, double floor, double correcti
   return chance >= kMinChance ? chance * (f.accuracy - floor) : 0.0;
 }
 
+// The candidates' predictions and sd from the predictor adapted again with every check; the
+// correction starts again at 1.
+void readapt_ranked(const Readapt& readapt, Verification& v,
+                    std::vector<objectives::Fitness>& ranked, std::vector<double>& log_sd) {
+  std::vector<std::pair<int, double>> measured;
+  measured.reserve(v.checks.size());
+  for (const Check& c : v.checks) {
+    measured.emplace_back(c.index, c.measured_ms);
+  }
+  const objectives::LatencySource fresh = readapt(measured);
+  for (objectives::Fitness& f : ranked) {
+    f.latency_ms = fresh.latency_ms[static_cast<std::size_t>(f.index)];
+  }
+  log_sd = fresh.log_sd;
+  v.correction = 1;
+  ++v.readaptations;
+}
+
 }  // namespace
 
 Verification verify_answer(std::span<const objectives::Fitness> archive,
                            const objectives::LatencySource& source, double budget_ms,
-                           double confidence, int checks,
-                           const std::function<double(int)>& measure) {
+                           double confidence, int checks, const std::function<double(int)>& measure,
+                           const Readapt& readapt) {
   if (source.log_sd.size() != source.latency_ms.size()) {
     throw std::invalid_argument("verify_answer: the latency source has no log_sd");
   }
   if (checks < 1) {
     throw std::invalid_argument("verify_answer: checks < 1");
   }
-  const std::vector<objectives::Fitness> ranked = by_accuracy(archive);
+  std::vector<objectives::Fitness> ranked = by_accuracy(archive);
+  std::vector<double> log_sd = source.log_sd;
   const auto sd_of = [&](const objectives::Fitness& f) {
-    return source.log_sd[static_cast<std::size_t>(f.index)];
+    return log_sd[static_cast<std::size_t>(f.index)];
   };
   const double z = objectives::normal_quantile(confidence);
   std::vector<char> measured(ranked.size(), 0);
@@ -120,8 +140,12 @@ Verification verify_answer(std::span<const objectives::Fitness> archive,
       v.best->violation = 0;
       v.verified = v.feasible = true;
     }
+    if (readapt && static_cast<int>(v.checks.size()) < checks) {
+      readapt_ranked(readapt, v, ranked, log_sd);
+    }
   }
   if (v.verified) {
+    v.p_within_budget = 1;
     return v;
   }
   const std::ptrdiff_t f = fallback();
@@ -130,6 +154,7 @@ Verification verify_answer(std::span<const objectives::Fitness> archive,
     v.best = c;
     v.best->bound_ms = v.correction * c.latency_ms * std::exp(z * sd_of(c));
     v.feasible = true;
+    v.p_within_budget = chance_within(v.correction * c.latency_ms, sd_of(c), budget_ms);
   }
   return v;
 }

@@ -62,6 +62,30 @@ TEST(Verify, FailedCheckCorrectsTheNextOne) {
   EXPECT_DOUBLE_EQ(v.correction, 8.5 / 8.0);  // the last check's measured / predicted
 }
 
+// With the predictor adapted again after each check, the next pick follows the new predictions,
+// not a ratio: a fails (10.5 ms); the re-adapted predictor puts b at 13 ms (P(<= 10) = 0.004,
+// not worth a check) and c at 6 ms (conservative bound 7.07 ms: the fallback), so c is checked,
+// where the ratio alone (FailedCheckCorrectsTheNextOne) would check b.
+TEST(Verify, ReadaptedPredictorChoosesTheNextCheck) {
+  Device dev{{{1, 10.5}, {3, 6.2}}};
+  std::vector<std::vector<std::pair<int, double>>> calls;
+  const Readapt readapt = [&](const std::vector<std::pair<int, double>>& checks) {
+    calls.push_back(checks);
+    return objectives::predicted_source("d", {5.0, 10.5, 13.0, 6.0, 11.0},
+                                        std::vector<double>(5, 0.1), 0.5, 3);
+  };
+  const auto v = verify_answer(archive(), source(), 10, 0.95, 2, std::ref(dev), readapt);
+  ASSERT_EQ(calls.size(), 1U);  // after the first check, not after the last
+  EXPECT_EQ(calls[0], (std::vector<std::pair<int, double>>{{1, 10.5}}));
+  EXPECT_EQ(v.readaptations, 1);
+  ASSERT_EQ(v.checks.size(), 2U);
+  EXPECT_EQ(v.checks[1].index, 3);
+  ASSERT_TRUE(v.best);
+  EXPECT_EQ(v.best->index, 3);
+  EXPECT_DOUBLE_EQ(v.p_within_budget, 1.0);
+  EXPECT_DOUBLE_EQ(v.correction, 6.2 / 6.0);
+}
+
 // A check with slack is used: a (95 %, predicted 13 ms) has under a 1% chance within 10 ms, so the
 // fallback b (94 %, 8 ms) is confirmed first; it measures 5 ms, r = 5 / 8 puts a at 8.1 ms, and
 // the second check verifies a: the answer is the more accurate one.

@@ -12,6 +12,7 @@
 #include "maplex/predictor/target.hpp"
 #include "maplex/runs/live.hpp"
 #include "maplex/runs/spec.hpp"
+#include "maplex/runs/verify.hpp"
 #include "maplex/tables/catalog.hpp"
 
 namespace maplex::runs {
@@ -30,8 +31,12 @@ struct Prepared {
   std::function<double(int)> measure;
   std::string device_fingerprint;  // live devices: the machine
   std::string device_description;
+  // Predicted source with a device to measure: the predictor adapted again with further
+  // measurements (verification's checks); empty otherwise.
+  Readapt readapt;
 };
 
+// `catalog` and `features` must outlive the result (Prepared::readapt refers to them).
 // `live`: the device when spec.device is `local` (the planned adaptation architectures are measured
 // on it, and so is the answer when verifying); it must outlive the result. Throws InputError for an
 // unknown device, dataset, source or method, a table source without a shipped device, a live source

@@ -14,6 +14,8 @@
 //   - a candidate measured within the budget is the answer, feasible for sure; the checks left
 //     then go to more accurate candidates, judged under the new r (a check with slack lowers r),
 //     and the answer is the most accurate one verified;
+//   - with a way to adapt the predictor again (Readapt), each check joins its measurements and
+//     every candidate's prediction and sd are the new predictor's (r back to 1);
 //   - when every check failed, the answer is the fallback under the last r (unverified), if any.
 // Deterministic: no random draw, so a resumed run verifies the same way.
 
@@ -39,9 +41,16 @@ struct Verification {
   // latency_ms stays the prediction; bound_ms is the measurement when verified, else the
   // corrected conservative bound.
   std::optional<objectives::Fitness> best;
-  bool verified = false;  // best was measured within the budget
-  bool feasible = false;  // best is verified or meets the fallback bound
+  bool verified = false;       // best was measured within the budget
+  bool feasible = false;       // best is verified or meets the fallback bound
+  int readaptations = 0;       // times the predictor was adapted again with the checks
+  double p_within_budget = 0;  // best's: 1 when verified, else under the final prediction
 };
+
+// The predictor adapted again with the checks so far (index, measured ms) added to its
+// measurements: a new predicted source (its bound at the search's confidence).
+using Readapt =
+    std::function<objectives::LatencySource(const std::vector<std::pair<int, double>>& checks)>;
 
 // P(latency <= budget) for a log-normal latency with median `median` and log-sd `sd` (a step at
 // the budget when sd is 0).
@@ -50,10 +59,12 @@ double chance_within(double median, double sd, double budget);
 // `archive`: every architecture the search evaluated (queried ones carry an accuracy); `source`: a
 // predicted source with log_sd; `confidence`: of the fallback bound; `measure(index)`: one device
 // measurement in ms (NaN when the device cannot run it: skipped, not counted). Throws
-// std::invalid_argument for a source without log_sd or checks < 1.
+// std::invalid_argument for a source without log_sd or checks < 1. `readapt` (may be empty): after
+// each check but the last, the predictor is adapted again with every check, so a check moves every
+// later prediction (r starts again at 1 under the new predictor).
 Verification verify_answer(std::span<const objectives::Fitness> archive,
                            const objectives::LatencySource& source, double budget_ms,
-                           double confidence, int checks,
-                           const std::function<double(int)>& measure);
+                           double confidence, int checks, const std::function<double(int)>& measure,
+                           const Readapt& readapt = {});
 
 }  // namespace maplex::runs
