@@ -51,10 +51,10 @@ double expected_gain(const objectives::Fitness& f, double floor, double correcti
   return chance >= kMinChance ? chance * (f.accuracy - floor) : 0.0;
 }
 
-// The candidates' predictions and sd from the predictor adapted again with every check; the
-// correction starts again at 1.
-void readapt_ranked(const Readapt& readapt, Verification& v,
-                    std::vector<objectives::Fitness>& ranked, std::vector<double>& log_sd) {
+// The candidates' predictions and sd from the predictor adapted again with every check; returns
+// what the new predictor still misses at the last check (about 1 when it explains it).
+double readapt_ranked(const Readapt& readapt, Verification& v,
+                      std::vector<objectives::Fitness>& ranked, std::vector<double>& log_sd) {
   std::vector<std::pair<int, double>> measured;
   measured.reserve(v.checks.size());
   for (const Check& c : v.checks) {
@@ -65,8 +65,45 @@ void readapt_ranked(const Readapt& readapt, Verification& v,
     f.latency_ms = fresh.latency_ms[static_cast<std::size_t>(f.index)];
   }
   log_sd = fresh.log_sd;
-  v.correction = 1;
   ++v.readaptations;
+  const Check& last = v.checks.back();
+  return last.measured_ms / fresh.latency_ms[static_cast<std::size_t>(last.index)];
+}
+
+// The first unmeasured candidate whose conservative bound on the search's own prediction,
+// corrected by r, meets the budget; -1 when none.
+std::ptrdiff_t first_fallback(const std::vector<objectives::Fitness>& ranked,
+                              const std::vector<char>& measured,
+                              const objectives::LatencySource& source, double r, double z,
+                              double budget_ms) {
+  for (std::size_t k = 0; k < ranked.size(); ++k) {
+    const auto i = static_cast<std::size_t>(ranked[k].index);
+    if (measured[k] == 0 &&
+        r * source.latency_ms[i] * std::exp(z * source.log_sd[i]) <= budget_ms) {
+      return static_cast<std::ptrdiff_t>(k);
+    }
+  }
+  return -1;
+}
+
+// The unmeasured candidate more accurate than `floor` with the largest expected gain under the
+// current predictions times r_now; -1 when none is worth a check.
+std::ptrdiff_t most_worth_checking(const std::vector<objectives::Fitness>& ranked,
+                                   const std::vector<char>& measured,
+                                   const std::vector<double>& log_sd, double floor, double r_now,
+                                   double budget_ms) {
+  std::ptrdiff_t pick = -1;
+  double best_gain = 0;
+  for (std::size_t k = 0; k < ranked.size() && ranked[k].accuracy > floor; ++k) {
+    const double sd = log_sd[static_cast<std::size_t>(ranked[k].index)];
+    const double gain =
+        measured[k] != 0 ? 0.0 : expected_gain(ranked[k], floor, r_now, sd, budget_ms);
+    if (gain > best_gain) {
+      best_gain = gain;
+      pick = static_cast<std::ptrdiff_t>(k);
+    }
+  }
+  return pick;
 }
 
 }  // namespace
@@ -82,22 +119,17 @@ Verification verify_answer(std::span<const objectives::Fitness> archive,
     throw std::invalid_argument("verify_answer: checks < 1");
   }
   std::vector<objectives::Fitness> ranked = by_accuracy(archive);
+  // The checks are chosen on the current predictions (re-adapted after each check, times the
+  // ratio r_now the last check showed); the fallback stays on the search's own predictions with
+  // the largest ratio a failed check showed (v.correction): re-adaptation guides the checks, never
+  // loosens the unverified answer's bound.
   std::vector<double> log_sd = source.log_sd;
-  const auto sd_of = [&](const objectives::Fitness& f) {
-    return log_sd[static_cast<std::size_t>(f.index)];
-  };
+  double r_now = 1;
   const double z = objectives::normal_quantile(confidence);
   std::vector<char> measured(ranked.size(), 0);
   Verification v;
-  // The fallback: the first unmeasured candidate whose corrected conservative bound passes.
-  const auto fallback = [&]() -> std::ptrdiff_t {
-    for (std::size_t k = 0; k < ranked.size(); ++k) {
-      const double bound = v.correction * ranked[k].latency_ms * std::exp(z * sd_of(ranked[k]));
-      if (measured[k] == 0 && bound <= budget_ms) {
-        return static_cast<std::ptrdiff_t>(k);
-      }
-    }
-    return -1;
+  const auto fallback = [&] {
+    return first_fallback(ranked, measured, source, v.correction, z, budget_ms);
   };
   while (static_cast<int>(v.checks.size()) < checks) {
     const std::ptrdiff_t f = fallback();
@@ -107,17 +139,7 @@ Verification verify_answer(std::span<const objectives::Fitness> archive,
       floor = v.best->accuracy;
     }
     // Check the candidate with the largest expected gain over it.
-    std::ptrdiff_t pick = -1;
-    double best_gain = 0;
-    for (std::size_t k = 0; k < ranked.size() && ranked[k].accuracy > floor; ++k) {
-      const double gain = measured[k] != 0 ? 0.0
-                                           : expected_gain(ranked[k], floor, v.correction,
-                                                           sd_of(ranked[k]), budget_ms);
-      if (gain > best_gain) {
-        best_gain = gain;
-        pick = static_cast<std::ptrdiff_t>(k);
-      }
-    }
+    std::ptrdiff_t pick = most_worth_checking(ranked, measured, log_sd, floor, r_now, budget_ms);
     if (pick < 0 && !v.verified) {
       pick = f;  // nothing can beat the fallback: confirm the fallback itself
     }
@@ -133,7 +155,11 @@ Verification verify_answer(std::span<const objectives::Fitness> archive,
     v.checks.push_back(Check{ranked[p].index, ranked[p].latency_ms, m, m <= budget_ms});
     // Every check shows how far the predictor is off near the budget, over or under it: a check
     // with slack makes more accurate candidates worth the checks left.
-    v.correction = m / ranked[p].latency_ms;
+    r_now = m / ranked[p].latency_ms;
+    if (m > budget_ms) {
+      v.correction =
+          std::max(v.correction, m / source.latency_ms[static_cast<std::size_t>(ranked[p].index)]);
+    }
     if (m <= budget_ms) {
       v.best = ranked[p];
       v.best->bound_ms = m;
@@ -141,7 +167,7 @@ Verification verify_answer(std::span<const objectives::Fitness> archive,
       v.verified = v.feasible = true;
     }
     if (readapt && static_cast<int>(v.checks.size()) < checks) {
-      readapt_ranked(readapt, v, ranked, log_sd);
+      r_now = readapt_ranked(readapt, v, ranked, log_sd);
     }
   }
   if (v.verified) {
@@ -151,10 +177,13 @@ Verification verify_answer(std::span<const objectives::Fitness> archive,
   const std::ptrdiff_t f = fallback();
   if (f >= 0) {
     const auto& c = ranked[static_cast<std::size_t>(f)];
+    const double pred = source.latency_ms[static_cast<std::size_t>(c.index)];
+    const double sd = source.log_sd[static_cast<std::size_t>(c.index)];
     v.best = c;
-    v.best->bound_ms = v.correction * c.latency_ms * std::exp(z * sd_of(c));
+    v.best->latency_ms = pred;
+    v.best->bound_ms = v.correction * pred * std::exp(z * sd);
     v.feasible = true;
-    v.p_within_budget = chance_within(v.correction * c.latency_ms, sd_of(c), budget_ms);
+    v.p_within_budget = chance_within(v.correction * pred, sd, budget_ms);
   }
   return v;
 }

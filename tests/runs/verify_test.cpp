@@ -59,7 +59,7 @@ TEST(Verify, FailedCheckCorrectsTheNextOne) {
   EXPECT_EQ(v.checks[0].index, 1);
   EXPECT_FALSE(v.checks[0].feasible);
   EXPECT_DOUBLE_EQ(v.checks[0].measured_ms, 10.5);
-  EXPECT_DOUBLE_EQ(v.correction, 8.5 / 8.0);  // the last check's measured / predicted
+  EXPECT_DOUBLE_EQ(v.correction, 10.5 / 9.5);  // the failed check's measured / predicted
 }
 
 // With the predictor adapted again after each check, the next pick follows the new predictions,
@@ -83,7 +83,28 @@ TEST(Verify, ReadaptedPredictorChoosesTheNextCheck) {
   ASSERT_TRUE(v.best);
   EXPECT_EQ(v.best->index, 3);
   EXPECT_DOUBLE_EQ(v.p_within_budget, 1.0);
-  EXPECT_DOUBLE_EQ(v.correction, 6.2 / 6.0);
+  // The fallback's ratio stays on the search's own predictions: a's 10.5 / 9.5.
+  EXPECT_DOUBLE_EQ(v.correction, 10.5 / 9.5);
+}
+
+// Re-adaptation guides the checks but never loosens the unverified answer: the re-adapted
+// predictor halves every prediction, both checks fail (a 10.5 ms, b 11 ms), and the fallback
+// stays on the search's predictions with the largest failed ratio, 11 / 8: c at 7 * 1.375 *
+// exp(1.645 * 0.1) = 11.3 ms is out, e at 5 * 1.375 * 1.1788 = 8.1 ms is the answer.
+TEST(Verify, ReadaptationNeverLoosensTheFallback) {
+  Device dev{{{1, 10.5}, {2, 11.0}}};
+  const Readapt halved = [](const std::vector<std::pair<int, double>>&) {
+    return objectives::predicted_source("d", {2.5, 4.75, 4.0, 3.5, 5.5},
+                                        std::vector<double>(5, 0.1), 0.5, 3);
+  };
+  const auto v = verify_answer(archive(), source(), 10, 0.95, 2, std::ref(dev), halved);
+  ASSERT_EQ(v.checks.size(), 2U);
+  EXPECT_EQ(v.checks[1].index, 2);
+  ASSERT_TRUE(v.best);
+  EXPECT_FALSE(v.verified);
+  EXPECT_EQ(v.best->index, 0);
+  EXPECT_DOUBLE_EQ(v.correction, 11.0 / 8.0);
+  EXPECT_NEAR(v.best->bound_ms, 5 * 1.375 * std::exp(1.6448536269514722 * 0.1), 1e-6);
 }
 
 // A check with slack is used: a (95 %, predicted 13 ms) has under a 1% chance within 10 ms, so the

@@ -15,7 +15,8 @@
 //     then go to more accurate candidates, judged under the new r (a check with slack lowers r),
 //     and the answer is the most accurate one verified;
 //   - with a way to adapt the predictor again (Readapt), each check joins its measurements and
-//     every candidate's prediction and sd are the new predictor's (r back to 1);
+//     every candidate's prediction and sd are the new predictor's, and r = the last check's
+//     measured / the new prediction (about 1 when the new predictor explains it);
 //   - when every check failed, the answer is the fallback under the last r (unverified), if any.
 // Deterministic: no random draw, so a resumed run verifies the same way.
 
@@ -37,7 +38,7 @@ struct Check {
 
 struct Verification {
   std::vector<Check> checks;
-  double correction = 1;  // r after the last check
+  double correction = 1;  // r of the fallback: the largest measured / predicted of a failed check
   // latency_ms stays the prediction; bound_ms is the measurement when verified, else the
   // corrected conservative bound.
   std::optional<objectives::Fitness> best;
@@ -61,7 +62,7 @@ double chance_within(double median, double sd, double budget);
 // measurement in ms (NaN when the device cannot run it: skipped, not counted). Throws
 // std::invalid_argument for a source without log_sd or checks < 1. `readapt` (may be empty): after
 // each check but the last, the predictor is adapted again with every check, so a check moves every
-// later prediction (r starts again at 1 under the new predictor).
+// later prediction (r: what the new predictor still misses at the last check).
 Verification verify_answer(std::span<const objectives::Fitness> archive,
                            const objectives::LatencySource& source, double budget_ms,
                            double confidence, int checks, const std::function<double(int)>& measure,
