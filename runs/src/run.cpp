@@ -163,10 +163,15 @@ std::string result_document(const RunSpec& spec, const Prepared& p, const tables
     }
     doc["verification"] = {{"checks", checks_json},
                            {"correction", v.correction},
+                           {"readaptations", v.readaptations},
                            {"verified", v.verified},
                            {"search_confidence", spec.search_confidence}};
     if (v.verified && !doc["best"].is_null()) {
-      doc["best"]["measured_latency_ms"] = v.checks.back().measured_ms;
+      for (const Check& c : v.checks) {  // the check that verified it (later ones may have failed)
+        if (c.index == v.best->index) {
+          doc["best"]["measured_latency_ms"] = c.measured_ms;
+        }
+      }
     }
     if (!doc["best"].is_null()) {
       doc["best"]["verified"] = v.verified;

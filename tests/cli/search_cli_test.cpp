@@ -53,7 +53,13 @@ TEST(SearchCli, JsonReportsABestFeasibleArchitectureAndTheSpend) {
   if (best["verified"] == true) {
     EXPECT_EQ(best["p_within_budget"], 1.0);  // measured within the budget
     EXPECT_EQ(best["measured_latency_ms"], best["true_latency_ms"]);
-    EXPECT_EQ(checks.back()["index"], best["index"]);
+    // One check measured the answer within the budget (a later check may have tried a more
+    // accurate candidate and failed).
+    int verifying = 0;
+    for (const auto& c : checks) {
+      verifying += c["index"] == best["index"] && c["within_budget"] == true ? 1 : 0;
+    }
+    EXPECT_EQ(verifying, 1);
     EXPECT_EQ(best["truly_feasible"], true);
   }
   for (const auto& c : checks) {
