@@ -224,8 +224,7 @@ int run_compare(int argc, char** argv) {
   base.measurements.clear();
   base.budget_ms.reset();
   const auto dataset = space::parse_dataset(base.dataset);
-  const auto accuracy = objectives::accuracies(
-      catalog.archs(), dataset, objectives::parse_accuracy(base.accuracy, base.fidelity));
+  const auto accuracy = objectives::accuracies(catalog.archs(), dataset, base.accuracy_choice());
   const auto test = objectives::test_accuracies(catalog.archs(), dataset);
   const auto limits =
       objectives::cost_limits(catalog.archs(), dataset, base.max_flops_m, base.max_params_m);

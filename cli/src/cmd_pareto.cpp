@@ -71,8 +71,7 @@ int run_pareto(int argc, char** argv) {
 
   // The judgement: hypervolume with true latencies where the tables know them.
   const auto dataset = space::parse_dataset(spec.dataset);
-  const auto acc = objectives::accuracies(catalog.archs(), dataset,
-                                          objectives::parse_accuracy(spec.accuracy, spec.fidelity));
+  const auto acc = objectives::accuracies(catalog.archs(), dataset, spec.accuracy_choice());
   std::vector<double> connected_acc;
   for (int i = 0; i < catalog.index().size(); ++i) {
     if (catalog.index().cell(i).connected) {

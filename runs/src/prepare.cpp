@@ -121,8 +121,7 @@ Prepared prepare(const RunSpec& spec, const tables::Catalog& catalog,
     const auto col = catalog.latencies(spec.device);
     truth.assign(col.begin(), col.end());
   }
-  auto accuracy = objectives::accuracies(catalog.archs(), dataset,
-                                         objectives::parse_accuracy(spec.accuracy, spec.fidelity));
+  auto accuracy = objectives::accuracies(catalog.archs(), dataset, spec.accuracy_choice());
   auto limits =
       objectives::cost_limits(catalog.archs(), dataset, spec.max_flops_m, spec.max_params_m);
   const bool is_live = live != nullptr && spec.device == live->name;

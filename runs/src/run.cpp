@@ -25,8 +25,7 @@ nlohmann::json num_or_null(double v) {
 // fidelity.
 search::Limits effective_limits(const RunSpec& spec) {
   search::Limits limits = spec.limits;
-  limits.queries = objectives::queries_for_budget(
-      spec.limits.queries, objectives::parse_accuracy(spec.accuracy, spec.fidelity));
+  limits.queries = objectives::queries_for_budget(spec.limits.queries, spec.accuracy_choice());
   return limits;
 }
 
@@ -122,8 +121,7 @@ std::string result_document(const RunSpec& spec, const Prepared& p, const tables
         {"build_type", b.build_type},
         {"data_dir", catalog.dir().string()}}},
       {"config", nlohmann::json::parse(spec_to_json(spec))},
-      {"accuracy_metric",
-       objectives::accuracy_name(objectives::parse_accuracy(spec.accuracy, spec.fidelity))},
+      {"accuracy_metric", objectives::accuracy_name(spec.accuracy_choice())},
       {"target",
        {{"device", p.target.name},
         {"source", p.target.source},
@@ -132,8 +130,7 @@ std::string result_document(const RunSpec& spec, const Prepared& p, const tables
       {"spent",
        {{"accuracy_queries", r.usage.queries},
         {"full_query_equivalents",
-         r.usage.queries *
-             objectives::query_cost(objectives::parse_accuracy(spec.accuracy, spec.fidelity))},
+         r.usage.queries * objectives::query_cost(spec.accuracy_choice())},
         {"device_measurements", adaptation + r.usage.measurements + checks},
         {"adaptation_measurements", adaptation},
         {"search_measurements", r.usage.measurements},

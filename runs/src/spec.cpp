@@ -8,6 +8,10 @@ namespace maplex::runs {
 
 std::string RunSpec::name() const { return command + "-" + device; }
 
+objectives::AccuracyChoice RunSpec::accuracy_choice() const {
+  return objectives::parse_accuracy(accuracy, fidelity);
+}
+
 std::string spec_to_json(const RunSpec& s) {
   nlohmann::json j = {{"schema_version", kSchemaVersion},
                       {"command", s.command},

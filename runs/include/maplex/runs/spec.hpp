@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "maplex/objectives/accuracy.hpp"
 #include "maplex/search/evaluator.hpp"
 
 namespace maplex::runs {
@@ -57,6 +58,8 @@ struct RunSpec {
 
   // A readable name for the run directory: "<command>-<device>".
   std::string name() const;
+  // `accuracy` and `fidelity` as a choice; throws InputError naming a bad value.
+  objectives::AccuracyChoice accuracy_choice() const;
 };
 
 // JSON text of the spec (with schema_version), and back. parse_spec throws InputError naming the
