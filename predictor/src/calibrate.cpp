@@ -21,14 +21,16 @@ constexpr std::size_t kScoredPerDevice = 200;
 constexpr double kMinScale = 0.25;
 constexpr double kMaxScale = 4.0;
 
-// The pool without `held` and every device of its family or chip.
-Pool inner_pool(const Pool& pool, const DeviceSamples& held) {
+// The pool without `held` and every device of its family or chip, and the kept devices' positions.
+Pool inner_pool(const Pool& pool, const DeviceSamples& held, std::vector<Eigen::Index>& keep) {
   Pool inner;
-  for (const DeviceSamples& d : pool.devices) {
-    const bool same_family = !held.family.empty() && d.family == held.family;
-    const bool same_chip = !held.hardware.empty() && d.hardware == held.hardware;
-    if (d.name != held.name && !same_family && !same_chip) {
-      inner.devices.push_back(d);
+  for (std::size_t d = 0; d < pool.devices.size(); ++d) {
+    const DeviceSamples& dev = pool.devices[d];
+    const bool same_family = !held.family.empty() && dev.family == held.family;
+    const bool same_chip = !held.hardware.empty() && dev.hardware == held.hardware;
+    if (dev.name != held.name && !same_family && !same_chip) {
+      inner.devices.push_back(dev);
+      keep.push_back(static_cast<Eigen::Index>(d));
     }
   }
   return inner;
@@ -51,15 +53,20 @@ Adaptation inner_target(const Adaptation& target, const DeviceSamples& held,
 }
 
 // |standardised log error| of `held`'s other samples under maplex adapted to `target`'s archs.
-void standardised_errors(const Context& c, std::size_t d, std::vector<double>& out) {
+void standardised_errors(const Context& c, const AdditivePrior& prior, std::size_t d,
+                         std::vector<double>& out) {
   const DeviceSamples& held = c.pool.devices[d];
-  const Pool pool = inner_pool(c.pool, held);
+  std::vector<Eigen::Index> keep;
+  const Pool pool = inner_pool(c.pool, held, keep);
   const Adaptation target = inner_target(c.target, held, c.additive[d]);
   if (pool.devices.empty()) {
     return;
   }
-  const Context inner = make_context(c.features, pool, target, c.config);
-  const std::vector<PosteriorMember> members = hier_posterior(inner);
+  // The pool's fits serve every sub-pool: the inner context needs only the devices' weights for
+  // the held device (hier_posterior reads no per-device model of its context).
+  Context inner{c.features, pool, target, c.config, {}, {}, {}, {}};
+  weigh(inner);
+  const std::vector<PosteriorMember> members = hier_posterior(inner, prior_subset(prior, keep));
   const std::size_t step = std::max<std::size_t>(1, held.archs.size() / kScoredPerDevice);
   std::vector<int> rows;
   std::vector<double> truth;
@@ -78,10 +85,10 @@ void standardised_errors(const Context& c, std::size_t d, std::vector<double>& o
 
 }  // namespace
 
-double log_sd_scale(const Context& c) {
+double log_sd_scale(const Context& c, const AdditivePrior& prior) {
   std::vector<double> z;
   for (std::size_t d = 0; d < c.pool.devices.size(); ++d) {
-    standardised_errors(c, d, z);
+    standardised_errors(c, prior, d, z);
   }
   if (z.size() < 20) {
     return 1.0;

@@ -24,7 +24,6 @@ Eigen::VectorXd fit_device(const Eigen::MatrixXd& x, const DeviceSamples& device
 Context make_context(const FeatureCache& features, const Pool& pool, const Adaptation& target,
                      const PredictorConfig& config) {
   Context c{features, pool, target, config, {}, {}, {}, {}};
-  std::vector<SpecVector> specs;
   for (const DeviceSamples& d : pool.devices) {
     c.additive.push_back(fit_device(features.additive, d, 1e-3));
     double sq = 0;
@@ -34,11 +33,20 @@ Context make_context(const FeatureCache& features, const Pool& pool, const Adapt
     }
     c.residual_sd.push_back(
         std::sqrt(sq / static_cast<double>(std::max<std::size_t>(1, d.archs.size()))));
+  }
+  weigh(c);
+  return c;
+}
+
+void weigh(Context& c) {
+  std::vector<SpecVector> specs;
+  specs.reserve(c.pool.devices.size());
+  for (const DeviceSamples& d : c.pool.devices) {
     specs.push_back(d.spec);
   }
-  c.hardware_weight = hardware_weights(specs, target.spec.value_or(SpecVector{})).weight;
-  c.setting_weight = hardware_weights(specs, target.spec.value_or(SpecVector{}), true).weight;
-  return c;
+  const SpecVector target = c.target.spec.value_or(SpecVector{});
+  c.hardware_weight = hardware_weights(specs, target).weight;
+  c.setting_weight = hardware_weights(specs, target, true).weight;
 }
 
 double pooled_residual_var(const Context& c) {

@@ -8,6 +8,7 @@
 #include "maplex/predictor/feature_cache.hpp"
 #include "maplex/predictor/pool.hpp"
 #include "maplex/predictor/predictor.hpp"
+#include "prior.hpp"
 
 namespace maplex::predictor::detail {
 
@@ -30,6 +31,8 @@ Eigen::VectorXd fit_device(const Eigen::MatrixXd& x, const DeviceSamples& device
 
 Context make_context(const FeatureCache& features, const Pool& pool, const Adaptation& target,
                      const PredictorConfig& config);
+// The hardware and setting weights of c.pool's devices for c.target (make_context's weights only).
+void weigh(Context& c);
 
 // exp(mean(log(y / model))) over the measured architectures.
 double log_ratio_scale(const Eigen::VectorXd& model, const Adaptation& target);
@@ -53,6 +56,8 @@ struct PosteriorMember {
   std::string label;
 };
 std::vector<PosteriorMember> hier_posterior(const Context& c);
+// The same under a prior already fitted on c.pool (or a sub-pool's, prior_subset).
+std::vector<PosteriorMember> hier_posterior(const Context& c, const AdditivePrior& prior);
 // The mixture's prediction (ms) and log variance at `rows` (NB201 indices).
 struct Moments {
   std::vector<double> mean;
@@ -60,8 +65,9 @@ struct Moments {
 };
 Moments mixture_moments(const Context& c, const std::vector<PosteriorMember>& members,
                         const std::vector<int>& rows);
-// The factor maplex's log-sd is scaled by, calibrated on the pool's own devices (calibrate.cpp).
-double log_sd_scale(const Context& c);
+// The factor maplex's log-sd is scaled by, calibrated on the pool's own devices (calibrate.cpp);
+// `prior`: the pool's (additive_prior on c.pool).
+double log_sd_scale(const Context& c, const AdditivePrior& prior);
 // flops: latency linear in FLOPs, fitted on the measurements alone.
 Eigen::VectorXd predict_flops(const Context& c);
 // help: HELP's meta-learned predictor (help.cpp); needs help_reference_archs() measured.

@@ -98,8 +98,11 @@ double speed(const Eigen::MatrixXd& xa, const Eigen::VectorXd& y, const Eigen::V
 }  // namespace
 
 std::vector<PosteriorMember> hier_posterior(const Context& c) {
+  return hier_posterior(c, additive_prior(c.features.additive, c.pool));
+}
+
+std::vector<PosteriorMember> hier_posterior(const Context& c, const AdditivePrior& prior) {
   const Eigen::MatrixXd& x = c.features.additive;
-  const AdditivePrior prior = additive_prior(x, c.pool);
   const auto n = static_cast<Eigen::Index>(c.target.archs.size());
   Eigen::MatrixXd xa(n, x.cols());
   Eigen::VectorXd y(n);
@@ -171,7 +174,8 @@ Moments mixture_moments(const Context& c, const std::vector<PosteriorMember>& me
 }
 
 Eigen::VectorXd predict_hier(const Context& c, TrainReport& report, Eigen::VectorXd& log_var) {
-  const std::vector<PosteriorMember> members = hier_posterior(c);
+  const AdditivePrior prior = additive_prior(c.features.additive, c.pool);
+  const std::vector<PosteriorMember> members = hier_posterior(c, prior);
   report.top_members.clear();
   for (const PosteriorMember& m : members) {
     report.top_members.emplace_back(m.label, m.weight);
@@ -184,7 +188,7 @@ Eigen::VectorXd predict_hier(const Context& c, TrainReport& report, Eigen::Vecto
   std::vector<int> all(static_cast<std::size_t>(c.features.additive.rows()));
   std::iota(all.begin(), all.end(), 0);
   const Moments m = mixture_moments(c, members, all);
-  report.log_sd_scale = log_sd_scale(c);
+  report.log_sd_scale = log_sd_scale(c, prior);
   const double k2 = report.log_sd_scale * report.log_sd_scale;
   log_var =
       Eigen::Map<const Eigen::VectorXd>(m.log_var.data(), static_cast<Eigen::Index>(all.size())) *

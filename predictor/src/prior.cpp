@@ -22,6 +22,20 @@ Eigen::VectorXd fit_coefficients(const Eigen::MatrixXd& x, const DeviceSamples& 
   return ridge_fit(xs, y / scale, w * scale * scale, 1e-4) * scale;
 }
 
+namespace {
+
+// The pool's mean, covariance and mean residual from its devices' columns.
+void summarise(AdditivePrior& p) {
+  const Eigen::Index k = p.devices.cols();
+  p.residual_var = p.residual_vars.mean();
+  p.mean = p.devices.rowwise().mean();
+  const Eigen::MatrixXd centred = p.devices.colwise() - p.mean;
+  p.cov = k > 1 ? Eigen::MatrixXd(centred * centred.transpose() / static_cast<double>(k - 1))
+                : Eigen::MatrixXd::Zero(p.devices.rows(), p.devices.rows());
+}
+
+}  // namespace
+
 AdditivePrior additive_prior(const Eigen::MatrixXd& x, const Pool& pool) {
   const auto k = static_cast<Eigen::Index>(pool.devices.size());
   const Eigen::RowVectorXd x_mean = x.colwise().mean();
@@ -40,12 +54,7 @@ AdditivePrior additive_prior(const Eigen::MatrixXd& x, const Pool& pool) {
     }
     p.residual_vars(d) = sq / static_cast<double>(std::max<std::size_t>(1, dev.archs.size()));
   }
-  p.residual_var = p.residual_vars.mean();
   p.devices = b;
-  p.mean = b.rowwise().mean();
-  const Eigen::MatrixXd centred = b.colwise() - p.mean;
-  p.cov = k > 1 ? Eigen::MatrixXd(centred * centred.transpose() / static_cast<double>(k - 1))
-                : Eigen::MatrixXd::Zero(x.cols(), x.cols());
   // A feature whose mean over the space is m contributes about coefficient * m at a typical
   // architecture: D = 1 / m^2 lets it move by tau of the mean latency (1 after normalising).
   p.inflate.resize(x.cols());
@@ -53,6 +62,20 @@ AdditivePrior additive_prior(const Eigen::MatrixXd& x, const Pool& pool) {
     const double m = std::max(x_mean(j), 1e-3);
     p.inflate(j) = 1.0 / (m * m);
   }
+  summarise(p);
+  return p;
+}
+
+AdditivePrior prior_subset(const AdditivePrior& prior, const std::vector<Eigen::Index>& keep) {
+  AdditivePrior p;
+  p.devices.resize(prior.devices.rows(), static_cast<Eigen::Index>(keep.size()));
+  p.residual_vars.resize(static_cast<Eigen::Index>(keep.size()));
+  for (std::size_t k = 0; k < keep.size(); ++k) {
+    p.devices.col(static_cast<Eigen::Index>(k)) = prior.devices.col(keep[k]);
+    p.residual_vars(static_cast<Eigen::Index>(k)) = prior.residual_vars(keep[k]);
+  }
+  p.inflate = prior.inflate;
+  summarise(p);
   return p;
 }
 

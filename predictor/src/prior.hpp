@@ -11,6 +11,7 @@
 // averaged over a grid with the measurements' marginal likelihood (hier.cpp).
 
 #include <Eigen/Dense>
+#include <vector>
 
 #include "maplex/predictor/pool.hpp"
 
@@ -31,6 +32,10 @@ Eigen::VectorXd fit_coefficients(const Eigen::MatrixXd& x, const DeviceSamples& 
 
 // `x`: the additive features of every architecture (rows by NB201 index).
 AdditivePrior additive_prior(const Eigen::MatrixXd& x, const Pool& pool);
+
+// The prior of the pool devices `keep` (column indices into prior.devices, in that order): the
+// same as additive_prior on that sub-pool, without fitting the devices again.
+AdditivePrior prior_subset(const AdditivePrior& prior, const std::vector<Eigen::Index>& keep);
 
 // The prior covariance (in normalised units) for an inflation tau, with a scale term `scale_var`
 // along the mean (the device's overall speed is known only up to a factor).
