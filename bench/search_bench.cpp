@@ -39,7 +39,7 @@ const Fixture& fixture() {
 // the predicted source, 0 for the table (measured search).
 void BM_Search300(benchmark::State& state) {
   const auto& f = fixture();
-  const char* names[] = {"re", "random", "local", "nsga2", "bo"};
+  const char* names[] = {"re", "random", "local", "nsga2", "bo", "hyperband"};
   const auto algorithm = search::make_algorithm(names[state.range(0)]);
   const auto& problem = state.range(1) == 1 ? f.predicted.problem : f.measured.problem;
   std::uint64_t seed = 0;
@@ -53,7 +53,7 @@ void BM_Search300(benchmark::State& state) {
                  (state.range(1) == 1 ? " predicted" : " measured"));
 }
 BENCHMARK(BM_Search300)
-    ->ArgsProduct({{0, 1, 2, 3, 4}, {1}})
+    ->ArgsProduct({{0, 1, 2, 3, 4, 5}, {1}})
     ->Args({0, 0})
     ->Unit(benchmark::kMillisecond);
 

@@ -40,6 +40,8 @@ struct Side {
   double regret = objectives::kNaN;
   int measurements = 0;
   int queries = 0;
+  int low_queries = 0;
+  double spent = 0;  // full query equivalents
   double seconds = 0;
   bool verified = false;   // a device measurement confirmed the answer within the budget
   std::string stopped_by;  // the limit that ended the search (RunResult::stopped_by)
@@ -87,20 +89,21 @@ Side run_side(const runs::RunSpec& spec, const runs::Prepared& base, double budg
               const std::function<double(int)>& truth_of) {
   Side s;
   try {
-    const runs::Prepared p{base.target,
-                           objectives::Problem(accuracy, base.problem.source(), budget,
-                                               catalog.index(), base.problem.limits()),
-                           base.true_latency_ms,
-                           base.predictor_seconds,
-                           base.verifies,
-                           base.measure,
-                           base.device_fingerprint,
-                           base.device_description,
-                           base.readapt};
+    objectives::Problem problem(accuracy, base.problem.source(), budget, catalog.index(),
+                                base.problem.limits());
+    if (base.problem.has_low_fidelity()) {
+      problem.set_low_fidelity(base.problem.low_accuracies(), base.problem.low_cost());
+    }
+    const runs::Prepared p{
+        base.target,   std::move(problem), base.true_latency_ms,    base.predictor_seconds,
+        base.verifies, base.measure,       base.device_fingerprint, base.device_description,
+        base.readapt};
     runs::RunSpec case_spec = spec;
     case_spec.budget_ms = budget;
     const auto r = runs::execute(case_spec, p, catalog, runs::RunOptions{});
     s.queries = r.usage.queries;
+    s.low_queries = r.usage.low_queries;
+    s.spent = r.spent * objectives::query_cost(spec.accuracy_choice());
     s.stopped_by = r.stopped_by;
     s.measurements = p.problem.source().adaptation_measurements + r.usage.measurements +
                      (r.verification ? static_cast<int>(r.verification->checks.size()) : 0);
@@ -130,6 +133,8 @@ nlohmann::json side_json(const Side& s) {
           {"regret", json_or_null(s.regret)},
           {"device_measurements", s.measurements},
           {"accuracy_queries", s.queries},
+          {"low_fidelity_queries", s.low_queries},
+          {"full_query_equivalents", s.spent},
           {"stopped_by", s.stopped_by},
           {"verified", s.verified},
           {"seconds", s.seconds}};

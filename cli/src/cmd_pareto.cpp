@@ -49,7 +49,7 @@ void write_front_csv(const std::string& path, const nlohmann::json& front,
 
 int run_pareto(int argc, char** argv) {
   auto options = make_options("pareto", "The accuracy/latency Pareto front on a device (NSGA-II)");
-  add_search_options(options, "nsga2", 1000);
+  add_search_options(options, "nsga2", 1000, true);
   options.add_options()("out", "Write the front as CSV", cxxopts::value<std::string>())(
       "plot", "Write an SVG of the found and the true front", cxxopts::value<std::string>())(
       "run-dir", "Directory for the run's records (default runs/<timestamp>-pareto-<device>)",

@@ -12,7 +12,7 @@
 namespace maplex::cli {
 
 void add_search_options(cxxopts::Options& options, const std::string& default_algorithm,
-                        int default_queries) {
+                        int default_queries, bool pareto) {
   add_pool_options(options);
   options.add_options()("device",
                         "Target: a shipped device (its table simulates the measurements), or "
@@ -36,8 +36,9 @@ void add_search_options(cxxopts::Options& options, const std::string& default_al
       "this machine, --device local)",
       cxxopts::value<std::string>()->default_value("predicted"))(
       "algorithm",
-      "re (regularized evolution), random, local, nsga2 or bo (surrogate-assisted: an ensemble "
-      "accuracy model, expected improvement x P(within budget))",
+      "re (regularized evolution), random, local, nsga2, bo (surrogate-assisted: an ensemble "
+      "accuracy model, expected improvement x P(within budget)) or hyperband (multi-fidelity: "
+      "candidates screened at 12 epochs, the best trained for 200)",
       cxxopts::value<std::string>()->default_value(default_algorithm))(
       "population", "Population size (0 = the algorithm's default)",
       cxxopts::value<int>()->default_value("0"))(
@@ -62,9 +63,13 @@ void add_search_options(cxxopts::Options& options, const std::string& default_al
       "in all: 3 minus the --verify checks when they apply)",
       cxxopts::value<int>()->default_value("0"))(
       "verify",
-      "predicted source with a budget on a shipped device: device measurements that check the "
-      "answer (0 = trust the --confidence bound)",
-      cxxopts::value<int>()->default_value("2"))(
+      pareto ? "predicted source on a device maplex can measure: front members measured after the "
+               "search, each the one the predictor is least sure of, the predictor adapted again "
+               "with each and the front selected again (0 = none; 7 + 3 adaptation = 10 "
+               "measurements)"
+             : "predicted source with a budget on a shipped device: device measurements that "
+               "check the answer (0 = trust the --confidence bound)",
+      cxxopts::value<int>()->default_value(pareto ? "7" : "2"))(
       "search-confidence",
       "with --verify: confidence of the bound the search explores with; below 0.5 it is "
       "optimistic, so candidates predicted a little over the budget are queried too (the checks "

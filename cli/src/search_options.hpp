@@ -13,8 +13,10 @@ namespace maplex::cli {
 
 // --device, --measurements, --dataset, --latency-source, --algorithm, --queries,
 // --max-measurements, --time, --seed, --confidence, --method, --pool, --pool-samples, --threads.
+// `pareto`: --verify counts the front members measured after the search (see runs/refine.hpp)
+// instead of the checks of a budgeted answer.
 void add_search_options(cxxopts::Options& options, const std::string& default_algorithm,
-                        int default_queries);
+                        int default_queries, bool pareto = false);
 // The spec the options describe (budget from --latency-budget-ms when the command has it).
 // Where the run's records go: --run-dir, else runs/<UTC time>-<name>, or none with --no-records.
 runs::RunOptions run_options(const cxxopts::ParseResult& args, const runs::RunSpec& spec);

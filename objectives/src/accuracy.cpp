@@ -61,6 +61,14 @@ int queries_for_budget(int full_equivalents, AccuracyChoice choice) {
   return std::max(1, static_cast<int>(std::min(q, 1e9)));
 }
 
+void add_low_fidelity(Problem& problem, const tables::ArchTable& table, space::Dataset dataset,
+                      AccuracyChoice choice) {
+  if (choice.epochs == 200) {
+    const AccuracyChoice low{choice.split, 12};
+    problem.set_low_fidelity(accuracies(table, dataset, low), query_cost(low));
+  }
+}
+
 std::vector<double> connected_only(std::vector<double> latency_ms, const space::ArchIndex& index) {
   for (std::size_t i = 0; i < latency_ms.size(); ++i) {
     if (!index.cell(static_cast<int>(i)).connected) {

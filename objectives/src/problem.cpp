@@ -264,6 +264,17 @@ Fitness Problem::assess(int index) const {
   return f;
 }
 
+void Problem::set_low_fidelity(std::vector<double> accuracy, double cost) {
+  if (accuracy.size() != accuracy_.size() || !(cost > 0 && cost < 1)) {
+    throw std::invalid_argument("Problem: low-fidelity table of " +
+                                std::to_string(accuracy.size()) + " rows at cost " +
+                                std::to_string(cost) + ", expected " +
+                                std::to_string(accuracy_.size()) + " rows at a cost in (0, 1)");
+  }
+  low_accuracy_ = std::move(accuracy);
+  low_cost_ = cost;
+}
+
 void Problem::set_query_classes(std::vector<int> classes) {
   if (classes.size() != accuracy_.size()) {
     throw std::invalid_argument("Problem: query classes differ in size from the accuracy table");

@@ -135,17 +135,19 @@ Prepared prepare(const RunSpec& spec, const tables::Catalog& catalog,
   }
   if (kind == objectives::SourceKind::live) {
     const auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start);
-    Prepared p{
-        predictor::Target{live->name, {}, false, "measured live"},
-        objectives::Problem(std::move(accuracy), objectives::live_source(live->name, live->measure),
-                            spec.budget_ms, catalog.index(), std::move(limits)),
-        truth,
-        seconds.count(),
-        false,
-        live->measure,
-        live->fingerprint,
-        live->description,
-        {}};
+    objectives::Problem problem(std::move(accuracy),
+                                objectives::live_source(live->name, live->measure), spec.budget_ms,
+                                catalog.index(), std::move(limits));
+    objectives::add_low_fidelity(problem, catalog.archs(), dataset, spec.accuracy_choice());
+    Prepared p{predictor::Target{live->name, {}, false, "measured live"},
+               std::move(problem),
+               truth,
+               seconds.count(),
+               false,
+               live->measure,
+               live->fingerprint,
+               live->description,
+               {}};
     return p;
   }
   if (kind == objectives::SourceKind::table) {
@@ -157,17 +159,10 @@ Prepared prepare(const RunSpec& spec, const tables::Catalog& catalog,
     t.source = "table " + catalog.device(spec.device).data_file;
     t.simulated = true;
     auto measure = [truth](int i) { return truth[static_cast<std::size_t>(i)]; };
-    return Prepared{
-        t,
-        objectives::Problem(std::move(accuracy), objectives::table_source(spec.device, truth),
-                            spec.budget_ms, catalog.index(), std::move(limits)),
-        truth,
-        0.0,
-        false,
-        measure,
-        "",
-        "",
-        {}};
+    objectives::Problem problem(std::move(accuracy), objectives::table_source(spec.device, truth),
+                                spec.budget_ms, catalog.index(), std::move(limits));
+    objectives::add_low_fidelity(problem, catalog.archs(), dataset, spec.accuracy_choice());
+    return Prepared{t, std::move(problem), truth, 0.0, false, measure, "", "", {}};
   }
   std::function<double(int)> measure;
   if (is_live) {
@@ -212,6 +207,7 @@ Prepared prepare(const RunSpec& spec, const tables::Catalog& catalog,
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   objectives::Problem problem(std::move(accuracy), std::move(source), spec.budget_ms,
                               catalog.index(), std::move(limits));
+  objectives::add_low_fidelity(problem, catalog.archs(), dataset, spec.accuracy_choice());
   return Prepared{std::move(target),
                   std::move(problem),
                   truth,

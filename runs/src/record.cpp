@@ -16,6 +16,10 @@ namespace {
 
 constexpr const char* kHeader =
     "ordinal,step,index,arch_str,accuracy,latency_ms,bound_ms,violation,new_query,"
+    "new_measurement,low_fidelity";
+// Before multi-fidelity search (every row at the full fidelity); still read.
+constexpr const char* kHeaderWithoutFidelity =
+    "ordinal,step,index,arch_str,accuracy,latency_ms,bound_ms,violation,new_query,"
     "new_measurement";
 
 std::string exact(double v) {
@@ -74,10 +78,11 @@ HistoryWriter::~HistoryWriter() {
 
 void HistoryWriter::append(const search::Record& r, std::int64_t ordinal) {
   const auto& f = r.fitness;
-  std::fprintf(file_, "%lld,%lld,%d,%s,%s,%s,%s,%s,%d,%d\n", static_cast<long long>(ordinal),
+  std::fprintf(file_, "%lld,%lld,%d,%s,%s,%s,%s,%s,%d,%d,%d\n", static_cast<long long>(ordinal),
                static_cast<long long>(r.step), f.index, index_->arch(f.index).str().c_str(),
                exact(f.accuracy).c_str(), exact(f.latency_ms).c_str(), exact(f.bound_ms).c_str(),
-               exact(f.violation).c_str(), r.new_query ? 1 : 0, r.new_measurement ? 1 : 0);
+               exact(f.violation).c_str(), r.new_query ? 1 : 0, r.new_measurement ? 1 : 0,
+               r.low_fidelity ? 1 : 0);
 }
 
 void HistoryWriter::flush() {
@@ -107,7 +112,7 @@ std::vector<search::Record> read_history(const std::filesystem::path& path) {
     pos = end + 1;
     ++line_no;
     const std::string where = path.string() + ":" + std::to_string(line_no);
-    if (line.empty() || line[0] == '#' || line == kHeader) {
+    if (line.empty() || line[0] == '#' || line == kHeader || line == kHeaderWithoutFidelity) {
       complete = pos;
       continue;
     }
@@ -120,8 +125,8 @@ std::vector<search::Record> read_history(const std::filesystem::path& path) {
     if (line.back() == ',') {
       cells.emplace_back();
     }
-    if (cells.size() != 10) {
-      throw InputError(where + ": " + std::to_string(cells.size()) + " fields, expected 10 (" +
+    if (cells.size() != 10 && cells.size() != 11) {
+      throw InputError(where + ": " + std::to_string(cells.size()) + " fields, expected 11 (" +
                        kHeader + ")");
     }
     search::Record r;
@@ -138,6 +143,7 @@ std::vector<search::Record> read_history(const std::filesystem::path& path) {
     r.fitness.violation = parse_exact(cells[7], where);
     r.new_query = cells[8] == "1";
     r.new_measurement = cells[9] == "1";
+    r.low_fidelity = cells.size() == 11 && cells[10] == "1";
     out.push_back(r);
     complete = pos;
   }

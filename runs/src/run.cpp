@@ -78,7 +78,13 @@ nlohmann::json describe(const search::Fitness& f, const Prepared& p, const table
       {"true_latency_ms", num_or_null(truth)}};
   if (predicted) {
     j["latency_bound_ms"] = num_or_null(f.bound_ms);
-    for (const auto& [a, ms] : measured_after) {
+    auto measured = measured_after;
+    if (r.refinement) {
+      for (const Check& c : r.refinement->checks) {
+        measured.emplace_back(c.index, c.measured_ms);
+      }
+    }
+    for (const auto& [a, ms] : measured) {
       if (a == f.index) {
         j["measured_latency_ms"] = ms;
         if (budget) {
@@ -98,6 +104,21 @@ nlohmann::json describe(const search::Fitness& f, const Prepared& p, const table
   return j;
 }
 
+nlohmann::json checks_json(const std::vector<Check>& checks, const space::ArchIndex& index,
+                           bool budgeted) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& c : checks) {
+    out.push_back({{"index", c.index},
+                   {"arch_str", index.arch(c.index).str()},
+                   {"predicted_latency_ms", c.predicted_ms},
+                   {"measured_latency_ms", c.measured_ms}});
+    if (budgeted) {
+      out.back()["within_budget"] = c.feasible;
+    }
+  }
+  return out;
+}
+
 std::string result_document(const RunSpec& spec, const Prepared& p, const tables::Catalog& catalog,
                             const RunResult& r, double search_seconds) {
   const auto& index = catalog.index();
@@ -112,6 +133,7 @@ std::string result_document(const RunSpec& spec, const Prepared& p, const tables
   }
   const int adaptation = p.problem.source().adaptation_measurements;
   const int checks = r.verification ? static_cast<int>(r.verification->checks.size()) : 0;
+  const int front_checks = r.refinement ? static_cast<int>(r.refinement->checks.size()) : 0;
   nlohmann::json doc = {
       {"schema_version", kSchemaVersion},
       {"command", spec.command},
@@ -129,12 +151,13 @@ std::string result_document(const RunSpec& spec, const Prepared& p, const tables
         {"measurements", measured}}},
       {"spent",
        {{"accuracy_queries", r.usage.queries},
-        {"full_query_equivalents",
-         r.usage.queries * objectives::query_cost(spec.accuracy_choice())},
-        {"device_measurements", adaptation + r.usage.measurements + checks},
+        {"low_fidelity_queries", r.usage.low_queries},
+        {"full_query_equivalents", r.spent * objectives::query_cost(spec.accuracy_choice())},
+        {"device_measurements", adaptation + r.usage.measurements + checks + front_checks},
         {"adaptation_measurements", adaptation},
         {"search_measurements", r.usage.measurements},
         {"verification_measurements", checks},
+        {"front_measurements", front_checks},
         {"answer_measurements", r.measured_after.size()},
         {"evaluations", r.usage.evaluations},
         {"steps", r.steps},
@@ -150,15 +173,7 @@ std::string result_document(const RunSpec& spec, const Prepared& p, const tables
   doc["best_feasible"] = r.outcome.best_feasible;
   if (r.verification) {
     const auto& v = *r.verification;
-    nlohmann::json checks_json = nlohmann::json::array();
-    for (const auto& c : v.checks) {
-      checks_json.push_back({{"index", c.index},
-                             {"arch_str", index.arch(c.index).str()},
-                             {"predicted_latency_ms", c.predicted_ms},
-                             {"measured_latency_ms", c.measured_ms},
-                             {"within_budget", c.feasible}});
-    }
-    doc["verification"] = {{"checks", checks_json},
+    doc["verification"] = {{"checks", checks_json(v.checks, index, true)},
                            {"correction", v.correction},
                            {"readaptations", v.readaptations},
                            {"verified", v.verified},
@@ -174,12 +189,123 @@ std::string result_document(const RunSpec& spec, const Prepared& p, const tables
       doc["best"]["verified"] = v.verified;
     }
   }
+  if (r.refinement) {
+    doc["front_refinement"] = {{"checks", checks_json(r.refinement->checks, index, false)},
+                               {"readaptations", r.refinement->readaptations},
+                               {"rule",
+                                "each check measures the front member with the largest log-sd; "
+                                "the predictor is adapted again and the front selected again"}};
+  }
   nlohmann::json front = nlohmann::json::array();
   for (const auto& f : r.outcome.front) {
     front.push_back(describe(f, p, catalog, dataset, r));
   }
   doc["front"] = front;
   return doc.dump(2);
+}
+
+// Rebuilds the search state and the evaluator's counters from the history rows a checkpoint
+// covers.
+void restore_state(const Checkpoint& cp, const std::vector<search::Record>& old,
+                   const std::filesystem::path& checkpoint_path, search::SearchState& state,
+                   search::Evaluator& evaluator) {
+  std::vector<int> queried;
+  std::vector<int> low_queried;
+  std::vector<int> measured;
+  for (std::int64_t k = 0; k < cp.evaluations; ++k) {
+    const auto& r = old[static_cast<std::size_t>(k)];
+    if (!r.low_fidelity) {  // low-fidelity answers live in the algorithm's step only
+      state.archive_add(r.fitness);
+    }
+    if (r.new_query) {
+      (r.low_fidelity ? low_queried : queried).push_back(r.fitness.index);
+    }
+    if (r.new_measurement) {
+      measured.push_back(r.fitness.index);
+    }
+  }
+  std::unordered_map<int, search::Fitness> by_index;
+  for (const auto& f : state.archive()) {
+    by_index[f.index] = f;
+  }
+  for (const auto& [a, born] : cp.population) {
+    if (by_index.count(a) == 0U) {
+      throw InputError(checkpoint_path.string() + ": population member " + std::to_string(a) +
+                       " is not in the history, expected a consistent run directory");
+    }
+    state.population.push_back(search::Member{by_index[a], born});
+  }
+  state.rng.restore(cp.rng_state);
+  state.step = cp.step;
+  state.finished = cp.finished;
+  evaluator.restore(std::move(queried), std::move(low_queried), std::move(measured), cp.evaluations,
+                    cp.seconds);
+}
+
+// A resumed run: its history (the state and counters restored from its checkpoint, every row
+// preloaded); a new one with records: its directory and config.json. Returns the history.
+std::vector<search::Record> open_records(const RunSpec& spec, const RunOptions& options,
+                                         search::SearchState& state, search::Evaluator& evaluator) {
+  const auto history_path = options.dir / "history.csv";
+  const auto checkpoint_path = options.dir / "checkpoint.json";
+  std::vector<search::Record> old;
+  if (options.resume) {
+    load_run_spec(options.dir);
+    if (std::filesystem::exists(history_path)) {
+      old = read_history(history_path);
+    }
+    if (std::filesystem::exists(checkpoint_path)) {
+      const Checkpoint cp = read_checkpoint(checkpoint_path);
+      if (cp.evaluations > static_cast<std::int64_t>(old.size())) {
+        throw InputError(checkpoint_path.string() + ": covers " + std::to_string(cp.evaluations) +
+                         " evaluations, expected at most the history's " +
+                         std::to_string(old.size()));
+      }
+      restore_state(cp, old, checkpoint_path, state, evaluator);
+    }
+    evaluator.preload(old);
+  } else if (!options.dir.empty()) {
+    if (std::filesystem::exists(options.dir / "config.json")) {
+      throw InputError("run directory " + quote(options.dir.string()) +
+                       " already holds a run, expected a new directory (maplex resume continues "
+                       "a run)");
+    }
+    std::filesystem::create_directories(options.dir);
+    write_atomically(options.dir / "config.json", spec_to_json(spec) + "\n");
+  }
+  return old;
+}
+
+// After the search: the verification of a budgeted answer, the refinement of a pareto front, and
+// on a live device the answer (and front) measured.
+void after_search(const RunSpec& spec, const Prepared& prepared, const search::SearchState& state,
+                  RunResult& result) {
+  if (prepared.verifies) {
+    result.verification =
+        verify_answer(state.archive(), prepared.problem.source(), *prepared.problem.budget_ms(),
+                      spec.confidence, spec.verify, prepared.measure, prepared.readapt);
+    result.outcome.best = result.verification->best;
+    result.outcome.best_feasible = result.verification->feasible;
+  }
+  const bool predicted = prepared.problem.source().kind == objectives::SourceKind::predicted;
+  if (spec.command == "pareto" && spec.verify > 0 && predicted && prepared.readapt) {
+    result.refinement = refine_front(state.archive(), prepared.problem.source(), spec.verify,
+                                     prepared.measure, prepared.readapt);
+    result.outcome.front = result.refinement->front;
+  }
+  // On a live device the answer is measured whatever the verification did (a verified answer is
+  // in the store already, so this costs nothing), and so is a pareto front.
+  if (!prepared.device_fingerprint.empty() && predicted) {
+    if (result.outcome.best) {
+      const int b = result.outcome.best->index;
+      result.measured_after.emplace_back(b, prepared.measure(b));
+    }
+    if (spec.command == "pareto") {
+      for (const auto& f : result.outcome.front) {
+        result.measured_after.emplace_back(f.index, prepared.measure(f.index));
+      }
+    }
+  }
 }
 
 }  // namespace
@@ -212,64 +338,10 @@ RunResult execute(const RunSpec& spec, const Prepared& prepared, const tables::C
   const auto algorithm = search::make_algorithm(spec.algorithm, spec.population, spec.sample);
   search::SearchState state(Rng::derive(spec.seed, 1));
   search::Evaluator evaluator(prepared.problem, effective_limits(spec));
-  std::vector<search::Record> old;
   const bool records = !options.dir.empty();
   const auto history_path = options.dir / "history.csv";
   const auto checkpoint_path = options.dir / "checkpoint.json";
-  if (options.resume) {
-    load_run_spec(options.dir);
-    old = std::filesystem::exists(history_path) ? read_history(history_path)
-                                                : std::vector<search::Record>{};
-    if (std::filesystem::exists(checkpoint_path)) {
-      const Checkpoint cp = read_checkpoint(checkpoint_path);
-      if (cp.evaluations > static_cast<std::int64_t>(old.size())) {
-        throw InputError(checkpoint_path.string() + ": covers " + std::to_string(cp.evaluations) +
-                         " evaluations, expected at most the history's " +
-                         std::to_string(old.size()));
-      }
-      std::vector<int> queried;
-      std::vector<int> measured;
-      for (std::int64_t k = 0; k < cp.evaluations; ++k) {
-        const auto& r = old[static_cast<std::size_t>(k)];
-        state.archive_add(r.fitness);
-        if (r.new_query) {
-          queried.push_back(r.fitness.index);
-        }
-        if (r.new_measurement) {
-          measured.push_back(r.fitness.index);
-        }
-      }
-      std::unordered_map<int, search::Fitness> by_index;
-      for (const auto& f : state.archive()) {
-        by_index[f.index] = f;
-      }
-      for (const auto& [a, born] : cp.population) {
-        if (by_index.count(a) == 0U) {
-          throw InputError(checkpoint_path.string() + ": population member " + std::to_string(a) +
-                           " is not in the history, expected a consistent run directory");
-        }
-        state.population.push_back(search::Member{by_index[a], born});
-      }
-      state.rng.restore(cp.rng_state);
-      state.step = cp.step;
-      state.finished = cp.finished;
-      evaluator.restore(std::move(queried), std::move(measured), cp.evaluations, cp.seconds);
-    }
-    std::vector<search::Fitness> known;
-    known.reserve(old.size());
-    for (const auto& r : old) {
-      known.push_back(r.fitness);
-    }
-    evaluator.preload(known);
-  } else if (records) {
-    if (std::filesystem::exists(options.dir / "config.json")) {
-      throw InputError("run directory " + quote(options.dir.string()) +
-                       " already holds a run, expected a new directory (maplex resume continues "
-                       "a run)");
-    }
-    std::filesystem::create_directories(options.dir);
-    write_atomically(options.dir / "config.json", spec_to_json(spec) + "\n");
-  }
+  const std::vector<search::Record> old = open_records(spec, options, state, evaluator);
   std::unique_ptr<HistoryWriter> history;
   if (records) {
     history = std::make_unique<HistoryWriter>(history_path, index);
@@ -279,7 +351,8 @@ RunResult execute(const RunSpec& spec, const Prepared& prepared, const tables::C
   evaluator.set_sink([&](const search::Record& r) {
     if (ordinal < static_cast<std::int64_t>(old.size())) {
       const auto& o = old[static_cast<std::size_t>(ordinal)];
-      if (o.fitness.index != r.fitness.index || o.new_query != r.new_query) {
+      if (o.fitness.index != r.fitness.index || o.new_query != r.new_query ||
+          o.low_fidelity != r.low_fidelity) {
         throw InputError(history_path.string() + ": evaluation " + std::to_string(ordinal) +
                          " was architecture " + std::to_string(o.fitness.index) +
                          ", the replay asks for " + std::to_string(r.fitness.index) +
@@ -324,28 +397,9 @@ RunResult execute(const RunSpec& spec, const Prepared& prepared, const tables::C
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   result.outcome = search::summarize(state);
-  if (prepared.verifies) {
-    result.verification =
-        verify_answer(state.archive(), prepared.problem.source(), *prepared.problem.budget_ms(),
-                      spec.confidence, spec.verify, prepared.measure, prepared.readapt);
-    result.outcome.best = result.verification->best;
-    result.outcome.best_feasible = result.verification->feasible;
-  }
-  // On a live device the answer is measured whatever the verification did (a verified answer is
-  // in the store already, so this costs nothing), and so is a pareto front.
-  if (!prepared.device_fingerprint.empty() &&
-      prepared.problem.source().kind == objectives::SourceKind::predicted) {
-    if (result.outcome.best) {
-      const int b = result.outcome.best->index;
-      result.measured_after.emplace_back(b, prepared.measure(b));
-    }
-    if (spec.command == "pareto") {
-      for (const auto& f : result.outcome.front) {
-        result.measured_after.emplace_back(f.index, prepared.measure(f.index));
-      }
-    }
-  }
+  after_search(spec, prepared, state, result);
   result.usage = evaluator.usage();
+  result.spent = evaluator.spent();
   std::vector<search::Fitness> shown = result.outcome.front;
   if (result.outcome.best) {
     shown.push_back(*result.outcome.best);

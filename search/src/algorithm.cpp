@@ -2,6 +2,7 @@
 
 #include "maplex/core/error.hpp"
 #include "maplex/search/bayes_opt.hpp"
+#include "maplex/search/hyperband.hpp"
 #include "maplex/search/local_search.hpp"
 #include "maplex/search/nsga2.hpp"
 #include "maplex/search/random_search.hpp"
@@ -79,8 +80,11 @@ Algorithm make_algorithm(const std::string& name, int population, int sample) {
   if (name == "bo") {
     return Algorithm(BayesOpt());
   }
+  if (name == "hyperband") {
+    return Algorithm(Hyperband(population > 0 ? population : 40, sample > 0 ? sample : 10));
+  }
   throw InputError("algorithm " + quote(name) +
-                   " is unknown, expected re, random, local, nsga2 or bo");
+                   " is unknown, expected re, random, local, nsga2, bo or hyperband");
 }
 
 }  // namespace maplex::search

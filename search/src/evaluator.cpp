@@ -12,6 +12,7 @@ Evaluator::Evaluator(const objectives::Problem& problem, Limits limits)
     : problem_(&problem),
       limits_(limits),
       class_answer_(static_cast<std::size_t>(problem.num_query_classes()), -1),
+      low_class_answer_(static_cast<std::size_t>(problem.num_query_classes()), -1),
       is_measured_(static_cast<std::size_t>(problem.size()), 0),
       start_(std::chrono::steady_clock::now()) {
   if (limits_.queries < 1) {
@@ -30,8 +31,12 @@ double Evaluator::elapsed() const {
 
 bool Evaluator::exhausted() const { return !stop_reason().empty(); }
 
+double Evaluator::spent() const {
+  return usage_.queries + usage_.low_queries * problem_->low_cost();
+}
+
 std::string_view Evaluator::stop_reason() const {
-  if (usage_.queries >= limits_.queries) {
+  if (spent() >= limits_.queries) {
     return "queries";
   }
   if (usage_.evaluations >= limits_.evaluations) {
@@ -44,32 +49,84 @@ std::string_view Evaluator::stop_reason() const {
   return limits_.seconds > 0 && elapsed() >= limits_.seconds ? "time" : "";
 }
 
-void Evaluator::preload(std::span<const Fitness> known) {
-  for (const Fitness& f : known) {
-    known_[f.index] = f;
+void Evaluator::preload(std::span<const Record> known) {
+  for (const Record& r : known) {
+    if (!r.low_fidelity) {
+      known_[r.fitness.index] = r.fitness;
+    } else if (known_.count(r.fitness.index) == 0U) {
+      Fitness f = r.fitness;
+      f.accuracy = objectives::kNaN;  // a low-fidelity answer never stands for a full one
+      known_[f.index] = f;
+    }
   }
 }
 
-void Evaluator::restore(std::vector<int> queried, std::vector<int> measured,
-                        std::int64_t evaluations, double seconds) {
+void Evaluator::restore(std::vector<int> queried, std::vector<int> low_queried,
+                        std::vector<int> measured, std::int64_t evaluations, double seconds) {
   std::fill(class_answer_.begin(), class_answer_.end(), -1);
+  std::fill(low_class_answer_.begin(), low_class_answer_.end(), -1);
   std::fill(is_measured_.begin(), is_measured_.end(), 0);
   for (int i : queried) {
     class_answer_.at(static_cast<std::size_t>(problem_->query_class(i))) = i;
+  }
+  for (int i : low_queried) {
+    low_class_answer_.at(static_cast<std::size_t>(problem_->query_class(i))) = i;
   }
   for (int i : measured) {
     is_measured_.at(static_cast<std::size_t>(i)) = 1;
   }
   queried_ = std::move(queried);
+  low_queried_ = std::move(low_queried);
   measured_ = std::move(measured);
   usage_.queries = static_cast<int>(queried_.size());
+  usage_.low_queries = static_cast<int>(low_queried_.size());
   usage_.measurements = static_cast<int>(measured_.size());
   usage_.evaluations = evaluations;
   seconds_before_ = seconds;
   start_ = std::chrono::steady_clock::now();
 }
 
-std::vector<Fitness> Evaluator::evaluate(std::span<const int> candidates, std::int64_t step) {
+std::vector<Record> Evaluator::admit(std::span<const int> candidates,
+                                     std::span<const Fitness> assessed, std::int64_t step,
+                                     Fidelity fidelity) {
+  const bool measures = problem_->source().measures();
+  const bool low = fidelity == Fidelity::low;
+  auto& answers = low ? low_class_answer_ : class_answer_;
+  std::vector<Record> records;
+  for (std::size_t k = 0; k < candidates.size(); ++k) {
+    const int a = candidates[k];
+    const auto ai = static_cast<std::size_t>(a);
+    const bool new_measurement = measures && is_measured_[ai] == 0;
+    const auto cls = static_cast<std::size_t>(problem_->query_class(a));
+    const bool new_query = assessed[k].feasible() && answers[cls] < 0;
+    if (usage_.evaluations >= limits_.evaluations || (new_query && spent() >= limits_.queries) ||
+        (new_measurement && limits_.measurements > 0 &&
+         usage_.measurements >= limits_.measurements) ||
+        (limits_.seconds > 0 && elapsed() >= limits_.seconds)) {
+      break;
+    }
+    if (new_measurement) {
+      is_measured_[ai] = 1;
+      measured_.push_back(a);
+      ++usage_.measurements;
+    }
+    if (new_query) {
+      answers[cls] = a;
+      (low ? low_queried_ : queried_).push_back(a);
+      ++(low ? usage_.low_queries : usage_.queries);
+    }
+    ++usage_.evaluations;
+    records.push_back(Record{step, {}, new_query, new_measurement, low});
+  }
+  return records;
+}
+
+std::vector<Fitness> Evaluator::evaluate(std::span<const int> candidates, std::int64_t step,
+                                         Fidelity fidelity) {
+  const bool low = fidelity == Fidelity::low;
+  if (low && !problem_->has_low_fidelity()) {
+    throw std::logic_error("Evaluator: a low-fidelity evaluation of a problem without one");
+  }
   const auto n = candidates.size();
   std::vector<Fitness> out(n);
   // Pass 1: latency and constraint (a known result is reused); serial for a live source, which
@@ -89,45 +146,23 @@ std::vector<Fitness> Evaluator::evaluate(std::span<const int> candidates, std::i
     tbb::parallel_for(std::size_t{0}, n, assess);
   }
   // Pass 2: admission, serial and in order.
-  const bool measures = problem_->source().measures();
-  std::size_t admitted = 0;
-  std::vector<Record> records;
-  for (; admitted < n; ++admitted) {
-    const int a = candidates[admitted];
-    const auto ai = static_cast<std::size_t>(a);
-    const bool new_measurement = measures && is_measured_[ai] == 0;
-    const auto cls = static_cast<std::size_t>(problem_->query_class(a));
-    const bool new_query = out[admitted].feasible() && class_answer_[cls] < 0;
-    if (usage_.evaluations >= limits_.evaluations ||
-        (new_query && usage_.queries >= limits_.queries) ||
-        (new_measurement && limits_.measurements > 0 &&
-         usage_.measurements >= limits_.measurements) ||
-        (limits_.seconds > 0 && elapsed() >= limits_.seconds)) {
-      break;
-    }
-    if (new_measurement) {
-      is_measured_[ai] = 1;
-      measured_.push_back(a);
-      ++usage_.measurements;
-    }
-    if (new_query) {
-      class_answer_[cls] = a;
-      queried_.push_back(a);
-      ++usage_.queries;
-    }
-    ++usage_.evaluations;
-    records.push_back(Record{step, {}, new_query, new_measurement});
-  }
+  auto records = admit(candidates, out, step, fidelity);
+  const std::size_t admitted = records.size();
   out.resize(admitted);
   // Pass 3: accuracy of the admitted feasible candidates: their class's first answer.
+  const auto& answers = low ? low_class_answer_ : class_answer_;
   tbb::parallel_for(std::size_t{0}, admitted, [&](std::size_t k) {
-    if (out[k].feasible()) {
-      const int first =
-          class_answer_[static_cast<std::size_t>(problem_->query_class(out[k].index))];
-      const auto it = known_.find(first);
-      out[k].accuracy = it != known_.end() && it->second.queried() ? it->second.accuracy
-                                                                   : problem_->accuracy(first);
+    if (!out[k].feasible()) {
+      return;
     }
+    const int first = answers[static_cast<std::size_t>(problem_->query_class(out[k].index))];
+    if (low) {
+      out[k].accuracy = problem_->low_accuracy(first);
+      return;
+    }
+    const auto it = known_.find(first);
+    out[k].accuracy = it != known_.end() && it->second.queried() ? it->second.accuracy
+                                                                 : problem_->accuracy(first);
   });
   usage_.seconds = elapsed();
   if (sink_) {

@@ -166,7 +166,7 @@ void run_and_kill(const std::vector<std::string>& args, const std::filesystem::p
 }
 
 TEST(SearchCli, KilledAndResumedRunEndsAsAnUninterruptedOne) {
-  for (const std::string algorithm : {"re", "nsga2", "bo"}) {
+  for (const std::string algorithm : {"re", "nsga2", "bo", "hyperband"}) {
     SCOPED_TRACE(algorithm);
     const auto args = with(kSearch, {"--algorithm", algorithm, "--seed", "3"});
     const auto whole = json_of(run_maplex(with(args, {"--no-records", "--json"})));
@@ -184,6 +184,7 @@ TEST(SearchCli, KilledAndResumedRunEndsAsAnUninterruptedOne) {
     EXPECT_EQ(resumed["best"], whole["best"]);
     EXPECT_EQ(resumed["front"], whole["front"]);
     EXPECT_EQ(resumed["spent"]["accuracy_queries"], whole["spent"]["accuracy_queries"]);
+    EXPECT_EQ(resumed["spent"]["low_fidelity_queries"], whole["spent"]["low_fidelity_queries"]);
     EXPECT_EQ(resumed["spent"]["evaluations"], whole["spent"]["evaluations"]);
     EXPECT_EQ(resumed["spent"]["steps"], whole["spent"]["steps"]);
     EXPECT_EQ(count_lines(slurp(dir / "history.csv")),
@@ -202,6 +203,9 @@ TEST(SearchCli, BadInputOneClearLine) {
                         "algorithm 'annealing' is unknown");
   expect_one_line_error(run_maplex(with(kSearch, {"--latency-source", "guess", "--no-records"})),
                         "latency source 'guess' is unknown");
+  expect_one_line_error(
+      run_maplex(with(kSearch, {"--algorithm", "hyperband", "--fidelity", "12", "--no-records"})),
+      "algorithm \"hyperband\" needs a cheaper fidelity to screen with, expected --fidelity 200");
   expect_one_line_error(run_maplex({"search", "--device", "no_such_device", "--latency-budget-ms",
                                     "6", "--no-records"}),
                         "no_such_device");
@@ -260,6 +264,27 @@ TEST(ParetoCli, FrontFilesAndJudgement) {
       ratio,
       j["hypervolume_found_true_latency"].get<double>() / j["hypervolume_true_front"].get<double>(),
       1e-12);
+  // 3 adaptation measurements and 7 front checks, each a front member the predictor was least
+  // sure of; a checked member still on the front shows its measurement, the table's latency.
+  EXPECT_EQ(doc["spent"]["device_measurements"], 10);
+  EXPECT_EQ(doc["spent"]["front_measurements"], 7);
+  const auto& checks = doc["front_refinement"]["checks"];
+  ASSERT_EQ(checks.size(), 7U);
+  EXPECT_EQ(doc["front_refinement"]["readaptations"], 7);
+  int checked_on_front = 0;
+  for (const auto& f : doc["front"]) {
+    if (f.contains("measured_latency_ms")) {
+      ++checked_on_front;
+      EXPECT_DOUBLE_EQ(f["measured_latency_ms"].get<double>(), f["true_latency_ms"].get<double>());
+      EXPECT_DOUBLE_EQ(f["predicted_latency_ms"].get<double>(),
+                       f["measured_latency_ms"].get<double>());
+    }
+  }
+  EXPECT_GT(checked_on_front, 0);
+  const auto unrefined = json_of(
+      run_maplex({"pareto", "--device", "titan_rtx_1", "--no-records", "--verify", "0", "--json"}));
+  EXPECT_EQ(unrefined["spent"]["device_measurements"], 3);
+  EXPECT_FALSE(unrefined.contains("front_refinement"));
   const std::string front = slurp(csv);
   EXPECT_EQ(front.rfind("# maplex pareto front schema_version=1\n", 0), 0U);
   EXPECT_EQ(count_lines(front), 3 + static_cast<int>(doc["front"].size()));

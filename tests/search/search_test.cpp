@@ -26,10 +26,14 @@ const auto& catalog = maplex::testing::shipped_catalog;
 const auto& lat_of = maplex::testing::shipped_latencies;
 
 // Measured search on titan_rtx_1 (every distinct candidate is a device measurement).
+// With the 12-epoch test accuracy as its low fidelity (for hyperband).
 objectives::Problem titan_problem(std::optional<double> budget) {
-  return objectives::Problem(
-      objectives::test_accuracies(catalog().archs(), space::Dataset::cifar10),
-      objectives::table_source("titan_rtx_1", lat_of("titan_rtx_1")), budget, catalog().index());
+  objectives::Problem p(objectives::test_accuracies(catalog().archs(), space::Dataset::cifar10),
+                        objectives::table_source("titan_rtx_1", lat_of("titan_rtx_1")), budget,
+                        catalog().index());
+  objectives::add_low_fidelity(p, catalog().archs(), space::Dataset::cifar10,
+                               {objectives::AccuracySplit::test, 200});
+  return p;
 }
 
 // A predicted-style source (free latencies) built from another device's table, so the search sees
@@ -37,9 +41,12 @@ objectives::Problem titan_problem(std::optional<double> budget) {
 objectives::Problem predicted_problem(double budget) {
   const auto pred = lat_of("2080ti_1");
   const std::vector<double> sd(pred.size(), 0.05);
-  return objectives::Problem(
-      objectives::test_accuracies(catalog().archs(), space::Dataset::cifar10),
-      objectives::predicted_source("titan_rtx_1", pred, sd, 0.9, 3), budget, catalog().index());
+  objectives::Problem p(objectives::test_accuracies(catalog().archs(), space::Dataset::cifar10),
+                        objectives::predicted_source("titan_rtx_1", pred, sd, 0.9, 3), budget,
+                        catalog().index());
+  objectives::add_low_fidelity(p, catalog().archs(), space::Dataset::cifar10,
+                               {objectives::AccuracySplit::test, 200});
+  return p;
 }
 
 struct Trace {
@@ -84,6 +91,7 @@ void expect_same(const Trace& a, const Trace& b) {
   ASSERT_TRUE(a.outcome.best && b.outcome.best);
   EXPECT_EQ(a.outcome.best->index, b.outcome.best->index);
   EXPECT_EQ(a.usage.queries, b.usage.queries);
+  EXPECT_EQ(a.usage.low_queries, b.usage.low_queries);
   EXPECT_EQ(a.usage.measurements, b.usage.measurements);
   EXPECT_EQ(a.usage.evaluations, b.usage.evaluations);
   EXPECT_EQ(a.steps, b.steps);
@@ -92,7 +100,7 @@ void expect_same(const Trace& a, const Trace& b) {
 TEST(Search, SerialAndParallelRunsAreIdentical) {
   const auto measured = titan_problem(6.0);
   const auto predicted = predicted_problem(6.0);
-  for (const std::string name : {"re", "random", "local", "nsga2", "bo"}) {
+  for (const std::string name : {"re", "random", "local", "nsga2", "bo", "hyperband"}) {
     SCOPED_TRACE(name);
     expect_same(trace_with_threads(1, name, measured, 7), trace_with_threads(2, name, measured, 7));
     expect_same(trace_with_threads(1, name, predicted, 7),
@@ -149,12 +157,13 @@ TEST(Search, IsomorphicCellsNeverCostTwoQueries) {
     classes[i] = static_cast<int>(i % 40);
   }
   p.set_query_classes(classes);
-  for (const std::string name : {"re", "random", "local", "nsga2", "bo"}) {
+  for (const std::string name : {"re", "random", "local", "nsga2", "bo", "hyperband"}) {
     SCOPED_TRACE(name);
     Limits limits;
     limits.evaluations = 3000;
     const Trace t = trace_run(make_algorithm(name), p, limits, 5);
     EXPECT_LE(t.usage.queries, 40);
+    EXPECT_LE(t.usage.low_queries, 40);
     std::map<int, double> answer;
     int answered = 0;
     for (std::size_t i = 0; i < t.archive.size(); ++i) {
@@ -167,6 +176,67 @@ TEST(Search, IsomorphicCellsNeverCostTwoQueries) {
     EXPECT_EQ(static_cast<int>(answer.size()), t.usage.queries);
     EXPECT_GT(answered, t.usage.queries);  // some cells were answered without a query
   }
+}
+
+// Multi-fidelity: a 12-epoch query costs 12/200 of a full one; together they spend the budget
+// (the query that crosses it is the last), each answer is its own fidelity's table value for the
+// first cell of its network, only 200-epoch answers are archived, and in a screened bracket every
+// candidate trained for 200 epochs was first screened at 12.
+TEST(Search, FidelityCostsAddUp) {
+  const auto p = titan_problem(6.0);
+  const auto& records = catalog().archs().records;
+  const auto& index = catalog().index();
+  Limits limits;
+  limits.queries = 100;
+  SearchState state(8);
+  Evaluator evaluator(p, limits);
+  std::vector<Record> rows;
+  evaluator.set_sink([&](const Record& r) { rows.push_back(r); });
+  run(make_algorithm("hyperband"), state, evaluator, index, [](const SearchState&) {});
+  const Usage& u = evaluator.usage();
+  EXPECT_GT(u.low_queries, 0);
+  EXPECT_DOUBLE_EQ(evaluator.spent(), u.queries + u.low_queries * 12.0 / 200.0);
+  EXPECT_GE(evaluator.spent(), 100.0);
+  EXPECT_LT(evaluator.spent(), 101.0);
+  EXPECT_EQ(evaluator.stop_reason(), "queries");
+  std::map<int, int> first_low;
+  std::map<int, int> first_full;
+  int low_rows = 0;
+  int full_rows = 0;
+  std::map<std::int64_t, std::set<int>> screened;  // step -> indices screened at 12 epochs
+  for (const Record& r : rows) {
+    const int a = r.fitness.index;
+    low_rows += r.new_query && r.low_fidelity ? 1 : 0;
+    full_rows += r.new_query && !r.low_fidelity ? 1 : 0;
+    if (std::isnan(r.fitness.accuracy)) {
+      continue;
+    }
+    EXPECT_LE(lat_of("titan_rtx_1")[static_cast<std::size_t>(a)], 6.0);
+    auto& first = r.low_fidelity ? first_low : first_full;
+    const auto f = static_cast<std::size_t>(first.emplace(index.class_id(a), a).first->second);
+    EXPECT_DOUBLE_EQ(r.fitness.accuracy,
+                     r.low_fidelity ? records[f].test12_acc[0] : records[f].test_acc[0]);
+    if (r.low_fidelity) {
+      screened[r.step].insert(a);
+    } else if (r.step % 2 == 0) {
+      EXPECT_EQ(screened[r.step].count(a), 1U) << "step " << r.step << " trains " << a;
+    }
+  }
+  EXPECT_EQ(low_rows, u.low_queries);
+  EXPECT_EQ(full_rows, u.queries);
+  for (const Fitness& f : state.archive()) {
+    if (f.queried()) {
+      const auto first = static_cast<std::size_t>(first_full.at(index.class_id(f.index)));
+      EXPECT_DOUBLE_EQ(f.accuracy, records[first].test_acc[0]);
+    }
+  }
+  // Without a low fidelity there is nothing to screen with.
+  const objectives::Problem single(
+      objectives::test_accuracies(catalog().archs(), space::Dataset::cifar10),
+      objectives::table_source("titan_rtx_1", lat_of("titan_rtx_1")), 6.0, index);
+  SearchState s2(8);
+  Evaluator e2(single, limits);
+  EXPECT_THROW(make_algorithm("hyperband").step(s2, e2, index), InputError);
 }
 
 TEST(Search, MeasurementLimitStopsMeasuredSearch) {

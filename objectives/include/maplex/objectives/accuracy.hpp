@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "maplex/objectives/problem.hpp"
 #include "maplex/space/index.hpp"
 #include "maplex/space/network.hpp"
 #include "maplex/tables/arch_table.hpp"
@@ -37,6 +38,11 @@ std::vector<double> test_accuracies(const tables::ArchTable& table, space::Datas
 double query_cost(AccuracyChoice choice);
 // The queries at `choice`'s fidelity that `full_equivalents` full queries buy (at least 1).
 int queries_for_budget(int full_equivalents, AccuracyChoice choice);
+
+// Gives `problem` (whose accuracy is `choice`) the 12-epoch schedule of the same split as its low
+// fidelity for multi-fidelity search, when `choice` is the 200-epoch one; else leaves it alone.
+void add_low_fidelity(Problem& problem, const tables::ArchTable& table, space::Dataset dataset,
+                      AccuracyChoice choice);
 
 // `latency_ms` with the disconnected cells (they output zeros: chance accuracy) set to NaN, so no
 // optimum or regret reference is ever one of them.

@@ -90,6 +90,14 @@ class Problem {
   bool meets_limits(int index) const;
   // The candidate's accuracy (the expensive query).
   double accuracy(int index) const { return accuracy_.at(static_cast<std::size_t>(index)); }
+  // A cheaper, noisier accuracy (NB201's 12-epoch schedule beside the 200-epoch one) for
+  // multi-fidelity search; one such query costs `cost` (in (0, 1)) of a query of accuracy().
+  // Throws std::invalid_argument for a size mismatch or a cost outside (0, 1).
+  void set_low_fidelity(std::vector<double> accuracy, double cost);
+  bool has_low_fidelity() const { return !low_accuracy_.empty(); }
+  double low_accuracy(int index) const { return low_accuracy_.at(static_cast<std::size_t>(index)); }
+  const std::vector<double>& low_accuracies() const { return low_accuracy_; }
+  double low_cost() const { return low_cost_; }
   // Candidates of one query class are one network (NB201 cells isomorphic up to NB201's
   // to_unique_str): the first answer of a class serves them all, and costs one query. By default
   // the index's isomorphism classes.
@@ -106,6 +114,8 @@ class Problem {
 
  private:
   std::vector<double> accuracy_;
+  std::vector<double> low_accuracy_;  // empty: no cheaper fidelity
+  double low_cost_ = 0;
   LatencySource latency_;
   std::optional<double> budget_;
   std::vector<CostLimit> limits_;

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "maplex/runs/prepare.hpp"
+#include "maplex/runs/refine.hpp"
 #include "maplex/runs/spec.hpp"
 #include "maplex/runs/verify.hpp"
 #include "maplex/search/state.hpp"
@@ -28,6 +29,8 @@ struct RunOptions {
 struct RunResult {
   search::Outcome outcome;
   search::Usage usage;
+  // Query budget spent, in queries at the spec's fidelity (low-fidelity queries by their cost).
+  double spent = 0;
   std::int64_t steps = 0;
   std::int64_t reused = 0;  // evaluations taken from an interrupted run's history
   // Why the search stopped: the limit reached ("queries", "evaluations", "measurements", "time")
@@ -37,6 +40,8 @@ struct RunResult {
   // cell queried first: one network, one query).
   std::map<int, int> answered_by;
   std::optional<Verification> verification;  // when the answer was verified on the device
+  // pareto with --verify on a device maplex can measure: the front refined with measurements.
+  std::optional<FrontRefinement> refinement;
   // A live device with a predicted source: the answer (and, for pareto, every front member)
   // measured on the device after the search, by NB201 index, so predicted and measured latency
   // stand side by side.

@@ -88,7 +88,8 @@ bool fill_population(SearchState& state, Evaluator& evaluator, const space::Arch
 // and not isomorphic to the parent).
 int mutate_connected(Rng& rng, int parent, const space::ArchIndex& index);
 
-// By name with default parameters: "random", "re", "local", "nsga2". Throws InputError otherwise.
+// By name with default parameters: "random", "re", "local", "nsga2", "bo", "hyperband". Throws
+// InputError otherwise.
 Algorithm make_algorithm(const std::string& name, int population = 0, int sample = 0);
 
 }  // namespace maplex::search
