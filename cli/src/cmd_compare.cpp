@@ -19,7 +19,7 @@
 
 #include "commands.hpp"
 #include "common.hpp"
-#include "local_device.hpp"
+#include "live_device.hpp"
 #include "maplex/core/error.hpp"
 #include "maplex/objectives/accuracy.hpp"
 #include "maplex/predictor/feature_cache.hpp"
@@ -194,7 +194,7 @@ int run_compare(int argc, char** argv) {
         "expected --device NAME[,NAME...] or --device all (see maplex compare --help)");
   }
   std::vector<std::string> devices;
-  const bool on_local = device_arg == runs::kLocalDevice;
+  const bool on_local = runs::is_live_device_name(device_arg);
   if (on_local) {
     devices.push_back(device_arg);
   } else if (device_arg == "all") {
@@ -246,7 +246,7 @@ int run_compare(int argc, char** argv) {
   std::optional<LocalSession> local;
   if (on_local) {
     runs::RunSpec ls = base;
-    ls.device = runs::kLocalDevice;
+    ls.device = device_arg;
     local = open_session(ls, catalog, args->count("fresh") != 0U);
   }
   std::vector<Case> cases;
@@ -257,17 +257,17 @@ int run_compare(int argc, char** argv) {
     std::vector<double> stored;  // local: the store's latencies by index
     if (on_local) {
       // What the store holds for this machine: the latencies the budget percentiles come from.
-      auto& d = *local->device;
       stored.assign(static_cast<std::size_t>(catalog.index().size()), objectives::kNaN);
-      for (const auto& row : d.store().all(d.key(), "arch:")) {
-        truth.push_back(row.ratio * d.scale_ms());
-        stored[static_cast<std::size_t>(std::stoi(row.item.substr(5)))] = truth.back();
+      for (const auto& [index, ms] : local->device->stored_latencies()) {
+        truth.push_back(ms);
+        stored[static_cast<std::size_t>(index)] = ms;
       }
       whole_space = truth.size() == stored.size();
       if (!percentiles.empty() && truth.size() < 100) {
         throw InputError(
-            "compare --device local: budget percentiles need at least 100 architectures measured "
-            "on this machine, the store holds " +
+            "compare --device " + device_arg +
+            ": budget percentiles need at least 100 architectures measured on the device, the "
+            "store holds " +
             std::to_string(truth.size()) +
             "; expected --latency-budget-ms or a sample first (maplex measure --sample 1000)");
       }

@@ -4,11 +4,12 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <map>
 
 #include "commands.hpp"
 #include "common.hpp"
 #include "eval_report.hpp"
-#include "local_device.hpp"
+#include "live_device.hpp"
 #include "maplex/core/error.hpp"
 #include "maplex/predictor/evaluation.hpp"
 #include "maplex/tables/measurements.hpp"
@@ -64,7 +65,8 @@ int run_evaluate(int argc, char** argv) {
       cxxopts::value<std::string>())("no-ceiling", "Skip the per-device noise ceiling")(
       "threads", "Worker threads (0 = all cores)", cxxopts::value<int>()->default_value("0"))(
       "no-lut",
-      "A target measured on this machine (device local) gets no per-op table and no specs");
+      "A target measured live (local, local:<runtime>, cmd:FILE) gets no per-op table and no "
+      "specs");
   add_local_options(options, "measure-threads");
   const auto args = parse(options, argc, argv);
   if (!args) {
@@ -97,16 +99,19 @@ int run_evaluate(int argc, char** argv) {
       add_targets(catalog, item, eo.targets);
     }
   }
-  // Measurements of this machine: its specs and its own per-op table, as `--device local` uses.
-  std::unique_ptr<measure::LocalDevice> local;
+  // Measurements of a live device (local, local:<runtime>, cmd:FILE): its specs and its own
+  // per-op table when it has one, as `--device` with that name uses.
+  std::map<std::string, std::unique_ptr<measure::Device>> live;
   for (auto& t : eo.targets) {
-    if (t.name == runs::kLocalDevice && args->count("no-lut") == 0U) {
-      if (!local) {
-        local = open_local(local_options(local_settings(*args, "measure-threads"), false), catalog);
+    if (runs::is_live_device_name(t.name) && args->count("no-lut") == 0U) {
+      auto& device = live[t.name];
+      if (!device) {
+        device = open_live(t.name, local_options(local_settings(*args, "measure-threads"), false),
+                           catalog);
       }
-      const auto live = live_device(*local, catalog, true);
-      t.spec = live.spec;
-      t.lut_ms = live.lut_ms;
+      const auto view = live_device(*device, catalog, true);
+      t.spec = view.spec;
+      t.lut_ms = view.lut_ms;
     }
   }
   const int threads = apply_threads(*args);

@@ -14,10 +14,11 @@
 
 #include "commands.hpp"
 #include "common.hpp"
-#include "local_device.hpp"
+#include "live_device.hpp"
 #include "maplex/core/build_info.hpp"
 #include "maplex/core/error.hpp"
 #include "maplex/core/rng.hpp"
+#include "maplex/devices/registry.hpp"
 #include "maplex/measure/timing.hpp"
 #include "maplex/space/cell.hpp"
 #include "maplex/space/sampling.hpp"
@@ -72,9 +73,9 @@ void progress_bar(std::size_t done, std::size_t total, double eta_s) {
 }  // namespace
 
 int run_measure(int argc, char** argv) {
-  auto options = make_options(
-      "measure", "Latency of NB201 networks on this machine (oneDNN, batch 1, fp32, CIFAR)");
-  options.add_options()("device", "The target: only `local` (this machine) can be measured",
+  auto options =
+      make_options("measure", "Latency of NB201 networks on a live device (batch 1, fp32, CIFAR)");
+  options.add_options()("device", "The target: " + devices::live_device_list(),
                         cxxopts::value<std::string>()->default_value("local"))(
       "arch", "Architectures to measure: indices or strings (repeat or comma-separate)",
       cxxopts::value<std::vector<std::string>>())(
@@ -90,9 +91,9 @@ int run_measure(int argc, char** argv) {
     return 0;
   }
   const std::string device = (*args)["device"].as<std::string>();
-  if (device != "local") {
-    throw InputError("device " + quote(device) +
-                     " cannot be measured from here, expected local (this machine)");
+  if (!runs::is_live_device_name(device)) {
+    throw InputError("device " + quote(device) + " cannot be measured from here, expected " +
+                     devices::live_device_list());
   }
   if (args->count("out") == 0U) {
     throw UsageError("expected --out FILE.csv (see maplex measure --help)");
@@ -103,10 +104,12 @@ int run_measure(int argc, char** argv) {
   const auto settings = local_settings(*args, "threads");
   Rng rng(seed);
   const auto archs = chosen_archs(*args, catalog, rng);
-  measure::LocalDevice local(catalog.index(), local_options(settings, args->count("fresh") != 0U));
+  const auto device_ptr =
+      open_live(device, local_options(settings, args->count("fresh") != 0U), catalog);
+  measure::Device& local = *device_ptr;
   const bool tty = ::isatty(STDERR_FILENO) != 0;
   const auto start = std::chrono::steady_clock::now();
-  std::vector<measure::LocalMeasurement> rows;
+  std::vector<measure::Measurement> rows;
   rows.reserve(archs.size());
   for (std::size_t k = 0; k < archs.size(); ++k) {
     rows.push_back(local.measure(archs[k]));
@@ -130,17 +133,12 @@ int run_measure(int argc, char** argv) {
     throw InputError("cannot write " + quote(out_path) + ", expected a writable path");
   }
   const BuildInfo& b = build_info();
-  const auto& host = local.host();
   out << "# maplex measurements schema_version=1\n"
-      << "# device=local fingerprint=" << local.fingerprint() << " host=" << host.hostname
-      << " cpu=\"" << host.cpu_model << "\" logical_cpus=" << host.logical_cpus
-      << " threads=" << settings.threads << " onednn=" << host.onednn_version
-      << " maplex=" << b.version << " commit=" << b.git_commit << " build=" << b.build_type << "\n"
-      << "# network: NB201 CIFAR, batch 1, fp32, weights from seed " << local.options().seed
-      << "; latency_ms = median(arch/reference time ratio) x the reference's calibrated time "
-      << local.scale_ms() << " ms; reference " << measure::kReferenceArch << "; "
-      << settings.repeats << " pairs after " << settings.warmup << " warm-up runs; store "
-      << local.store().path().string() << "\n"
+      << "# device=" << local.name() << " fingerprint=" << local.fingerprint()
+      << " maplex=" << b.version << " commit=" << b.git_commit << " build=" << b.build_type << "; "
+      << local.description() << "\n"
+      << "# network: NB201 CIFAR, batch 1, fp32, weights from seed 0; reference "
+      << measure::kReferenceArch << "\n"
       << "arch,index,latency_ms,ratio,ratio_cv,raw_median_ms,raw_cv,reference_median_ms,device,"
          "measured_at\n";
   char buf[512];
@@ -148,10 +146,10 @@ int run_measure(int argc, char** argv) {
   cvs.reserve(rows.size());
   for (const auto& r : rows) {
     const auto& t = r.timing;
-    std::snprintf(buf, sizeof buf, "%s,%d,%.6g,%.6g,%.4g,%.6g,%.4g,%.6g,local,%s\n",
+    std::snprintf(buf, sizeof buf, "%s,%d,%.6g,%.6g,%.4g,%.6g,%.4g,%.6g,%s,%s\n",
                   catalog.index().arch(r.index).str().c_str(), r.index, r.latency_ms, t.ratio,
                   t.ratio_cv, t.target_median_ms, t.target_cv, t.reference_median_ms,
-                  t.measured_at.c_str());
+                  local.name().c_str(), t.measured_at.c_str());
     out << buf;
     cvs.push_back(t.ratio_cv);
   }
@@ -162,12 +160,10 @@ int run_measure(int argc, char** argv) {
                      local.store().path().string() + ")");
   }
   std::printf(
-      "measured %zu architectures on %s (%s, %d thread%s): %d new, %d from the store, %d "
-      "taken twice as unsteady; reference %.4g ms; median cv of the ratios %.2f%%; written to "
-      "%s\n",
-      rows.size(), host.hostname.c_str(), host.cpu_model.c_str(), settings.threads,
-      settings.threads == 1 ? "" : "s", local.new_measurements(), local.stored_hits(),
-      local.remeasured(), local.scale_ms(), 100 * measure::median_of(cvs), out_path.c_str());
+      "measured %zu architectures on %s: %d new, %d from the store, %d taken twice as unsteady; "
+      "median cv of the ratios %.2f%%; written to %s\n",
+      rows.size(), local.description().c_str(), local.new_measurements(), local.stored_hits(),
+      local.remeasured(), 100 * measure::median_of(cvs), out_path.c_str());
   return 0;
 }
 

@@ -10,7 +10,7 @@
 #include "commands.hpp"
 #include "common.hpp"
 #include "front_report.hpp"
-#include "local_device.hpp"
+#include "live_device.hpp"
 #include "maplex/core/error.hpp"
 #include "maplex/objectives/accuracy.hpp"
 #include "maplex/objectives/pareto.hpp"
@@ -198,7 +198,7 @@ int run_pareto(int argc, char** argv) {
   std::printf("hypervolume (reference %.2f %%, %.4g ms): found %.4g", ref_acc, ref_lat,
               judge["hypervolume_source"].get<double>());
   if (judge.contains("hypervolume_found_measured_latency")) {
-    std::printf("; with the members' latencies measured on this machine %.4g",
+    std::printf("; with the members' latencies measured on the device %.4g",
                 judge["hypervolume_found_measured_latency"].get<double>());
   }
   if (know_truth) {

@@ -5,7 +5,8 @@
 
 #include "commands.hpp"
 #include "common.hpp"
-#include "local_device.hpp"
+#include "live_device.hpp"
+#include "maplex/devices/registry.hpp"
 #include "maplex/predictor/plan.hpp"
 #include "predictor_options.hpp"
 
@@ -17,8 +18,8 @@ int run_plan(int argc, char** argv) {
   options.add_options()("count", "How many architectures",
                         cxxopts::value<int>()->default_value("3"))(
       "device",
-      "The target, when it is a shipped device (kept out of its own pool), or local (this "
-      "machine: the planned architectures are measured now)",
+      "The target, when it is a shipped device (kept out of its own pool), or a live device (" +
+          devices::live_device_list() + ": the planned architectures are measured now)",
       cxxopts::value<std::string>()->default_value(""));
   add_local_options(options, "measure-threads");
   const auto args = parse(options, argc, argv);
@@ -27,7 +28,7 @@ int run_plan(int argc, char** argv) {
   }
   const tables::Catalog catalog = load_catalog(*args);
   const std::string device = (*args)["device"].as<std::string>();
-  const bool is_local = device == runs::kLocalDevice;
+  const bool is_local = runs::is_live_device_name(device);
   if (!device.empty() && !is_local) {
     catalog.device(device);  // an unknown target is an error, not a silent empty name
   }
@@ -37,13 +38,13 @@ int run_plan(int argc, char** argv) {
   std::vector<double> measured;
   std::string description;
   if (is_local) {
-    auto local = open_local(
-        local_options(local_settings(*args, "measure-threads"), args->count("fresh") != 0U),
+    auto local = open_live(
+        device, local_options(local_settings(*args, "measure-threads"), args->count("fresh") != 0U),
         catalog);
     for (const auto& p : plan) {
       measured.push_back(local->measure(p.index).latency_ms);
     }
-    description = describe_local(*local);
+    description = local->description();
   }
   if (args->count("json") != 0U) {
     auto doc = json_envelope("plan", catalog);

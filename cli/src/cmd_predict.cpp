@@ -10,7 +10,7 @@
 
 #include "commands.hpp"
 #include "common.hpp"
-#include "local_device.hpp"
+#include "live_device.hpp"
 #include "maplex/core/error.hpp"
 #include "maplex/core/rng.hpp"
 #include "maplex/predictor/metrics.hpp"
@@ -79,7 +79,7 @@ int run_predict(int argc, char** argv) {
   const auto method = predictor::parse_method((*args)["method"].as<std::string>());
   const tables::Catalog catalog = load_catalog(*args);
   auto po = pool_options(*args);
-  const bool is_local = device == runs::kLocalDevice && args->count("measurements") == 0U;
+  const bool is_local = runs::is_live_device_name(device) && args->count("measurements") == 0U;
   std::optional<LocalSession> local;
   if (is_local) {
     runs::RunSpec spec;
@@ -89,10 +89,10 @@ int run_predict(int argc, char** argv) {
   }
   const predictor::Target target =
       is_local
-          ? predictor::make_measured_target(
-                catalog, device, "measured on this machine (" + local->live.fingerprint + ")", po,
-                int_option(*args, "count", 1), local->live.measure, local->live.spec,
-                local->live.lut_ms)
+          ? predictor::make_measured_target(catalog, device,
+                                            "measured live (" + local->live.fingerprint + ")", po,
+                                            int_option(*args, "count", 1), local->live.measure,
+                                            local->live.spec, local->live.lut_ms)
           : predictor::make_target(
                 catalog, device,
                 args->count("measurements") != 0U ? (*args)["measurements"].as<std::string>() : "",

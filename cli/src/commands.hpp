@@ -16,6 +16,7 @@ int run_optimum(int argc, char** argv);
 int run_pareto(int argc, char** argv);
 int run_compare(int argc, char** argv);
 int run_measure(int argc, char** argv);
+int run_export(int argc, char** argv);
 int run_profile(int argc, char** argv);
 
 }  // namespace maplex::cli

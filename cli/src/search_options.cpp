@@ -4,7 +4,7 @@
 #include <filesystem>
 
 #include "common.hpp"
-#include "local_device.hpp"
+#include "live_device.hpp"
 #include "maplex/core/error.hpp"
 #include "maplex/predictor/predictor.hpp"
 #include "predictor_options.hpp"
@@ -198,8 +198,9 @@ void print_search_result(const nlohmann::json& r) {
     std::printf(
         "\n  true latency       %s\n",
         best["true_latency_ms"].is_null()
-            ? (r["target"]["device"] == "local" ? "no table: this machine is measured"
-                                                : "unknown (not a shipped device)")
+            ? (runs::is_live_device_name(r["target"]["device"].get<std::string>())
+                   ? "no table: the device is measured live"
+                   : "unknown (not a shipped device)")
             : (num(best["true_latency_ms"].get<double>()) + " ms" +
                (best.contains("truly_feasible") && !best["truly_feasible"].is_null()
                     ? (best["truly_feasible"].get<bool>() ? ", within budget" : ", OVER budget")

@@ -9,6 +9,8 @@
 #include <utility>
 
 #include "maplex/core/rng.hpp"
+#include "maplex/measure/host.hpp"
+#include "maplex/measure/network_walk.hpp"
 
 namespace maplex::measure {
 
@@ -47,20 +49,7 @@ struct Engine::Impl {
     const int h = static_cast<int>((s[2] + 2L * p.pad - p.kernel) / p.stride + 1);
     const int w = static_cast<int>((s[3] + 2L * p.pad - p.kernel) / p.stride + 1);
     dnnl::memory dst = activation(p.out, h, w);
-    std::vector<float> weight = p.weight;
-    std::vector<float> bias(static_cast<std::size_t>(p.out), 0.F);
-    if (p.bn) {
-      const std::size_t per_out = static_cast<std::size_t>(p.in) *
-                                  static_cast<std::size_t>(p.kernel) *
-                                  static_cast<std::size_t>(p.kernel);
-      for (std::size_t o = 0; o < static_cast<std::size_t>(p.out); ++o) {
-        const float scale = p.gamma[o] / std::sqrt(p.var[o] + kBnEpsilon);
-        for (std::size_t k = 0; k < per_out; ++k) {
-          weight[o * per_out + k] *= scale;
-        }
-        bias[o] = p.beta[o] - p.mean[o] * scale;
-      }
-    }
+    const auto [weight, bias] = fold(p);
     const dnnl::memory::desc wei_any({p.out, p.in, p.kernel, p.kernel}, dt::f32, tag::any);
     const dnnl::memory::desc bias_md({p.out}, dt::f32, tag::x);
     const dnnl::convolution_forward::desc d(
@@ -114,72 +103,22 @@ struct Engine::Impl {
     return dst;
   }
 
-  dnnl::memory zeros(const dnnl::memory& like) const {
+  dnnl::memory zeros_like(const dnnl::memory& like) const {
     dnnl::memory z(like.get_desc(), engine);
     std::memset(z.get_data_handle(), 0, like.get_desc().get_size());
     return z;
   }
 
-  dnnl::memory cell(const dnnl::memory& in, const space::Arch& arch, const CellWeights& w) {
-    std::vector<dnnl::memory> nodes = {in};
-    std::vector<dnnl::memory> relu_of(4);  // ReLU of a node, made once if a convolution reads it
-    for (int j = 1; j <= 3; ++j) {
-      std::vector<dnnl::memory> terms;
-      for (int e = 0; e < space::kNumEdges; ++e) {
-        const auto ue = static_cast<std::size_t>(e);
-        if (space::kEdgeTarget[ue] != j) {
-          continue;
-        }
-        const auto src_node = static_cast<std::size_t>(space::kEdgeSource[ue]);
-        const dnnl::memory& src = nodes[src_node];
-        switch (arch.op(e)) {
-          case space::Op::none:
-            break;
-          case space::Op::skip_connect:
-            terms.push_back(src);
-            break;
-          case space::Op::nor_conv_1x1:
-          case space::Op::nor_conv_3x3:
-            if (!relu_of[src_node]) {
-              relu_of[src_node] = relu(src);
-            }
-            terms.push_back(conv(relu_of[src_node], w.conv[ue]));
-            break;
-          case space::Op::avg_pool_3x3:
-            terms.push_back(pool(src, 3, 1, 1));
-            break;
-        }
-      }
-      if (terms.empty()) {
-        nodes.push_back(zeros(in));
-      } else if (terms.size() == 1) {
-        nodes.push_back(terms.front());
-      } else {
-        nodes.push_back(sum(terms));
-      }
-    }
-    return nodes[3];
-  }
-
-  dnnl::memory block(const dnnl::memory& in, const BlockWeights& b) {
-    const dnnl::memory main = conv(relu(conv(relu(in), b.a)), b.b);
-    const dnnl::memory shortcut = conv(pool(in, 2, 2, 0), b.shortcut);
-    return sum({main, shortcut});
-  }
-
   // Head: batch norm + ReLU as one binary multiply with an add and a ReLU post-op, global average
   // pooling, then the linear layer.
-  void head(const dnnl::memory& in, const NetworkWeights& w) {
+  dnnl::memory head(const dnnl::memory& in, const NetworkWeights& w) {
     const auto s = shape(in);
     const int c = static_cast<int>(s[1]);
     dnnl::memory scale({{1, c, 1, 1}, dt::f32, tag::nchw}, engine);
     dnnl::memory shift({{1, c, 1, 1}, dt::f32, tag::nchw}, engine);
-    auto* sc = static_cast<float*>(scale.get_data_handle());
-    auto* sh = static_cast<float*>(shift.get_data_handle());
-    for (std::size_t k = 0; k < static_cast<std::size_t>(c); ++k) {
-      sc[k] = w.head_gamma[k] / std::sqrt(w.head_var[k] + kBnEpsilon);
-      sh[k] = w.head_beta[k] - w.head_mean[k] * sc[k];
-    }
+    const FoldedNorm folded = fold_head(w);
+    std::memcpy(scale.get_data_handle(), folded.scale.data(), folded.scale.size() * sizeof(float));
+    std::memcpy(shift.get_data_handle(), folded.shift.data(), folded.shift.size() * sizeof(float));
     dnnl::memory normed(in.get_desc(), engine);
     dnnl::post_ops ops;
     ops.append_binary(dnnl::algorithm::binary_add, shift.get_desc());
@@ -214,6 +153,7 @@ struct Engine::Impl {
                                                            {DNNL_ARG_WEIGHTS, wei},
                                                            {DNNL_ARG_BIAS, bias},
                                                            {DNNL_ARG_DST, output}});
+    return output;
   }
 };
 
@@ -222,16 +162,7 @@ Engine::Engine(const NetworkWeights& w) : impl_(std::make_unique<Impl>()) {
     auto& m = *impl_;
     m.input = dnnl::memory({{1, 3, 32, 32}, dt::f32, tag::nchw}, m.engine);
     std::memset(m.input.get_data_handle(), 0, m.input.get_desc().get_size());
-    dnnl::memory x = m.conv(m.input, w.stem);
-    for (int s = 0; s < 3; ++s) {
-      for (int k = 0; k < kCellsPerStage; ++k) {
-        x = m.cell(x, w.arch, w.cells[cell_slot(s, k)]);
-      }
-      if (s < 2) {
-        x = m.block(x, w.blocks[static_cast<std::size_t>(s)]);
-      }
-    }
-    m.head(x, w);
+    m.output = walk_network(m, m.input, w);
   } catch (const dnnl::error& e) {
     throw std::runtime_error(std::string("oneDNN could not build the network: ") + e.what());
   }
@@ -269,30 +200,7 @@ Engine Engine::op_chain(LutOp op, int stage, int copies, std::uint64_t seed) {
     for (std::size_t k = 0; k < n; ++k) {
       in[k] = static_cast<float>(2.0 * rng.uniform() - 1.0);
     }
-    dnnl::memory x = m.input;
-    for (int k = 0; k < copies; ++k) {
-      switch (op) {
-        case LutOp::conv1x1:
-        case LutOp::conv3x3: {
-          const int kernel = op == LutOp::conv1x1 ? 1 : 3;
-          const NetworkWeights w = make_weights(
-              space::Arch::parse(kernel == 1 ? "|nor_conv_1x1~0|+|none~0|none~1|+|none~0|none~1|"
-                                               "none~2|"
-                                             : "|nor_conv_3x3~0|+|none~0|none~1|+|none~0|none~1|"
-                                               "none~2|"),
-              Rng::derive(seed, static_cast<std::uint64_t>(k)));
-          x = m.conv(m.relu(x), w.cells[cell_slot(stage, 0)].conv[0]);
-          break;
-        }
-        case LutOp::avg_pool:
-          x = m.pool(x, 3, 1, 1);
-          break;
-        case LutOp::sum:
-          x = m.sum({x, m.input});
-          break;
-      }
-    }
-    m.output = x;
+    m.output = walk_op_chain(m, m.input, op, stage, copies, seed);
   } catch (const dnnl::error& err) {
     throw std::runtime_error(std::string("oneDNN could not build the op chain: ") + err.what());
   }
@@ -321,5 +229,32 @@ std::vector<float> Engine::forward(const std::vector<float>& input) {
 }
 
 int Engine::primitives() const { return static_cast<int>(impl_->net.size()); }
+
+namespace {
+
+class OnednnRuntime final : public Runtime {
+ public:
+  std::string name() const override { return "onednn"; }
+  std::string version() const override {
+    const auto* v = dnnl_version();
+    return std::to_string(v->major) + "." + std::to_string(v->minor) + "." +
+           std::to_string(v->patch);
+  }
+  void set_threads(int threads) const override { measure::set_threads(threads); }
+  std::unique_ptr<Network> build(const NetworkWeights& weights) const override {
+    return std::make_unique<Engine>(weights);
+  }
+  std::unique_ptr<Network> op_chain(LutOp op, int stage, int copies,
+                                    std::uint64_t seed) const override {
+    return std::make_unique<Engine>(Engine::op_chain(op, stage, copies, seed));
+  }
+};
+
+}  // namespace
+
+std::shared_ptr<const Runtime> onednn_runtime() {
+  static const auto runtime = std::make_shared<const OnednnRuntime>();
+  return runtime;
+}
 
 }  // namespace maplex::measure

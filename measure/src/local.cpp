@@ -1,6 +1,9 @@
 #include "maplex/measure/local.hpp"
 
+#include <algorithm>
+#include <cstdio>
 #include <ctime>
+#include <stdexcept>
 #include <vector>
 
 #include "maplex/core/build_info.hpp"
@@ -37,13 +40,17 @@ LocalOptions checked(LocalOptions o) {
     }
     pin_to_cpu(o.pin_cpu);
   }
-  // Before any engine is built: OpenMP sizes its thread team at the first parallel region.
-  set_threads(o.threads);
+  if (!o.runtime) {
+    throw std::invalid_argument("LocalDevice: no runtime");
+  }
+  // Before any network is built: OpenMP sizes its thread team at the first parallel region.
+  o.runtime->set_threads(o.threads);
   return o;
 }
 
-std::string settings_of(const LocalOptions& o, const Host& h) {
-  return "engine=onednn-" + h.onednn_version + ";build=" + std::string(build_info().build_type) +
+std::string settings_of(const LocalOptions& o) {
+  return "engine=" + o.runtime->name() + "-" + o.runtime->version() +
+         ";build=" + std::string(build_info().build_type) +
          ";threads=" + std::to_string(o.threads) + ";warmup=" + std::to_string(o.warmup) +
          ";repeats=" + std::to_string(o.repeats) + ";seed=" + std::to_string(o.seed) +
          ";network=nb201-cifar-b1-fp32;reference=" + kReferenceArch;
@@ -51,61 +58,64 @@ std::string settings_of(const LocalOptions& o, const Host& h) {
 
 std::string arch_item(int index) { return "arch:" + std::to_string(index); }
 
-}  // namespace
-
-double Lut::predict(const space::Arch& arch) const {
-  double per_cell = 0;
-  for (std::size_t s = 0; s < 3; ++s) {
-    const auto& t = op_ms[s];
-    std::array<int, 4> inputs{};
-    for (int e = 0; e < space::kNumEdges; ++e) {
-      const auto ue = static_cast<std::size_t>(e);
-      switch (arch.op(e)) {
-        case space::Op::none:
-          continue;
-        case space::Op::skip_connect:
-          break;
-        case space::Op::nor_conv_1x1:
-          per_cell += t[static_cast<std::size_t>(LutOp::conv1x1)];
-          break;
-        case space::Op::nor_conv_3x3:
-          per_cell += t[static_cast<std::size_t>(LutOp::conv3x3)];
-          break;
-        case space::Op::avg_pool_3x3:
-          per_cell += t[static_cast<std::size_t>(LutOp::avg_pool)];
-          break;
-      }
-      ++inputs[static_cast<std::size_t>(space::kEdgeTarget[ue])];
-    }
-    for (const int k : inputs) {
-      if (k > 1) {
-        per_cell += (k - 1) * t[static_cast<std::size_t>(LutOp::sum)];
-      }
-    }
-  }
-  return base_ms + 5 * per_cell;
+// `local` for maplex's own engine, `local:<runtime>` for another runtime; the fingerprint is the
+// machine's, with the runtime's name for another runtime (each runtime is its own device).
+std::string device_name(const Runtime& r) {
+  return r.name() == "onednn" ? "local" : "local:" + r.name();
 }
+
+std::string fingerprint_of(const Host& h, const Runtime& r) {
+  return r.name() == "onednn" ? device_fingerprint(h) : device_fingerprint(h) + "+" + r.name();
+}
+
+std::unique_ptr<Network> reference_network(const LocalOptions& o) {
+  return o.runtime->build(make_weights(space::Arch::parse(kReferenceArch), Rng::derive(o.seed, 1)));
+}
+
+}  // namespace
 
 LocalDevice::LocalDevice(const space::ArchIndex& index, LocalOptions options)
     : index_(&index),
       options_(checked(std::move(options))),
+      name_(device_name(*options_.runtime)),
       host_(read_host()),
-      key_{device_fingerprint(host_), settings_of(options_, host_)},
+      key_{fingerprint_of(host_, *options_.runtime), settings_of(options_)},
       store_(options_.store),
-      reference_(make_weights(space::Arch::parse(kReferenceArch), Rng::derive(options_.seed, 1))) {
+      reference_(reference_network(options_)) {
   // The scale is calibrated once per machine and settings and kept: every latency of this key, in
   // every session, is its ratio times the same reference time.
   auto calibration = store_.find(key_, "reference");
   if (!calibration) {
-    Engine twin(make_weights(space::Arch::parse(kReferenceArch), Rng::derive(options_.seed, 1)));
-    calibration = time_item("reference", twin, kCalibrationRounds * options_.repeats);
+    auto twin = reference_network(options_);
+    calibration = time_item("reference", *twin, kCalibrationRounds * options_.repeats);
     ++new_;
   }
   scale_ms_ = calibration->reference_median_ms;
 }
 
-StoredTiming LocalDevice::time_item(const std::string& item, Engine& engine, int repeats) {
-  const Timing t = time_against(engine, reference_, {options_.warmup, repeats});
+DeviceFacts LocalDevice::facts() const {
+  return {host_.logical_cpus, host_.max_clock_mhz > 0 ? host_.max_clock_mhz : 0.0};
+}
+
+std::string LocalDevice::description() const {
+  const auto& h = host_;
+  const auto& o = options_;
+  char buf[640];
+  std::snprintf(buf, sizeof buf,
+                "%s = %s (%s, %d logical CPUs, fingerprint %s), %s %s, %d thread%s, %d repeats "
+                "after %d warm-up runs%s, reference %.4g ms, store %s",
+                name_.c_str(), h.hostname.c_str(), h.cpu_model.c_str(), h.logical_cpus,
+                key_.fingerprint.c_str(),
+                o.runtime->name() == "onednn" ? "oneDNN" : o.runtime->name().c_str(),
+                o.runtime->version().c_str(), o.threads, o.threads == 1 ? "" : "s", o.repeats,
+                o.warmup,
+                o.pin_cpu >= 0 ? (", pinned to CPU " + std::to_string(o.pin_cpu)).c_str() : "",
+                scale_ms_, o.store.string().c_str());
+  return buf;
+}
+
+StoredTiming LocalDevice::time_item(const std::string& item, Network& network, int repeats) {
+  const Timing t = time_against(network, *reference_, {options_.warmup, repeats});
   StoredTiming row{
       item,    t.ratio,   t.ratio_cv,    t.target_median_ms, t.target_cv, t.reference_median_ms,
       repeats, utc_now(), host_.hostname};
@@ -134,12 +144,12 @@ LocalMeasurement LocalDevice::measure(int index) {
   if (auto row = stored(item)) {
     return {index, row->ratio * scale_ms_, *row, true};
   }
-  Engine engine(make_weights(index_->arch(index),
-                             Rng::derive(options_.seed, 2 + static_cast<std::uint64_t>(index))));
-  StoredTiming row = time_item(item, engine, options_.repeats);
+  const auto network = options_.runtime->build(
+      make_weights(index_->arch(index), arch_weight_seed(options_.seed, index)));
+  StoredTiming row = time_item(item, *network, options_.repeats);
   if (row.ratio_cv > kUnsteadyCv) {
     // A disturbed stretch of the machine: measured once more, the steadier of the two kept.
-    const StoredTiming again = time_item(item, engine, options_.repeats);
+    const StoredTiming again = time_item(item, *network, options_.repeats);
     if (row.ratio_cv < again.ratio_cv) {
       store_.put(key_, row);
     } else {
@@ -155,7 +165,16 @@ LocalMeasurement LocalDevice::measure(int index) {
   return m;
 }
 
-Lut LocalDevice::lut() {
+std::vector<std::pair<int, double>> LocalDevice::stored_latencies() {
+  std::vector<std::pair<int, double>> out;
+  for (const auto& row : store_.all(key_, "arch:")) {
+    out.emplace_back(std::stoi(row.item.substr(5)), row.ratio * scale_ms_);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::optional<Lut> LocalDevice::lut() {
   Lut lut;
   // The network without cell ops: every edge none.
   const int empty =
@@ -167,9 +186,9 @@ Lut LocalDevice::lut() {
       const std::string item = std::string("op:") + lut_op_name(op) + ":" + std::to_string(s);
       std::optional<StoredTiming> row = stored(item);
       if (!row) {
-        Engine chain = Engine::op_chain(
+        const auto chain = options_.runtime->op_chain(
             op, s, kOpCopies, Rng::derive(options_.seed, 100 + static_cast<std::uint64_t>(o)));
-        row = time_item(item, chain, options_.repeats);
+        row = time_item(item, *chain, options_.repeats);
         ++new_;
       }
       lut.op_ms[static_cast<std::size_t>(s)][static_cast<std::size_t>(o)] =

@@ -9,7 +9,7 @@ namespace maplex::measure {
 
 namespace {
 
-double time_once(Engine& e) {
+double time_once(Network& e) {
   const auto start = std::chrono::steady_clock::now();
   e.run();
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
@@ -46,7 +46,7 @@ double cv_of(const std::vector<double>& v) {
   return std::sqrt(ss / static_cast<double>(v.size() - 1)) / mean;
 }
 
-Timing time_against(Engine& target, Engine& reference, const TimingOptions& options,
+Timing time_against(Network& target, Network& reference, const TimingOptions& options,
                     double sweep_reference_ms) {
   if (options.pairs < 1 || options.warmup < 0) {
     throw std::invalid_argument("time_against: expected pairs >= 1 and warmup >= 0");

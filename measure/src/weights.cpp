@@ -1,6 +1,8 @@
 #include "maplex/measure/weights.hpp"
 
 #include <cmath>
+#include <stdexcept>
+#include <string>
 
 #include "maplex/core/rng.hpp"
 
@@ -74,6 +76,48 @@ NetworkWeights make_weights(const space::Arch& arch, std::uint64_t seed) {
 std::vector<float> make_input(std::uint64_t seed) {
   Rng rng(seed);
   return uniform(rng, kInputSize, -1.0, 1.0);
+}
+
+std::uint64_t arch_weight_seed(std::uint64_t seed, int index) {
+  return Rng::derive(seed, 2 + static_cast<std::uint64_t>(index));
+}
+
+ConvBn op_chain_conv(int kernel, int stage, std::uint64_t seed, int copy) {
+  if (stage < 0 || stage > 2) {
+    throw std::invalid_argument("op_chain_conv: stage " + std::to_string(stage) +
+                                ", expected 0..2");
+  }
+  const auto w = make_weights(
+      space::Arch::parse(kernel == 1 ? "|nor_conv_1x1~0|+|none~0|none~1|+|none~0|none~1|none~2|"
+                                     : "|nor_conv_3x3~0|+|none~0|none~1|+|none~0|none~1|none~2|"),
+      Rng::derive(seed, static_cast<std::uint64_t>(copy)));
+  return w.cells[cell_slot(stage, 0)].conv[0];
+}
+
+FoldedConv fold(const ConvBn& p) {
+  FoldedConv f{p.weight, std::vector<float>(static_cast<std::size_t>(p.out), 0.F)};
+  if (!p.bn) {
+    return f;
+  }
+  const std::size_t per_out = static_cast<std::size_t>(p.in) * static_cast<std::size_t>(p.kernel) *
+                              static_cast<std::size_t>(p.kernel);
+  for (std::size_t o = 0; o < static_cast<std::size_t>(p.out); ++o) {
+    const float scale = p.gamma[o] / std::sqrt(p.var[o] + kBnEpsilon);
+    for (std::size_t k = 0; k < per_out; ++k) {
+      f.weight[o * per_out + k] *= scale;
+    }
+    f.bias[o] = p.beta[o] - p.mean[o] * scale;
+  }
+  return f;
+}
+
+FoldedNorm fold_head(const NetworkWeights& w) {
+  FoldedNorm f;
+  for (std::size_t k = 0; k < w.head_gamma.size(); ++k) {
+    f.scale.push_back(w.head_gamma[k] / std::sqrt(w.head_var[k] + kBnEpsilon));
+    f.shift.push_back(w.head_beta[k] - w.head_mean[k] * f.scale.back());
+  }
+  return f;
 }
 
 }  // namespace maplex::measure

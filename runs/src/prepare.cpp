@@ -125,13 +125,14 @@ Prepared prepare(const RunSpec& spec, const tables::Catalog& catalog,
   auto limits =
       objectives::cost_limits(catalog.archs(), dataset, spec.max_flops_m, spec.max_params_m);
   const bool is_live = live != nullptr && spec.device == live->name;
-  if ((spec.device == kLocalDevice || kind == objectives::SourceKind::live) && !is_live) {
+  if ((is_live_device_name(spec.device) || kind == objectives::SourceKind::live) && !is_live) {
     throw InputError("device " + quote(spec.device) + " with latency source " + quote(spec.source) +
-                     ": a live measurement needs this machine, expected --device local");
+                     ": a live measurement needs a live device, expected --device local, "
+                     "local:<runtime> or cmd:FILE");
   }
   if (is_live && !spec.measurements.empty()) {
-    throw InputError("--measurements " + quote(spec.measurements) +
-                     " with --device local, expected one of them (local is measured live)");
+    throw InputError("--measurements " + quote(spec.measurements) + " with --device " +
+                     spec.device + ", expected one of them (" + spec.device + " is measured live)");
   }
   if (kind == objectives::SourceKind::live) {
     const auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start);
@@ -179,9 +180,9 @@ Prepared prepare(const RunSpec& spec, const tables::Catalog& catalog,
   const bool verifies = spec.verify > 0 && spec.budget_ms.has_value() && spec.measurements.empty();
   const int adapt = spec.adapt > 0 ? spec.adapt : std::max(1, 3 - (verifies ? spec.verify : 0));
   predictor::Target target =
-      is_live ? predictor::make_measured_target(
-                    catalog, live->name, "measured on this machine (" + live->fingerprint + ")", po,
-                    adapt, live->measure, live->spec, live->lut_ms)
+      is_live ? predictor::make_measured_target(catalog, live->name,
+                                                "measured live (" + live->fingerprint + ")", po,
+                                                adapt, live->measure, live->spec, live->lut_ms)
               : predictor::make_target(catalog, spec.device, spec.measurements, po, adapt);
   const double confidence = verifies ? spec.search_confidence : spec.confidence;
   auto source =

@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <sqlite3.h>
 
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
 
@@ -64,8 +65,9 @@ TEST(MeasureCli, WritesAMeasurementsFileOthersRead) {
   EXPECT_NE(r.out.find("measured 3 architectures"), std::string::npos) << r.out;
   const std::string text = slurp(csv);
   EXPECT_EQ(text.rfind("# maplex measurements schema_version=1\n", 0), 0U);
-  EXPECT_NE(text.find("onednn="), std::string::npos);
-  EXPECT_NE(text.find("threads=1"), std::string::npos);
+  EXPECT_NE(text.find("# device=local fingerprint="), std::string::npos);
+  EXPECT_NE(text.find("oneDNN "), std::string::npos);
+  EXPECT_NE(text.find(", 1 thread, 3 repeats after 1 warm-up runs"), std::string::npos);
   EXPECT_NE(text.find("\narch,index,latency_ms,ratio,"), std::string::npos);
   EXPECT_EQ(count_lines(text), 4 + 3);
   EXPECT_NE(text.find(",11472,"), std::string::npos);
@@ -242,6 +244,139 @@ TEST(LocalCli, SearchOnThisMachineMeasuresAdaptsAndVerifies) {
   const auto pdoc = nlohmann::json::parse(pred.out);
   EXPECT_EQ(pdoc["checks"].size(), 3U);
   EXPECT_EQ(pdoc["against_measurements"]["count"], 3);
+}
+
+}  // namespace
+}  // namespace maplex::testing
+
+namespace maplex::testing {
+namespace {
+
+// A device file whose command is `command` (latency printed as "avg=<ms> ms").
+std::filesystem::path command_device(const std::string& name, const std::string& command,
+                                     double timeout_s = 60) {
+  const auto path = temp(name + ".json");
+  const nlohmann::json j = {{"name", name},
+                            {"command", command},
+                            {"latency_regex", "avg=([0-9.e+-]+) ms"},
+                            {"timeout_s", timeout_s}};
+  std::ofstream(path) << j.dump();
+  return path;
+}
+
+double csv_latency(const std::string& csv, int index) {
+  const std::regex re("\\n[^,\\n]*," + std::to_string(index) + ",([0-9.e+-]+),");
+  std::smatch m;
+  const std::string text = slurp(csv);
+  if (!std::regex_search(text, m, re)) {
+    ADD_FAILURE() << "no row for " << index << " in " << text;
+    return -1;
+  }
+  return std::stod(m[1]);
+}
+
+// cmd: wraps another runtime: each architecture measured by `maplex measure --device
+// local:opencv` in a command, its latency parsed from the output and stored under the device.
+TEST(CommandDeviceCli, WrapsAnotherRuntimeEndToEnd) {
+  const auto inner = temp("inner.sqlite");
+  const auto outer = temp("outer.sqlite");
+  const auto scratch = temp("inner.csv");
+  const std::string bin = MAPLEX_BIN;
+  const std::string measure_inner = "'" + bin +
+                                    "' measure --device local:opencv --repeats 3 "
+                                    "--warmup 1 --store '" +
+                                    inner.string() + "' --out '" + scratch.string() +
+                                    "' --arch {index}";
+  const auto dev =
+      command_device("opencv-by-command", measure_inner + " > /dev/null && echo \"avg=$(tail -1 '" +
+                                              scratch.string() + "' | cut -d, -f3) ms\"");
+  const auto csv = temp("cmd.csv");
+  const RunResult r = run_maplex({"measure", "--device", "cmd:" + dev.string(), "--arch", "11472,0",
+                                  "--store", outer.string(), "--out", csv.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("2 new, 0 from the store"), std::string::npos) << r.out;
+  EXPECT_NE(slurp(csv).find(",opencv-by-command,"), std::string::npos);
+  // The same numbers as the wrapped runtime's own store holds.
+  const auto direct = temp("direct.csv");
+  ASSERT_EQ(run_maplex({"measure", "--device", "local:opencv", "--repeats", "3", "--warmup", "1",
+                        "--store", inner.string(), "--arch", "11472,0", "--out", direct.string()})
+                .exit_code,
+            0);
+  for (const int a : {11472, 0}) {
+    EXPECT_NEAR(csv_latency(csv, a), csv_latency(direct, a), 1e-5 * csv_latency(direct, a));
+  }
+  EXPECT_EQ(stored_archs(outer).size(), 2U);
+  // A failing command: one line naming the architecture and the status; the store keeps the two.
+  const auto failing = command_device("opencv-by-command", "echo broken >&2; exit 4");
+  const RunResult bad = run_maplex({"measure", "--device", "cmd:" + failing.string(), "--arch",
+                                    "11472,5", "--store", outer.string(), "--out", csv.string()});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_EQ(count_lines(bad.err), 1) << bad.err;
+  EXPECT_NE(bad.err.find("architecture 5 "), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("exited with status 4 (broken)"), std::string::npos) << bad.err;
+  EXPECT_EQ(stored_archs(outer).size(), 2U);
+  const RunResult unknown = run_maplex({"measure", "--device", "local:tensorflow", "--arch", "1",
+                                        "--store", outer.string(), "--out", csv.string()});
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_NE(unknown.err.find("runtime 'tensorflow' is unknown, expected local, local:opencv"),
+            std::string::npos)
+      << unknown.err;
+}
+
+// A search on a device reached by a command (here: pixel3's shipped table printed by `maplex
+// arch`): adapted from its measurements, the answer checked and measured within the budget.
+TEST(CommandDeviceCli, SearchOnACommandDevice) {
+  const auto store = temp("search.sqlite");
+  const std::string bin = MAPLEX_BIN;
+  const auto dev = command_device(
+      "pixel3-by-command",
+      "'" + bin + "' arch {index} --device pixel3 | awk '/^pixel3 / {print \"avg=\" $2 \" ms\"}'");
+  const RunResult r =
+      run_maplex({"search", "--device", "cmd:" + dev.string(), "--latency-budget-ms", "10",
+                  "--store", store.string(), "--no-records", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  ASSERT_FALSE(doc["best"].is_null());
+  const double measured = doc["best"]["measured_latency_ms"].get<double>();
+  EXPECT_LE(measured, 10.0);
+  EXPECT_TRUE(doc["best"]["verified"].get<bool>());
+  // The device's measurements are pixel3's table values.
+  const int best = doc["best"]["index"].get<int>();
+  const auto table = run_maplex({"arch", std::to_string(best), "--device", "pixel3"});
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(table.out, m, std::regex("\\npixel3 +([0-9.]+)"))) << table.out;
+  EXPECT_DOUBLE_EQ(measured, std::stod(m[1]));
+  EXPECT_GE(stored_archs(store).size(), 3U);
+}
+
+// A sweep killed while a command runs keeps every measurement it finished, and a new sweep does
+// not run the command for them again.
+TEST(CommandDeviceCli, AKilledSweepResumes) {
+  const auto store = temp("cmdkill.sqlite");
+  const auto csv = temp("cmdkill.csv");
+  const auto dev = command_device("slow-device", "sleep 0.2; echo \"avg=1.{index} ms\"");
+  const std::vector<std::string> args = {
+      "measure", "--device", "cmd:" + dev.string(), "--sample", "12",        "--seed",
+      "3",       "--store",  store.string(),        "--out",    csv.string()};
+  const pid_t pid = spawn_maplex(args);
+  ASSERT_GE(pid, 0);
+  int status = 0;
+  for (int waited_ms = 0; waited_ms < 60000 && stored_archs(store).size() < 3; waited_ms += 5) {
+    ASSERT_NE(::waitpid(pid, &status, WNOHANG), pid) << "the sweep ended before it was killed";
+    ::usleep(5000);
+  }
+  ::kill(pid, SIGKILL);
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  const auto before = stored_archs(store);
+  ASSERT_GE(before.size(), 3U);
+  ASSERT_LT(before.size(), 12U);
+  const RunResult again = run_maplex(args);
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(new_and_stored(again.out),
+            std::make_pair(12 - static_cast<int>(before.size()), static_cast<int>(before.size())))
+      << again.out;
+  EXPECT_EQ(stored_archs(store).size(), 12U);
+  EXPECT_EQ(count_lines(slurp(csv)), 4 + 12);
 }
 
 }  // namespace

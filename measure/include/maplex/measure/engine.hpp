@@ -8,21 +8,16 @@
 #include <memory>
 #include <vector>
 
+#include "maplex/measure/runtime.hpp"
 #include "maplex/measure/weights.hpp"
 
 namespace maplex::measure {
 
-// The ops of the layer-wise latency table (LUT): what one cell edge or node adds. A nor_conv edge
-// is ReLU + convolution (batch norm folded); a node with k inputs adds k - 1 two-input sums.
-enum class LutOp { conv1x1, conv3x3, avg_pool, sum };
-inline constexpr int kLutOps = 4;
-const char* lut_op_name(LutOp op);
-
-class Engine {
+class Engine final : public Network {
  public:
   // Builds every primitive and reorders the weights. Throws std::runtime_error when oneDNN cannot.
   explicit Engine(const NetworkWeights& weights);
-  ~Engine();
+  ~Engine() override;
   Engine(Engine&&) noexcept;
   Engine& operator=(Engine&&) noexcept;
   Engine(const Engine&) = delete;
@@ -33,9 +28,9 @@ class Engine {
   static Engine op_chain(LutOp op, int stage, int copies, std::uint64_t seed);
 
   // Sets the input (3 x 32 x 32, CHW), runs the network and returns the 10 logits.
-  std::vector<float> forward(const std::vector<float>& input);
+  std::vector<float> forward(const std::vector<float>& input) override;
   // One inference on the current input, waiting for it to finish.
-  void run();
+  void run() override;
   // Primitives executed per inference.
   int primitives() const;
 

@@ -7,7 +7,7 @@
 
 #include <vector>
 
-#include "maplex/measure/engine.hpp"
+#include "maplex/measure/runtime.hpp"
 
 namespace maplex::measure {
 
@@ -28,7 +28,7 @@ struct Timing {
 };
 
 // Throws std::invalid_argument unless pairs >= 1 and warmup >= 0.
-Timing time_against(Engine& target, Engine& reference, const TimingOptions& options,
+Timing time_against(Network& target, Network& reference, const TimingOptions& options,
                     double sweep_reference_ms = 0);
 
 // Median and coefficient of variation (sample sd / mean) of `v` (non-empty).

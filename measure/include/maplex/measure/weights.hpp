@@ -71,6 +71,30 @@ constexpr std::size_t cell_slot(int stage, int k) {
   return static_cast<std::size_t>(stage) * kCellsPerStage + static_cast<std::size_t>(k);
 }
 
+// A convolution with its batch norm folded in: the scale multiplied into each output channel's
+// weights, the shift as the bias (zero without batch norm). What every runtime runs.
+struct FoldedConv {
+  std::vector<float> weight;  // out * in * kernel * kernel, OIHW
+  std::vector<float> bias;    // out
+};
+FoldedConv fold(const ConvBn& p);
+
+// The head's batch norm as a per-channel scale and shift (64 each).
+struct FoldedNorm {
+  std::vector<float> scale;
+  std::vector<float> shift;
+};
+FoldedNorm fold_head(const NetworkWeights& weights);
+
+// The seed of the weights a device measures NB201 architecture `index` with, for the session seed
+// `seed` (0 for every command: the store's measurements are shared).
+std::uint64_t arch_weight_seed(std::uint64_t seed, int index);
+
+// The convolution (kernel 1 or 3) of copy `copy` in a per-op chain at stage `stage`, drawn from
+// `seed` as every runtime's op chain draws it. Throws std::invalid_argument for a stage outside
+// 0..2.
+ConvBn op_chain_conv(int kernel, int stage, std::uint64_t seed, int copy);
+
 // Weights for `arch` drawn from `seed` (uniform, scaled by fan-in so activations stay O(1)).
 NetworkWeights make_weights(const space::Arch& arch, std::uint64_t seed);
 

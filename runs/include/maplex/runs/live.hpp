@@ -3,14 +3,19 @@
 // run depending on how it is measured.
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "maplex/predictor/pool.hpp"
 
 namespace maplex::runs {
 
-// The name of this machine as a target device.
+// The name of this machine as a target device (maplex's own engine).
 inline constexpr const char* kLocalDevice = "local";
+
+// `name` names a device measured live rather than a shipped table: `local`, `local:<runtime>`
+// (this machine under another runtime) or `cmd:<device file>` (a device reached by a command).
+bool is_live_device_name(std::string_view name);
 
 struct LiveDevice {
   std::string name = kLocalDevice;

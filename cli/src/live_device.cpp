@@ -1,10 +1,11 @@
-#include "local_device.hpp"
+#include "live_device.hpp"
 
 #include <unistd.h>
 
 #include <cstdio>
 
 #include "maplex/core/error.hpp"
+#include "maplex/devices/registry.hpp"
 #include "predictor_options.hpp"
 
 namespace maplex::cli {
@@ -46,35 +47,40 @@ measure::LocalOptions local_options(const runs::RunSpec::Local& settings, bool f
   return o;
 }
 
-std::unique_ptr<measure::LocalDevice> open_local(const measure::LocalOptions& options,
-                                                 const tables::Catalog& catalog) {
-  auto device = std::make_unique<measure::LocalDevice>(catalog.index(), options);
+std::unique_ptr<measure::Device> open_live(const std::string& name,
+                                           const measure::LocalOptions& options,
+                                           const tables::Catalog& catalog) {
+  auto device = devices::open_device(name, options, catalog.index());
   if (::isatty(STDERR_FILENO) != 0) {
-    device->on_measured = [](const measure::LocalMeasurement& m) {
+    device->on_measured = [](const measure::Measurement& m) {
       std::fprintf(stderr, "\rmeasured architecture %d: %.4g ms   ", m.index, m.latency_ms);
     };
   }
   return device;
 }
 
-runs::LiveDevice live_device(measure::LocalDevice& device, const tables::Catalog& catalog,
+runs::LiveDevice live_device(measure::Device& device, const tables::Catalog& catalog,
                              bool with_lut) {
   runs::LiveDevice live;
+  live.name = device.name();
   live.fingerprint = device.fingerprint();
-  live.description = describe_local(device);
-  const auto& h = device.host();
-  live.spec.cores = h.logical_cpus;
-  if (h.max_clock_mhz > 0) {
-    live.spec.max_clock_mhz = h.max_clock_mhz;
+  live.description = device.description();
+  const measure::DeviceFacts facts = device.facts();
+  if (facts.cores > 0) {
+    live.spec.cores = facts.cores;
+  }
+  if (facts.max_clock_mhz > 0) {
+    live.spec.max_clock_mhz = facts.max_clock_mhz;
   }
   live.spec.batch_size = 1;
   live.measure = [&device](int index) { return device.measure(index).latency_ms; };
   if (with_lut) {
-    const measure::Lut lut = device.lut();
-    const auto& index = catalog.index();
-    live.lut_ms.resize(static_cast<std::size_t>(index.size()));
-    for (int a = 0; a < index.size(); ++a) {
-      live.lut_ms[static_cast<std::size_t>(a)] = lut.predict(index.arch(a));
+    if (const auto lut = device.lut()) {
+      const auto& index = catalog.index();
+      live.lut_ms.resize(static_cast<std::size_t>(index.size()));
+      for (int a = 0; a < index.size(); ++a) {
+        live.lut_ms[static_cast<std::size_t>(a)] = lut->predict(index.arch(a));
+      }
     }
   }
   return live;
@@ -82,28 +88,14 @@ runs::LiveDevice live_device(measure::LocalDevice& device, const tables::Catalog
 
 std::optional<LocalSession> open_session(const runs::RunSpec& spec, const tables::Catalog& catalog,
                                          bool fresh) {
-  if (spec.device != runs::kLocalDevice) {
+  if (!runs::is_live_device_name(spec.device)) {
     return std::nullopt;
   }
   LocalSession s;
-  s.device = open_local(local_options(spec.local, fresh), catalog);
+  s.device = open_live(spec.device, local_options(spec.local, fresh), catalog);
   s.live = live_device(*s.device, catalog, spec.local.lut && spec.source != "live");
+  s.live.name = spec.device;  // as the user named it (cmd:FILE)
   return s;
-}
-
-std::string describe_local(const measure::LocalDevice& device) {
-  const auto& h = device.host();
-  const auto& o = device.options();
-  char buf[512];
-  std::snprintf(buf, sizeof buf,
-                "local = %s (%s, %d logical CPUs, fingerprint %s), oneDNN %s, %d thread%s, %d "
-                "repeats after %d warm-up runs%s, reference %.4g ms, store %s",
-                h.hostname.c_str(), h.cpu_model.c_str(), h.logical_cpus,
-                device.fingerprint().c_str(), h.onednn_version.c_str(), o.threads,
-                o.threads == 1 ? "" : "s", o.repeats, o.warmup,
-                o.pin_cpu >= 0 ? (", pinned to CPU " + std::to_string(o.pin_cpu)).c_str() : "",
-                device.scale_ms(), o.store.string().c_str());
-  return buf;
 }
 
 }  // namespace maplex::cli

@@ -1,0 +1,87 @@
+#include <opencv2/core.hpp>
+#include <opencv2/core/utility.hpp>
+#include <opencv2/dnn.hpp>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+#include "maplex/core/rng.hpp"
+#include "maplex/devices/onnx_export.hpp"
+#include "maplex/devices/runtimes.hpp"
+
+namespace maplex::devices {
+
+namespace {
+
+// One network loaded from its ONNX export into OpenCV DNN (its own CPU backend).
+class OpencvNetwork final : public measure::Network {
+ public:
+  OpencvNetwork(const std::string& onnx, const std::vector<int>& input_shape) {
+    try {
+      net_ = cv::dnn::readNetFromONNX(onnx.data(), onnx.size());
+      net_.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
+      net_.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
+      input_ =
+          cv::Mat(static_cast<int>(input_shape.size()), input_shape.data(), CV_32F, cv::Scalar(0));
+      net_.setInput(input_);
+    } catch (const cv::Exception& e) {
+      throw std::runtime_error(std::string("OpenCV DNN could not load the network: ") + e.what());
+    }
+  }
+
+  std::vector<float> forward(const std::vector<float>& input) override {
+    if (input.size() != input_.total()) {
+      throw std::invalid_argument("OpenCV network: expected an input of " +
+                                  std::to_string(input_.total()) + " values");
+    }
+    std::copy(input.begin(), input.end(), input_.ptr<float>());
+    net_.setInput(input_);
+    const cv::Mat out = net_.forward();
+    const auto* p = out.ptr<float>();
+    return {p, p + out.total()};
+  }
+
+  void run() override { (void)net_.forward(); }
+
+  // Fills the input with uniform values in [-1, 1) from `seed` (op chains time real data).
+  void randomise(std::uint64_t seed) {
+    Rng rng(seed);
+    auto* p = input_.ptr<float>();
+    for (std::size_t k = 0; k < input_.total(); ++k) {
+      p[k] = static_cast<float>(2.0 * rng.uniform() - 1.0);
+    }
+    net_.setInput(input_);
+  }
+
+ private:
+  cv::dnn::Net net_;
+  cv::Mat input_;
+};
+
+class OpencvRuntime final : public measure::Runtime {
+ public:
+  std::string name() const override { return "opencv"; }
+  std::string version() const override { return CV_VERSION; }
+  void set_threads(int threads) const override { cv::setNumThreads(threads); }
+  std::unique_ptr<measure::Network> build(const measure::NetworkWeights& weights) const override {
+    return std::make_unique<OpencvNetwork>(export_onnx(weights), std::vector<int>{1, 3, 32, 32});
+  }
+  std::unique_ptr<measure::Network> op_chain(measure::LutOp op, int stage, int copies,
+                                             std::uint64_t seed) const override {
+    const int c = measure::kStageChannels.at(static_cast<std::size_t>(stage));
+    const int size = measure::kStageSize.at(static_cast<std::size_t>(stage));
+    auto n = std::make_unique<OpencvNetwork>(export_op_chain(op, stage, copies, seed),
+                                             std::vector<int>{1, c, size, size});
+    n->randomise(seed);
+    return n;
+  }
+};
+
+}  // namespace
+
+std::shared_ptr<const measure::Runtime> opencv_runtime() {
+  static const auto runtime = std::make_shared<const OpencvRuntime>();
+  return runtime;
+}
+
+}  // namespace maplex::devices

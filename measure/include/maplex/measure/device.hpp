@@ -1,0 +1,59 @@
+#pragma once
+// A device maplex can measure now: this machine under one of its runtimes (`local`,
+// `local:opencv`, `local:torch`) or any device the user reaches with a command (`cmd:FILE`). Every
+// command that measures asks this interface and never tests a device's name; every measurement is
+// committed to the store under the device's key before it is returned.
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "maplex/measure/lut.hpp"
+#include "maplex/measure/store.hpp"
+
+namespace maplex::measure {
+
+struct Measurement {
+  int index = -1;
+  double latency_ms = 0;
+  StoredTiming timing;
+  bool from_store = false;
+};
+
+// What the predictor's hardware specification can know of a device (0 = unknown).
+struct DeviceFacts {
+  int cores = 0;
+  double max_clock_mhz = 0;
+};
+
+class Device {
+ public:
+  virtual ~Device() = default;
+  // As the user names it: "local", "local:opencv", the name in a cmd: device file.
+  virtual const std::string& name() const = 0;
+  // Its identity in the store (the machine and runtime, or the user's device name).
+  virtual const std::string& fingerprint() const = 0;
+  // One line: what a record needs to be trusted (machine, runtime, settings, store).
+  virtual std::string description() const = 0;
+  virtual const StoreKey& key() const = 0;
+  virtual DeviceFacts facts() const = 0;
+  // The architecture's latency: from the store, or measured now and committed before returning.
+  // Throws InputError naming the architecture when the device cannot measure it.
+  virtual Measurement measure(int index) = 0;
+  // The per-op table, measured where the store lacks an entry; nullopt for a device without one.
+  virtual std::optional<Lut> lut() = 0;
+  virtual Store& store() = 0;
+  // Every architecture the store holds for this device: (NB201 index, latency ms) by index.
+  virtual std::vector<std::pair<int, double>> stored_latencies() = 0;
+  // Counts of this session: new measurements, measurements read from the store, and new ones
+  // taken twice because they were unsteady.
+  virtual int new_measurements() const = 0;
+  virtual int stored_hits() const = 0;
+  virtual int remeasured() const = 0;
+  // Called after each new measurement (progress displays); may be empty.
+  std::function<void(const Measurement&)> on_measured;
+};
+
+}  // namespace maplex::measure
