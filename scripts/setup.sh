@@ -9,7 +9,7 @@ PACKAGES=(
   libeigen3-dev libboost-graph-dev libtbb-dev libcxxopts-dev nlohmann-json3-dev
   libgtest-dev libbenchmark-dev libsqlite3-dev
   libdnnl-dev ocl-icd-opencl-dev
-  libonnx-dev libprotobuf-dev libopencv-dnn-dev libtorch-dev
+  libonnx-dev libprotobuf-dev libopencv-dnn-dev libtorch-dev libopenblas0-pthread
 )
 
 missing=()

@@ -7,7 +7,6 @@
 
 #include "maplex/core/rng.hpp"
 #include "maplex/devices/onnx_export.hpp"
-#include "maplex/devices/runtimes.hpp"
 
 namespace maplex::devices {
 
@@ -79,9 +78,10 @@ class OpencvRuntime final : public measure::Runtime {
 
 }  // namespace
 
-std::shared_ptr<const measure::Runtime> opencv_runtime() {
-  static const auto runtime = std::make_shared<const OpencvRuntime>();
-  return runtime;
-}
-
 }  // namespace maplex::devices
+
+// The plugin's entry point (runtimes.hpp).
+extern "C" __attribute__((visibility("default"))) const maplex::measure::Runtime* maplex_runtime() {
+  static const maplex::devices::OpencvRuntime runtime;
+  return &runtime;
+}

@@ -17,8 +17,8 @@ using RuntimeFactory = std::function<std::shared_ptr<const measure::Runtime>()>;
 const std::vector<std::pair<std::string, RuntimeFactory>>& runtime_table() {
   static const std::vector<std::pair<std::string, RuntimeFactory>> table = {
       {"onednn", measure::onednn_runtime},
-      {"opencv", opencv_runtime},
-      {"torch", torch_runtime},
+      {"opencv", [] { return load_runtime_plugin("opencv"); }},
+      {"torch", [] { return load_runtime_plugin("torch"); }},
   };
   return table;
 }

@@ -10,7 +10,6 @@
 #include <vector>
 
 #include "maplex/core/rng.hpp"
-#include "maplex/devices/runtimes.hpp"
 #include "maplex/measure/network_walk.hpp"
 
 namespace maplex::devices {
@@ -159,9 +158,10 @@ class TorchRuntime final : public measure::Runtime {
 
 }  // namespace
 
-std::shared_ptr<const measure::Runtime> torch_runtime() {
-  static const auto runtime = std::make_shared<const TorchRuntime>();
-  return runtime;
-}
-
 }  // namespace maplex::devices
+
+// The plugin's entry point (runtimes.hpp).
+extern "C" __attribute__((visibility("default"))) const maplex::measure::Runtime* maplex_runtime() {
+  static const maplex::devices::TorchRuntime runtime;
+  return &runtime;
+}

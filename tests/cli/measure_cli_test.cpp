@@ -381,3 +381,44 @@ TEST(CommandDeviceCli, AKilledSweepResumes) {
 
 }  // namespace
 }  // namespace maplex::testing
+
+namespace maplex::testing {
+namespace {
+
+TEST(ExportCli, WritesTheOnnxNetwork) {
+  const auto onnx = temp("net.onnx");
+  const RunResult r = run_maplex({"export", "--arch", "11472", "--out", onnx.string()});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("exported architecture 11472 "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("ONNX opset 13"), std::string::npos) << r.out;
+  const std::string bytes = slurp(onnx);
+  EXPECT_GT(bytes.size(), 100000U);                    // 0.56 M parameters in fp32
+  EXPECT_NE(bytes.find("maplex"), std::string::npos);  // the producer name
+  // Another seed, other weights; the same architecture by its string gives the same file.
+  const auto other = temp("other.onnx");
+  ASSERT_EQ(
+      run_maplex({"export", "--arch", "11472", "--seed", "1", "--out", other.string()}).exit_code,
+      0);
+  EXPECT_NE(slurp(other), bytes);
+  const auto by_string = temp("string.onnx");
+  ASSERT_EQ(run_maplex({"export", "--arch",
+                        "|nor_conv_3x3~0|+|none~0|nor_conv_3x3~1|+|skip_connect~0|none~1|skip_"
+                        "connect~2|",
+                        "--out", by_string.string()})
+                .exit_code,
+            0);
+  EXPECT_EQ(slurp(by_string), bytes);
+  const RunResult bad =
+      run_maplex({"export", "--arch", "11472", "--dataset", "cifar100", "--out", onnx.string()});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_EQ(count_lines(bad.err), 1) << bad.err;
+  EXPECT_NE(bad.err.find("dataset 'cifar100'"), std::string::npos) << bad.err;
+  const RunResult no_out = run_maplex({"export", "--arch", "11472"});
+  EXPECT_EQ(no_out.exit_code, 2);
+  const RunResult bad_arch = run_maplex({"export", "--arch", "|conv~0|", "--out", onnx.string()});
+  EXPECT_EQ(bad_arch.exit_code, 1);
+  EXPECT_EQ(count_lines(bad_arch.err), 1) << bad_arch.err;
+}
+
+}  // namespace
+}  // namespace maplex::testing
