@@ -22,6 +22,8 @@ constexpr int kOpCopies = 10;
 constexpr double kUnsteadyCv = 0.10;
 // The reference's calibration runs this many times the repeats of a measurement.
 constexpr int kCalibrationRounds = 4;
+// A sweep calibrates the reference again after every this many new measurements.
+constexpr int kCalibrationEvery = 50;
 
 LocalOptions checked(LocalOptions o) {
   if (o.threads < 1) {
@@ -82,15 +84,32 @@ LocalDevice::LocalDevice(const space::ArchIndex& index, LocalOptions options)
       key_{fingerprint_of(host_, *options_.runtime), settings_of(options_)},
       store_(options_.store),
       reference_(reference_network(options_)) {
-  // The scale is calibrated once per machine and settings and kept: every latency of this key, in
-  // every session, is its ratio times the same reference time.
-  auto calibration = store_.find(key_, "reference");
-  if (!calibration) {
+  // The scale is the median reference time over every calibration round this machine, runtime
+  // and settings have had, fixed for the session (so every latency of a session is its ratio times
+  // one number); a new store calibrates first, and sweeps add rounds (calibrate_again), so the
+  // median of later sessions follows the machine's drift rather than one moment of it.
+  std::vector<double> rounds;
+  for (const auto& prefix : {"reference", "calibration:"}) {
+    for (const auto& row : store_.all(key_, prefix)) {
+      rounds.push_back(row.reference_median_ms);
+    }
+  }
+  if (rounds.empty()) {
     auto twin = reference_network(options_);
-    calibration = time_item("reference", *twin, kCalibrationRounds * options_.repeats);
+    rounds.push_back(
+        time_item("reference", *twin, kCalibrationRounds * options_.repeats).reference_median_ms);
     ++new_;
   }
-  scale_ms_ = calibration->reference_median_ms;
+  calibrations_ = static_cast<int>(rounds.size());
+  scale_ms_ = median_of(rounds);
+  const auto [lo, hi] = std::minmax_element(rounds.begin(), rounds.end());
+  scale_spread_ = (*hi - *lo) / scale_ms_;
+}
+
+void LocalDevice::calibrate_again() {
+  auto twin = reference_network(options_);
+  time_item("calibration:" + utc_now() + "#" + std::to_string(new_), *twin,
+            kCalibrationRounds * options_.repeats);
 }
 
 DeviceFacts LocalDevice::facts() const {
@@ -101,16 +120,17 @@ std::string LocalDevice::description() const {
   const auto& h = host_;
   const auto& o = options_;
   char buf[640];
-  std::snprintf(buf, sizeof buf,
-                "%s = %s (%s, %d logical CPUs, fingerprint %s), %s %s, %d thread%s, %d repeats "
-                "after %d warm-up runs%s, reference %.4g ms, store %s",
-                name_.c_str(), h.hostname.c_str(), h.cpu_model.c_str(), h.logical_cpus,
-                key_.fingerprint.c_str(),
-                o.runtime->name() == "onednn" ? "oneDNN" : o.runtime->name().c_str(),
-                o.runtime->version().c_str(), o.threads, o.threads == 1 ? "" : "s", o.repeats,
-                o.warmup,
-                o.pin_cpu >= 0 ? (", pinned to CPU " + std::to_string(o.pin_cpu)).c_str() : "",
-                scale_ms_, o.store.string().c_str());
+  std::snprintf(
+      buf, sizeof buf,
+      "%s = %s (%s, %d logical CPUs, fingerprint %s), %s %s, %d thread%s, %d repeats "
+      "after %d warm-up runs%s, reference %.4g ms (median of %d calibration%s, spread %.1f%%), "
+      "store %s",
+      name_.c_str(), h.hostname.c_str(), h.cpu_model.c_str(), h.logical_cpus,
+      key_.fingerprint.c_str(),
+      o.runtime->name() == "onednn" ? "oneDNN" : o.runtime->name().c_str(),
+      o.runtime->version().c_str(), o.threads, o.threads == 1 ? "" : "s", o.repeats, o.warmup,
+      o.pin_cpu >= 0 ? (", pinned to CPU " + std::to_string(o.pin_cpu)).c_str() : "", scale_ms_,
+      calibrations_, calibrations_ == 1 ? "" : "s", 100 * scale_spread_, o.store.string().c_str());
   return buf;
 }
 
@@ -158,6 +178,10 @@ LocalMeasurement LocalDevice::measure(int index) {
     ++remeasured_;
   }
   ++new_;
+  if (++since_calibration_ == kCalibrationEvery) {
+    calibrate_again();
+    since_calibration_ = 0;
+  }
   LocalMeasurement m{index, row.ratio * scale_ms_, row, false};
   if (on_measured) {
     on_measured(m);

@@ -54,6 +54,9 @@ struct PosteriorMember {
   double weight = 0;        // normalised
   double residual_var = 0;  // non-additive log residual variance added to every prediction
   std::string label;
+  // Added to x . beta at every architecture (by NB201 index; empty for none): the part of the
+  // target's own layer-wise table its additive features miss, at the member's speed.
+  Eigen::VectorXd offset;
 };
 std::vector<PosteriorMember> hier_posterior(const Context& c);
 // The same under a prior already fitted on c.pool (or a sub-pool's, prior_subset).

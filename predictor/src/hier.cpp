@@ -33,6 +33,9 @@ constexpr std::array<double, 5> kRhos = {0.0, 0.25, 1.0, 4.0, 16.0};
 constexpr std::array<double, 2> kTaus = {0.0, 0.05};
 // The device's overall speed relative to s0 is known to about a factor e^1 a priori.
 constexpr double kScaleVar = 1.0;
+// The target's own layer-wise table, measured on the target itself, is a centre with this many
+// times the whole pool's prior weight (bma's rule, BENCHMARKS.md "Predictor accuracy on local").
+constexpr double kOwnTablePrior = 100;
 
 struct Fit {
   Eigen::VectorXd beta;
@@ -65,11 +68,14 @@ struct Centre {
   double log_prior = 0;
   double residual_var = 0;  // the non-additive residual under "the target is like this"
   std::string label;
+  // The own table: what its additive fit misses, normalised like coef, by NB201 index.
+  Eigen::VectorXd remainder;
 };
 
-// Every pool device (its hardware weight as prior, MAPLE-X's as bma uses it) and the pool's mean
-// (an average device). bma's pairwise mixtures as point centres measured worse on every protocol
-// but loo (BENCHMARKS.md): the widths already reach between devices.
+// Every pool device (its hardware weight as prior, MAPLE-X's as bma uses it), the pool's mean
+// (an average device) and, when the target has one, its own layer-wise table. bma's pairwise
+// mixtures as point centres measured worse on every protocol but loo (BENCHMARKS.md): the widths
+// already reach between devices.
 std::vector<Centre> centres(const Context& c, const AdditivePrior& prior) {
   const auto k = prior.devices.cols();
   const auto hw = [&](Eigen::Index d) {
@@ -80,17 +86,39 @@ std::vector<Centre> centres(const Context& c, const AdditivePrior& prior) {
   };
   std::vector<Centre> out;
   for (Eigen::Index d = 0; d < k; ++d) {
-    out.push_back({prior.devices.col(d), std::log(hw(d)), prior.residual_vars(d), name(d)});
+    out.push_back({prior.devices.col(d), std::log(hw(d)), prior.residual_vars(d), name(d), {}});
   }
-  out.push_back({prior.mean, 0.0, prior.residual_var, "pool mean"});
+  out.push_back({prior.mean, 0.0, prior.residual_var, "pool mean", {}});
+  if (!c.target.lut_ms.empty()) {
+    // The own table as additive coefficients, fitted on every connected architecture like a pool
+    // device is on its samples; its residual is what the features miss of the table.
+    DeviceSamples table;
+    for (int a = 0; a < static_cast<int>(c.target.lut_ms.size()); ++a) {
+      if (c.features.index->cell(a).connected) {
+        table.archs.push_back(a);
+        table.latency_ms.push_back(c.target.lut_ms[static_cast<std::size_t>(a)]);
+      }
+    }
+    const Eigen::VectorXd beta = fit_coefficients(c.features.additive, table);
+    double pool_weight = 0;
+    for (Eigen::Index d = 0; d < k; ++d) {
+      pool_weight += hw(d);
+    }
+    const Eigen::RowVectorXd x_mean = c.features.additive.colwise().mean();
+    const double m = x_mean.dot(beta);
+    const Eigen::VectorXd remainder = (own_table(c) - c.features.additive * beta) / m;
+    out.push_back(
+        {beta / m, std::log(kOwnTablePrior * pool_weight), 0.0, "own layer-wise table", remainder});
+  }
   return out;
 }
 
-// exp(mean log(y / (xa coef))): the device's overall speed relative to a centre.
-double speed(const Eigen::MatrixXd& xa, const Eigen::VectorXd& y, const Eigen::VectorXd& coef) {
+// exp(mean log(y / (xa coef + rem))): the device's overall speed relative to a centre.
+double speed(const Eigen::MatrixXd& xa, const Eigen::VectorXd& y, const Eigen::VectorXd& coef,
+             const Eigen::VectorXd& rem) {
   double log_s0 = 0;
   for (Eigen::Index i = 0; i < xa.rows(); ++i) {
-    log_s0 += std::log(y(i) / std::max(xa.row(i).dot(coef), 1e-3));
+    log_s0 += std::log(y(i) / std::max(xa.row(i).dot(coef) + rem(i), 1e-3));
   }
   return std::exp(log_s0 / static_cast<double>(xa.rows()));
 }
@@ -113,20 +141,31 @@ std::vector<PosteriorMember> hier_posterior(const Context& c, const AdditivePrio
   std::vector<PosteriorMember> members;
   double best = -1e300;
   for (const Centre& centre : centres(c, prior)) {
-    const double s0 = speed(xa, y, centre.coef);
+    // Under the own table the measurements are x . b plus the table's remainder at the speed s0.
+    Eigen::VectorXd rem = Eigen::VectorXd::Zero(n);
+    for (Eigen::Index i = 0; i < n && centre.remainder.size() > 0; ++i) {
+      rem(i) = centre.remainder(c.target.archs[static_cast<std::size_t>(i)]);
+    }
+    const double s0 = speed(xa, y, centre.coef, rem);
+    const Eigen::VectorXd yc = y - s0 * rem;
     const double noise_var = c.config.bma_sigma * c.config.bma_sigma + centre.residual_var;
-    const std::size_t widths = kRhos.size() * kTaus.size();
+    // The own table was measured on the target: how far the target sits from it is not how far
+    // pool devices sit from each other, so only the isotropic widths apply around it (rho = 0).
+    const bool own = centre.remainder.size() > 0;
+    const std::size_t widths = (own ? 1 : kRhos.size()) * kTaus.size();
     for (std::size_t g = 0; g < widths; ++g) {
-      const double rho = kRhos[g / kTaus.size()];
+      const double rho = own ? 0.0 : kRhos[g / kTaus.size()];
       const double tau = kTaus[g % kTaus.size()];
       const AdditivePrior around{{}, centre.coef, rho * prior.cov, prior.inflate, {}, 0};
-      Fit f = posterior(xa, y, s0 * centre.coef, s0 * s0 * prior_cov(around, tau, kScaleVar),
+      Fit f = posterior(xa, yc, s0 * centre.coef, s0 * s0 * prior_cov(around, tau, kScaleVar),
                         noise_var);
       char name[200];
       std::snprintf(name, sizeof name, "%s, rho=%g, tau=%g", centre.label.c_str(), rho, tau);
       members.push_back({std::move(f.beta), std::move(f.cov),
                          f.log_ml + centre.log_prior - std::log(static_cast<double>(widths)),
-                         centre.residual_var, name});
+                         centre.residual_var, name,
+                         centre.remainder.size() > 0 ? Eigen::VectorXd(s0 * centre.remainder)
+                                                     : Eigen::VectorXd()});
       best = std::max(best, members.back().weight);
     }
   }
@@ -153,7 +192,10 @@ Moments mixture_moments(const Context& c, const std::vector<PosteriorMember>& me
   Eigen::VectorXd m1 = Eigen::VectorXd::Zero(size);
   Eigen::VectorXd m2 = Eigen::VectorXd::Zero(size);
   for (const PosteriorMember& m : members) {
-    const Eigen::VectorXd mean = x * m.beta;
+    Eigen::VectorXd mean = x * m.beta;
+    for (Eigen::Index i = 0; i < size && m.offset.size() > 0; ++i) {
+      mean(i) += m.offset(rows[static_cast<std::size_t>(i)]);
+    }
     const Eigen::VectorXd var = (x * m.cov).cwiseProduct(x).rowwise().sum();
     m1 += m.weight * mean;
     m2 += m.weight * (var + mean.cwiseAbs2() * (1 + m.residual_var));

@@ -315,6 +315,20 @@ TEST(CommandDeviceCli, WrapsAnotherRuntimeEndToEnd) {
   EXPECT_NE(bad.err.find("architecture 5 "), std::string::npos) << bad.err;
   EXPECT_NE(bad.err.find("exited with status 4 (broken)"), std::string::npos) << bad.err;
   EXPECT_EQ(stored_archs(outer).size(), 2U);
+  // One that hangs (killed at its timeout) and one that prints garbage: the same.
+  const auto hangs = command_device("opencv-by-command", "sleep 30", 0.5);
+  const RunResult hung = run_maplex({"measure", "--device", "cmd:" + hangs.string(), "--arch", "5",
+                                     "--store", outer.string(), "--out", csv.string()});
+  EXPECT_EQ(hung.exit_code, 1);
+  EXPECT_EQ(count_lines(hung.err), 1) << hung.err;
+  EXPECT_NE(hung.err.find("ran longer than timeout_s 0.5 s"), std::string::npos) << hung.err;
+  const auto garbage = command_device("opencv-by-command", "echo 'latency: fast'");
+  const RunResult junk = run_maplex({"measure", "--device", "cmd:" + garbage.string(), "--arch",
+                                     "5", "--store", outer.string(), "--out", csv.string()});
+  EXPECT_EQ(junk.exit_code, 1);
+  EXPECT_EQ(count_lines(junk.err), 1) << junk.err;
+  EXPECT_NE(junk.err.find("'latency: fast'"), std::string::npos) << junk.err;
+  EXPECT_EQ(stored_archs(outer).size(), 2U);
   const RunResult unknown = run_maplex({"measure", "--device", "local:tensorflow", "--arch", "1",
                                         "--store", outer.string(), "--out", csv.string()});
   EXPECT_EQ(unknown.exit_code, 1);

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <filesystem>
 
 #include "maplex/core/error.hpp"
@@ -170,6 +171,46 @@ TEST(Profile, UsesHardwareCountersOrSaysWhyNot) {
         << p.counters_note;
     EXPECT_FALSE(p.counters.empty());  // software events instead
   }
+}
+
+}  // namespace
+}  // namespace maplex::measure
+
+namespace maplex::measure {
+namespace {
+
+// The scale is the median of every calibration round: a sweep calibrates again after 50 new
+// measurements, and the next session's scale is the median of the rounds, with their spread.
+TEST(LocalDevice, SweepsCalibrateInRoundsAndTheScaleIsTheirMedian) {
+  const auto store = temp("rounds.sqlite");
+  LocalOptions o = quick(store);
+  o.repeats = 1;
+  o.warmup = 0;
+  double first_scale = 0;
+  {
+    LocalDevice d(index(), o);
+    EXPECT_EQ(d.calibrations(), 1);
+    EXPECT_EQ(d.scale_spread(), 0);
+    first_scale = d.scale_ms();
+    for (int a = 0; a < 49; ++a) {
+      d.measure(a);
+    }
+    EXPECT_TRUE(d.store().all(d.key(), "calibration:").empty());
+    d.measure(49);  // the 50th new measurement: a calibration round
+    ASSERT_EQ(d.store().all(d.key(), "calibration:").size(), 1U);
+    EXPECT_DOUBLE_EQ(d.scale_ms(), first_scale);  // fixed within the session
+  }
+  LocalDevice next(index(), o);
+  const double round = next.store().all(next.key(), "calibration:").front().reference_median_ms;
+  EXPECT_EQ(next.calibrations(), 2);
+  EXPECT_DOUBLE_EQ(next.scale_ms(), 0.5 * (first_scale + round));
+  EXPECT_DOUBLE_EQ(next.scale_spread(), std::abs(first_scale - round) / next.scale_ms());
+  EXPECT_NE(next.description().find("median of 2 calibrations"), std::string::npos)
+      << next.description();
+  // A stored measurement is its ratio times the session's scale.
+  const auto m = next.measure(7);
+  EXPECT_TRUE(m.from_store);
+  EXPECT_DOUBLE_EQ(m.latency_ms, m.timing.ratio * next.scale_ms());
 }
 
 }  // namespace

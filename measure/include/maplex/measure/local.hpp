@@ -5,9 +5,11 @@
 // read back from it.
 //
 // A latency is ratio x scale: the median time ratio to the reference network (in which the
-// machine's drift cancels) times the reference's time calibrated once for this machine, runtime
-// and settings and kept in the store, so latencies of every session are comparable. (The absolute
-// scale carries the machine's speed at calibration, which drifts by up to 1.7x; ratios repeat to
+// machine's drift cancels) times the scale, the median of the reference's calibrated times for
+// this machine, runtime and settings kept in the store. A new store calibrates once; every sweep
+// calibrates again after each 50 new measurements, keeping each round in the store; a session's
+// scale is the median of the rounds before it, fixed for the session, and its description reports
+// how many rounds and their spread. (The machine's speed drifts by up to 1.7x; ratios repeat to
 // about 1.4%, BENCHMARKS.md.)
 #include <cstdint>
 #include <filesystem>
@@ -69,6 +71,9 @@ class LocalDevice final : public Device {
   const LocalOptions& options() const { return options_; }
   const Runtime& runtime() const { return *options_.runtime; }
   double scale_ms() const { return scale_ms_; }
+  // Calibration rounds behind the scale, and their (max - min) / median.
+  int calibrations() const { return calibrations_; }
+  double scale_spread() const { return scale_spread_; }
 
  private:
   // The store's row for `item` when it may be reused (not under --fresh before this session
@@ -83,7 +88,12 @@ class LocalDevice final : public Device {
   StoreKey key_;
   Store store_;
   std::unique_ptr<Network> reference_;
+  // A calibration round: the reference timed against its twin, stored as "calibration:<time>".
+  void calibrate_again();
   double scale_ms_ = 0;
+  int calibrations_ = 0;
+  int since_calibration_ = 0;  // new architecture measurements since the last round
+  double scale_spread_ = 0;
   std::set<std::string> measured_now_;
   int new_ = 0;
   int hits_ = 0;
