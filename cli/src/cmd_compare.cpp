@@ -376,7 +376,8 @@ int run_compare(int argc, char** argv) {
   for (const auto& c : cases) {
     all.push_back(&c);
     nlohmann::json row = {{"device", c.device},
-                          {"budget_percentile", c.percentile},
+                          {"budget_percentile", c.percentile > 0 ? nlohmann::json(c.percentile)
+                                                                 : nlohmann::json(nullptr)},
                           {"latency_budget_ms", c.budget_ms},
                           {"trial", c.trial},
                           {"seed", base.seed + static_cast<std::uint64_t>(c.trial)},
@@ -433,7 +434,10 @@ int run_compare(int argc, char** argv) {
         group.push_back(&c);
       }
     }
-    std::printf("%-44s %4.0f %8.4g", device.c_str(), group.front()->percentile, budget);
+    // A budget given in ms has no percentile: shown as "-".
+    const double pct = group.front()->percentile;
+    std::printf("%-44s %4s %8.4g", device.c_str(),
+                pct > 0 ? std::to_string(static_cast<int>(std::lround(pct))).c_str() : "-", budget);
     for (std::size_t a = 0; a < arms.size(); ++a) {
       std::printf(" | %s", cell(summary(group, a)).c_str());
     }

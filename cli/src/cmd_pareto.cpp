@@ -62,6 +62,7 @@ int run_pareto(int argc, char** argv) {
   apply_threads(*args);
   const tables::Catalog catalog = load_catalog(*args);
   runs::RunOptions ro = run_options(*args, spec);
+  guard_run(ro);
   const auto features = predictor::FeatureCache::build(catalog.index());
   auto local = open_session(spec, catalog, args->count("fresh") != 0U);
   const runs::Prepared prepared =

@@ -20,6 +20,7 @@ namespace {
 
 int finish(const runs::RunSpec& spec, const tables::Catalog& catalog, runs::RunOptions options,
            bool json, bool fresh) {
+  guard_run(options);
   const auto features = predictor::FeatureCache::build(catalog.index());
   auto local = open_session(spec, catalog, fresh);
   const runs::Prepared prepared =

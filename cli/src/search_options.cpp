@@ -1,5 +1,10 @@
 #include "search_options.hpp"
 
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <csignal>
 #include <cstdio>
 #include <filesystem>
 
@@ -84,6 +89,49 @@ void add_search_options(cxxopts::Options& options, const std::string& default_al
   add_local_options(options, "measure-threads");
   options.add_options("local (this machine)")(
       "no-lut", "Do not measure the per-op latency table of this machine for the predictor");
+}
+
+namespace {
+
+// What a signal handler writes (async-signal-safe: prepared before, checked with access() and
+// written with write()): how to continue, or that the run had not started.
+std::array<char, 1024> config_path{};
+std::array<char, 1024> resume_line{};
+std::array<char, 1024> not_started_line{};
+std::size_t resume_length = 0;
+std::size_t not_started_length = 0;
+
+extern "C" void on_interrupt(int signal) {
+  const bool started = ::access(config_path.data(), F_OK) == 0;
+  (void)!::write(STDERR_FILENO, started ? resume_line.data() : not_started_line.data(),
+                 started ? resume_length : not_started_length);
+  ::_exit(128 + signal);
+}
+
+std::size_t format_into(std::array<char, 1024>& buf, const char* format, const std::string& dir) {
+  const int n = std::snprintf(buf.data(), buf.size(), format, dir.c_str());
+  return static_cast<std::size_t>(std::clamp(n, 0, static_cast<int>(buf.size()) - 1));
+}
+
+}  // namespace
+
+void guard_run(runs::RunOptions& options) {
+  const std::filesystem::path dir = options.dir;
+  if (dir.empty()) {
+    return;
+  }
+  options.started = [dir] { std::fprintf(stderr, "run records in %s\n", dir.string().c_str()); };
+  format_into(config_path, "%s", (dir / "config.json").string());
+  resume_length = format_into(
+      resume_line, "\nmaplex: interrupted; continue with `maplex resume %s`\n", dir.string());
+  not_started_length = format_into(
+      not_started_line, "\nmaplex: interrupted before the run started; nothing written in %s\n",
+      dir.string());
+  struct sigaction action {};
+  action.sa_handler = on_interrupt;
+  sigemptyset(&action.sa_mask);
+  ::sigaction(SIGINT, &action, nullptr);
+  ::sigaction(SIGTERM, &action, nullptr);
 }
 
 runs::RunOptions run_options(const cxxopts::ParseResult& args, const runs::RunSpec& spec) {

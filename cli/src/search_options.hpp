@@ -3,6 +3,7 @@
 // algorithm and its limits; and the text report of a run's result document.
 
 #include <cxxopts.hpp>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -17,6 +18,11 @@ namespace maplex::cli {
 // instead of the checks of a budgeted answer.
 void add_search_options(cxxopts::Options& options, const std::string& default_algorithm,
                         int default_queries, bool pareto = false);
+// Before a run with records: names its directory on stderr once it holds the run, and makes
+// SIGINT and SIGTERM end the process with one line saying how to continue (`maplex resume DIR`)
+// and exit status 128 + the signal (the records survive any interruption; runs/record.hpp).
+void guard_run(runs::RunOptions& options);
+
 // The spec the options describe (budget from --latency-budget-ms when the command has it).
 // Where the run's records go: --run-dir, else runs/<UTC time>-<name>, or none with --no-records.
 runs::RunOptions run_options(const cxxopts::ParseResult& args, const runs::RunSpec& spec);

@@ -115,6 +115,14 @@ Prepared prepare(const RunSpec& spec, const tables::Catalog& catalog,
   if (spec.device.empty() && spec.measurements.empty()) {
     throw InputError("expected a target: --device NAME or --measurements FILE");
   }
+  for (const auto& [option, p] : {std::pair<const char*, double>{"--confidence", spec.confidence},
+                                  {"--search-confidence", spec.search_confidence}}) {
+    if (!(p > 0 && p < 1)) {
+      char buf[160];
+      std::snprintf(buf, sizeof buf, "%s %g, expected a probability in (0, 1)", option, p);
+      throw InputError(buf);
+    }
+  }
   const std::size_t n = static_cast<std::size_t>(catalog.index().size());
   std::vector<double> truth(n, objectives::kNaN);
   if (catalog.has_device(spec.device)) {

@@ -324,6 +324,10 @@ std::filesystem::path default_run_dir(const RunSpec& spec, const std::filesystem
 }
 
 RunSpec load_run_spec(const std::filesystem::path& dir) {
+  if (!std::filesystem::is_directory(dir)) {
+    throw InputError("run directory " + quote(dir.string()) +
+                     " does not exist, expected a directory made by maplex search or pareto");
+  }
   const auto path = dir / "config.json";
   if (!std::filesystem::exists(path)) {
     throw InputError("run directory " + quote(dir.string()) +
@@ -342,6 +346,9 @@ RunResult execute(const RunSpec& spec, const Prepared& prepared, const tables::C
   const auto history_path = options.dir / "history.csv";
   const auto checkpoint_path = options.dir / "checkpoint.json";
   const std::vector<search::Record> old = open_records(spec, options, state, evaluator);
+  if (records && options.started) {
+    options.started();
+  }
   std::unique_ptr<HistoryWriter> history;
   if (records) {
     history = std::make_unique<HistoryWriter>(history_path, index);

@@ -57,8 +57,9 @@ inline RunResult run_maplex(const std::vector<std::string>& args, const std::str
   return r;
 }
 
-// Starts maplex with `args` in a child process (output to /dev/null) and returns its pid.
-inline pid_t spawn_maplex(const std::vector<std::string>& args) {
+// Starts maplex with `args` in a child process (output to /dev/null, standard error to `err`
+// when given) and returns its pid.
+inline pid_t spawn_maplex(const std::vector<std::string>& args, const std::string& err = "") {
   const pid_t pid = ::fork();
   if (pid == 0) {
     std::vector<std::string> argv_s = {MAPLEX_BIN};
@@ -69,7 +70,7 @@ inline pid_t spawn_maplex(const std::vector<std::string>& args) {
     }
     argv.push_back(nullptr);
     std::freopen("/dev/null", "w", stdout);
-    std::freopen("/dev/null", "w", stderr);
+    std::freopen(err.empty() ? "/dev/null" : err.c_str(), "w", stderr);
     ::execv(MAPLEX_BIN, argv.data());
     std::_Exit(127);
   }

@@ -6,6 +6,7 @@
 #include <csignal>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <regex>
 
 #include "run.hpp"
 
@@ -193,6 +194,37 @@ TEST(SearchCli, KilledAndResumedRunEndsAsAnUninterruptedOne) {
   }
 }
 
+// SIGTERM (or SIGINT) ends a recorded run with one line saying how to continue it; the run
+// directory is named when the run starts.
+TEST(SearchCli, InterruptedRunSaysHowToContinue) {
+  const auto dir = temp("sigterm");
+  const auto err = temp("sigterm.err");
+  const pid_t pid = spawn_maplex(
+      with(kSearch, {"--run-dir", dir.string(), "--throttle-ms", "1", "--queries", "60"}),
+      err.string());
+  ASSERT_GE(pid, 0);
+  const auto history = dir / "history.csv";
+  for (int waited_ms = 0; waited_ms < 60000; waited_ms += 5) {
+    if (std::filesystem::exists(history) && count_lines(slurp(history)) > 20) {
+      break;
+    }
+    ::usleep(5000);
+  }
+  ::kill(pid, SIGTERM);
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 128 + SIGTERM);
+  const std::string text = slurp(err);
+  EXPECT_EQ(text.rfind("run records in " + dir.string() + "\n", 0), 0U) << text;
+  EXPECT_NE(text.find("interrupted; continue with `maplex resume " + dir.string() + "`"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(run_maplex({"resume", dir.string(), "--json"}).exit_code, 0);
+  std::filesystem::remove_all(dir);
+  std::filesystem::remove(err);
+}
+
 TEST(SearchCli, BadInputOneClearLine) {
   expect_one_line_error(run_maplex({"search", "--device", "titan_rtx_1", "--latency-budget-ms",
                                     "-2", "--no-records"}),
@@ -203,13 +235,24 @@ TEST(SearchCli, BadInputOneClearLine) {
                         "algorithm 'annealing' is unknown");
   expect_one_line_error(run_maplex(with(kSearch, {"--latency-source", "guess", "--no-records"})),
                         "latency source 'guess' is unknown");
+  for (const std::string c : {"1.5", "0", "1"}) {
+    expect_one_line_error(run_maplex(with(kSearch, {"--confidence", c, "--no-records"})),
+                          "--confidence " + c + ", expected a probability in (0, 1)");
+  }
+  expect_one_line_error(run_maplex(with(kSearch, {"--search-confidence", "-0.2", "--no-records"})),
+                        "--search-confidence -0.2, expected a probability in (0, 1)");
   expect_one_line_error(
       run_maplex(with(kSearch, {"--algorithm", "hyperband", "--fidelity", "12", "--no-records"})),
       "algorithm \"hyperband\" needs a cheaper fidelity to screen with, expected --fidelity 200");
   expect_one_line_error(run_maplex({"search", "--device", "no_such_device", "--latency-budget-ms",
                                     "6", "--no-records"}),
                         "no_such_device");
-  expect_one_line_error(run_maplex({"resume", temp("missing").string()}), "has no config.json");
+  expect_one_line_error(run_maplex({"resume", temp("missing").string()}),
+                        "does not exist, expected a directory made by maplex search or pareto");
+  const auto empty_dir = temp("empty_run");
+  std::filesystem::create_directories(empty_dir);
+  expect_one_line_error(run_maplex({"resume", empty_dir.string()}), "has no config.json");
+  std::filesystem::remove_all(empty_dir);
   // Below every architecture: says so and names the fastest.
   for (const std::string source : {"predicted", "table"}) {
     const RunResult r = run_maplex({"search", "--device", "titan_rtx_1", "--latency-budget-ms", "1",
@@ -332,6 +375,21 @@ TEST(CompareCli, PredictedAgainstMeasuredOnOneDevice) {
     EXPECT_GE(c["measured"]["regret"].get<double>(), 0.0);
   }
   EXPECT_EQ(doc["summary"]["measured"]["feasibility_rate"], 1.0);
+}
+
+// A budget in ms (tight on gold_6226: 399 architectures fit) is compared, not aborted, and has no
+// percentile.
+TEST(CompareCli, BudgetInMilliseconds) {
+  const RunResult r =
+      run_maplex({"compare", "--device", "gold_6226", "--latency-budget-ms", "4", "--trials", "1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(std::regex_search(r.out, std::regex("\ngold_6226 +- +4 \\|"))) << r.out;
+  const auto doc = json_of(run_maplex(
+      {"compare", "--device", "gold_6226", "--latency-budget-ms", "4", "--trials", "1", "--json"}));
+  ASSERT_EQ(doc["cases"].size(), 1U);
+  EXPECT_TRUE(doc["cases"][0]["budget_percentile"].is_null());
+  EXPECT_EQ(doc["cases"][0]["latency_budget_ms"], 4.0);
+  EXPECT_EQ(doc["cases"][0]["measured"]["truly_feasible"], true);
 }
 
 }  // namespace

@@ -22,6 +22,8 @@ namespace maplex::runs {
 struct RunOptions {
   std::filesystem::path dir;  // empty = keep no records
   bool resume = false;        // continue the run in `dir`
+  // Called once the run directory holds the run (created, or opened to resume); may be empty.
+  std::function<void()> started;
   // Sees the state after every step (progress lines); may be empty.
   std::function<void(const search::SearchState&, const search::Usage&)> progress;
 };
