@@ -5,7 +5,6 @@
 #include <string>
 #include <utility>
 
-#include "maplex/core/rng.hpp"
 #include "maplex/devices/onnx_export.hpp"
 
 namespace maplex::devices {
@@ -44,11 +43,8 @@ class OpencvNetwork final : public measure::Network {
 
   // Fills the input with uniform values in [-1, 1) from `seed` (op chains time real data).
   void randomise(std::uint64_t seed) {
-    Rng rng(seed);
-    auto* p = input_.ptr<float>();
-    for (std::size_t k = 0; k < input_.total(); ++k) {
-      p[k] = static_cast<float>(2.0 * rng.uniform() - 1.0);
-    }
+    const auto values = measure::make_input(input_.total(), seed);
+    std::copy(values.begin(), values.end(), input_.ptr<float>());
     net_.setInput(input_);
   }
 

@@ -9,7 +9,6 @@
 #include <string>
 #include <vector>
 
-#include "maplex/core/rng.hpp"
 #include "maplex/measure/network_walk.hpp"
 
 namespace maplex::devices {
@@ -102,11 +101,7 @@ class TorchNetwork final : public measure::Network {
   }
 
   void randomise(std::uint64_t seed) {
-    Rng rng(seed);
-    std::vector<float> v(static_cast<std::size_t>(slots_[0].numel()));
-    for (auto& x : v) {
-      x = static_cast<float>(2.0 * rng.uniform() - 1.0);
-    }
+    const auto v = measure::make_input(static_cast<std::size_t>(slots_[0].numel()), seed);
     slots_[0] = tensor_of(v, input_shape_);
   }
 

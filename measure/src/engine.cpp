@@ -8,7 +8,6 @@
 #include <unordered_map>
 #include <utility>
 
-#include "maplex/core/rng.hpp"
 #include "maplex/measure/host.hpp"
 #include "maplex/measure/network_walk.hpp"
 
@@ -194,12 +193,8 @@ Engine Engine::op_chain(LutOp op, int stage, int copies, std::uint64_t seed) {
   auto& m = *e.impl_;
   try {
     m.input = m.activation(c, size, size);
-    auto* in = static_cast<float*>(m.input.get_data_handle());
-    const std::size_t n = m.input.get_desc().get_size() / sizeof(float);
-    Rng rng(seed);
-    for (std::size_t k = 0; k < n; ++k) {
-      in[k] = static_cast<float>(2.0 * rng.uniform() - 1.0);
-    }
+    const auto values = make_input(m.input.get_desc().get_size() / sizeof(float), seed);
+    std::memcpy(m.input.get_data_handle(), values.data(), values.size() * sizeof(float));
     m.output = walk_op_chain(m, m.input, op, stage, copies, seed);
   } catch (const dnnl::error& err) {
     throw std::runtime_error(std::string("oneDNN could not build the op chain: ") + err.what());

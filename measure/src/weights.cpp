@@ -73,9 +73,11 @@ NetworkWeights make_weights(const space::Arch& arch, std::uint64_t seed) {
   return w;
 }
 
-std::vector<float> make_input(std::uint64_t seed) {
+std::vector<float> make_input(std::uint64_t seed) { return make_input(kInputSize, seed); }
+
+std::vector<float> make_input(std::size_t size, std::uint64_t seed) {
   Rng rng(seed);
-  return uniform(rng, kInputSize, -1.0, 1.0);
+  return uniform(rng, size, -1.0, 1.0);
 }
 
 std::uint64_t arch_weight_seed(std::uint64_t seed, int index) {

@@ -1,5 +1,7 @@
 #include "maplex/search/algorithm.hpp"
 
+#include <numeric>
+
 #include "maplex/core/error.hpp"
 #include "maplex/search/bayes_opt.hpp"
 #include "maplex/search/hyperband.hpp"
@@ -44,6 +46,21 @@ bool fill_population(SearchState& state, Evaluator& evaluator, const space::Arch
     pop.push_back(Member{f, state.step});
   }
   return true;
+}
+
+std::size_t tournament(Rng& rng, const std::vector<Member>& pop, int sample) {
+  std::vector<std::size_t> positions(pop.size());
+  std::iota(positions.begin(), positions.end(), 0);
+  std::size_t winner = pop.size();
+  for (std::size_t k = 0; k < static_cast<std::size_t>(sample); ++k) {
+    const std::size_t pick = k + rng.below(positions.size() - k);
+    std::swap(positions[k], positions[pick]);
+    const std::size_t p = positions[k];
+    if (winner == pop.size() || objectives::better(pop[p].fitness, pop[winner].fitness)) {
+      winner = p;
+    }
+  }
+  return winner;
 }
 
 int mutate_connected(Rng& rng, int parent, const space::ArchIndex& index) {

@@ -1,32 +1,11 @@
 #include "maplex/search/hyperband.hpp"
 
 #include <algorithm>
-#include <numeric>
 #include <set>
 
 #include "maplex/core/error.hpp"
 
 namespace maplex::search {
-
-namespace {
-
-// Tournament of `sample` distinct members (partial Fisher-Yates): the best's position.
-std::size_t tournament(Rng& rng, const std::vector<Member>& pop, int sample) {
-  std::vector<std::size_t> positions(pop.size());
-  std::iota(positions.begin(), positions.end(), 0);
-  std::size_t winner = pop.size();
-  for (std::size_t k = 0; k < static_cast<std::size_t>(sample); ++k) {
-    const std::size_t pick = k + rng.below(positions.size() - k);
-    std::swap(positions[k], positions[pick]);
-    const std::size_t p = positions[k];
-    if (winner == pop.size() || objectives::better(pop[p].fitness, pop[winner].fitness)) {
-      winner = p;
-    }
-  }
-  return winner;
-}
-
-}  // namespace
 
 Hyperband::Hyperband(int population, int sample, int batch, int eta)
     : population_(population), sample_(sample), batch_(batch), eta_(eta) {

@@ -100,5 +100,7 @@ NetworkWeights make_weights(const space::Arch& arch, std::uint64_t seed);
 
 // A 3 x 32 x 32 input drawn from `seed`, uniform in [-1, 1].
 std::vector<float> make_input(std::uint64_t seed);
+// `size` values drawn from `seed`, uniform in [-1, 1]: the input of a per-op chain.
+std::vector<float> make_input(std::size_t size, std::uint64_t seed);
 
 }  // namespace maplex::measure

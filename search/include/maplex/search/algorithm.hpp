@@ -84,6 +84,9 @@ int draw_fresh(SearchState& state, const space::ArchIndex& index);
 // false (nothing done) when it is full.
 bool fill_population(SearchState& state, Evaluator& evaluator, const space::ArchIndex& index,
                      int size);
+// The position in `pop` of the best (constrained ranking) of `sample` distinct members drawn by a
+// partial Fisher-Yates over positions: regularized evolution's tournament.
+std::size_t tournament(Rng& rng, const std::vector<Member>& pop, int sample);
 // A connected one-edit mutation of `parent` that is a different network (redrawn until connected
 // and not isomorphic to the parent).
 int mutate_connected(Rng& rng, int parent, const space::ArchIndex& index);
