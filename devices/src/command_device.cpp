@@ -295,12 +295,7 @@ measure::Measurement CommandDevice::measure(int index) {
 }
 
 std::vector<std::pair<int, double>> CommandDevice::stored_latencies() {
-  std::vector<std::pair<int, double>> out;
-  for (const auto& row : store_.all(key_, "arch:")) {
-    out.emplace_back(std::stoi(row.item.substr(5)), row.ratio);
-  }
-  std::sort(out.begin(), out.end());
-  return out;
+  return measure::stored_arch_latencies(store_, key_, 1.0);  // a command reports ms: scale 1
 }
 
 }  // namespace maplex::devices

@@ -190,12 +190,7 @@ LocalMeasurement LocalDevice::measure(int index) {
 }
 
 std::vector<std::pair<int, double>> LocalDevice::stored_latencies() {
-  std::vector<std::pair<int, double>> out;
-  for (const auto& row : store_.all(key_, "arch:")) {
-    out.emplace_back(std::stoi(row.item.substr(5)), row.ratio * scale_ms_);
-  }
-  std::sort(out.begin(), out.end());
-  return out;
+  return stored_arch_latencies(store_, key_, scale_ms_);
 }
 
 std::optional<Lut> LocalDevice::lut() {

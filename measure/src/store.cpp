@@ -1,5 +1,7 @@
 #include "maplex/measure/store.hpp"
 
+#include <algorithm>
+
 #include <sqlite3.h>
 
 #include <cstdlib>
@@ -209,6 +211,16 @@ std::filesystem::path default_store_path() {
   const char* home = std::getenv("HOME");
   return std::filesystem::path(home != nullptr && *home != '\0' ? home : ".") / ".cache" /
          "maplex" / "measurements.sqlite";
+}
+
+std::vector<std::pair<int, double>> stored_arch_latencies(const Store& store, const StoreKey& key,
+                                                          double scale) {
+  std::vector<std::pair<int, double>> out;
+  for (const auto& row : store.all(key, "arch:")) {
+    out.emplace_back(std::stoi(row.item.substr(5)), row.ratio * scale);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 }  // namespace maplex::measure

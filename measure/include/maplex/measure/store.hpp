@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace maplex::measure {
@@ -61,6 +62,10 @@ class Store {
   std::filesystem::path path_;
   std::unique_ptr<Impl> impl_;
 };
+
+// Every architecture row ("arch:<index>") of `key`: (NB201 index, ratio x scale) by index.
+std::vector<std::pair<int, double>> stored_arch_latencies(const Store& store, const StoreKey& key,
+                                                          double scale);
 
 // $MAPLEX_STORE, else $XDG_CACHE_HOME/maplex/measurements.sqlite, else
 // ~/.cache/maplex/measurements.sqlite.
