@@ -10,6 +10,7 @@ PACKAGES=(
   libgtest-dev libbenchmark-dev libsqlite3-dev
   libdnnl-dev ocl-icd-opencl-dev
   libonnx-dev libprotobuf-dev libopencv-dnn-dev libtorch-dev libopenblas0-pthread
+  python3 python3-dev pybind11-dev python3-numpy python3-pytest
 )
 
 missing=()

@@ -109,7 +109,7 @@ int run_evaluate(int argc, char** argv) {
         device = open_live(t.name, local_options(local_settings(*args, "measure-threads"), false),
                            catalog);
       }
-      const auto view = live_device(*device, catalog, true);
+      const auto view = live_view(*device, catalog, true);
       t.spec = view.spec;
       t.lut_ms = view.lut_ms;
     }

@@ -15,6 +15,7 @@
 #include "maplex/objectives/accuracy.hpp"
 #include "maplex/objectives/pareto.hpp"
 #include "maplex/predictor/feature_cache.hpp"
+#include "maplex/runs/judge.hpp"
 #include "maplex/runs/run.hpp"
 #include "predictor_options.hpp"
 #include "search_options.hpp"
@@ -70,91 +71,14 @@ int run_pareto(int argc, char** argv) {
   const auto result = runs::execute(spec, prepared, catalog, ro);
   auto doc = nlohmann::json::parse(result.result_json);
 
-  // The judgement: hypervolume with true latencies where the tables know them.
-  const auto dataset = space::parse_dataset(spec.dataset);
-  const auto acc = objectives::accuracies(catalog.archs(), dataset, spec.accuracy_choice());
-  std::vector<double> connected_acc;
-  for (int i = 0; i < catalog.index().size(); ++i) {
-    if (catalog.index().cell(i).connected) {
-      connected_acc.push_back(acc[static_cast<std::size_t>(i)]);
-    }
-  }
-  const auto mid = static_cast<std::ptrdiff_t>(connected_acc.size() / 2);
-  std::nth_element(connected_acc.begin(), connected_acc.begin() + mid, connected_acc.end());
-  const double ref_acc = connected_acc[static_cast<std::size_t>(mid)];
-  const auto& truth = prepared.true_latency_ms;
-  const auto& source_lat = prepared.problem.source().latency_ms;
-  const bool know_truth =
-      std::any_of(truth.begin(), truth.end(), [](double v) { return !std::isnan(v); });
-  const auto& lat_for_ref = know_truth ? truth : source_lat;
-  double ref_lat = 0;
-  for (double v : lat_for_ref) {
-    ref_lat = std::isnan(v) ? ref_lat : std::max(ref_lat, v);
-  }
-  // On `local` every front member was measured after the search: that is its truth.
-  std::vector<double> shown(truth.begin(), truth.end());
+  const auto& judge = doc["judgement"];
+  const runs::FrontJudgement j = runs::judge_front(spec, prepared, catalog, result);
+  // Each member's latency beside the search's: measured on a live device, else the table's.
+  std::vector<double> shown(prepared.true_latency_ms);
   for (const auto& [index, ms] : result.measured_after) {
     shown[static_cast<std::size_t>(index)] = ms;
   }
-  std::vector<FrontPoint> found;
-  std::vector<FrontPoint> found_true;
-  std::vector<FrontPoint> found_measured;
-  for (const auto& f : result.outcome.front) {
-    found.push_back({f.index, f.accuracy, f.latency_ms});
-    const double t = truth[static_cast<std::size_t>(f.index)];
-    // Judged by the cell's own accuracy in the table (a cell isomorphic to one queried before
-    // carries that one's answer).
-    if (!std::isnan(t)) {
-      found_true.push_back({f.index, acc[static_cast<std::size_t>(f.index)], t});
-    }
-    const double m = shown[static_cast<std::size_t>(f.index)];
-    if (!std::isnan(m) && local) {
-      found_measured.push_back({f.index, f.accuracy, m});
-    }
-  }
-  nlohmann::json judge = {{"reference_accuracy", ref_acc},
-                          {"reference_latency_ms", ref_lat},
-                          {"reference",
-                           "median accuracy of the connected architectures; the "
-                           "largest latency on the device"},
-                          {"front_size", found.size()},
-                          {"hypervolume_source", hypervolume(found, ref_acc, ref_lat)}};
-  if (!found_measured.empty()) {
-    judge["hypervolume_found_measured_latency"] =
-        hypervolume(non_dominated(found_measured), ref_acc, ref_lat);
-    judge["device_description"] = local->live.description;
-  }
-  std::vector<FrontPoint> true_front;
-  if (know_truth) {
-    std::vector<FrontPoint> all;
-    for (int i = 0; i < catalog.index().size(); ++i) {
-      const double t = truth[static_cast<std::size_t>(i)];
-      if (!std::isnan(t)) {
-        all.push_back({i, acc[static_cast<std::size_t>(i)], t});
-      }
-    }
-    true_front = non_dominated(all);
-    const double hv_found = hypervolume(non_dominated(found_true), ref_acc, ref_lat);
-    const double hv_true = hypervolume(true_front, ref_acc, ref_lat);
-    judge["hypervolume_found_true_latency"] = hv_found;
-    judge["hypervolume_true_front"] = hv_true;
-    judge["hypervolume_ratio"] = hv_true > 0 ? hv_found / hv_true : 0.0;
-    judge["true_front_size"] = true_front.size();
-    // EvoXBench's judgement: both objectives normalised by the true front's ideal and nadir.
-    const auto minimised = [](const std::vector<FrontPoint>& front) {
-      std::vector<objectives::Point> out;
-      out.reserve(front.size());
-      for (const FrontPoint& q : front) {
-        out.push_back({-q.accuracy, q.latency_ms});
-      }
-      return out;
-    };
-    const auto quality =
-        objectives::front_quality(minimised(non_dominated(found_true)), minimised(true_front));
-    judge["normalised_hypervolume_ratio"] = quality.hypervolume_ratio;
-    judge["normalised_igd"] = json_or_null(quality.igd);
-  }
-  doc["judgement"] = judge;
+  const bool know_truth = !j.true_front.empty();
   if (args->count("out") != 0U) {
     nlohmann::json ctx = doc;
     ctx.erase("front");
@@ -164,20 +88,18 @@ int run_pareto(int argc, char** argv) {
   if (args->count("plot") != 0U) {
     std::vector<PlotSeries> series;
     if (know_truth) {
-      series.push_back({"true front (table)", "#888888", false, true_front});
-      series.push_back({"found front, true latency", "#1f77b4", false, non_dominated(found_true)});
+      series.push_back({"true front (table)", "#888888", false, j.true_front});
+      series.push_back(
+          {"found front, true latency", "#1f77b4", false, objectives::non_dominated(j.found_true)});
     }
-    if (!found_measured.empty()) {
-      series.push_back({"found front, measured latency", "#1f77b4", false, found_measured});
+    if (!j.found_measured.empty()) {
+      series.push_back({"found front, measured latency", "#1f77b4", false, j.found_measured});
     }
     series.push_back({spec.source == "predicted" ? "found front, predicted latency"
                                                  : "found front, measured latency",
-                      "#ff7f0e", true, found});
+                      "#ff7f0e", true, j.found});
     write_front_svg((*args)["plot"].as<std::string>(),
                     "maplex pareto: " + prepared.target.name + " (" + spec.dataset + ")", series);
-  }
-  if (ro.dir.empty() == false) {
-    std::ofstream(ro.dir / "result.json") << doc.dump(2) << '\n';
   }
   if (args->count("json") != 0U) {
     std::cout << doc.dump(2) << '\n';
@@ -186,17 +108,19 @@ int run_pareto(int argc, char** argv) {
   std::printf(
       "front on %s (%s, latency %s): %zu architectures from %d accuracy queries, %d device "
       "measurements\n",
-      prepared.target.name.c_str(), spec.dataset.c_str(), spec.source.c_str(), found.size(),
+      prepared.target.name.c_str(), spec.dataset.c_str(), spec.source.c_str(), j.found.size(),
       result.usage.queries, doc["spent"]["device_measurements"].get<int>());
   std::printf("%8s  %-60s %9s %12s %12s\n", "index", "arch", "acc_%", "latency_ms",
-              local ? "measured_ms" : "true_ms");
+              result.measured_after.empty() ? "true_ms" : "measured_ms");
   for (const auto& f : result.outcome.front) {
     const double t = shown[static_cast<std::size_t>(f.index)];
     std::printf("%8d  %-60s %9.3f %12.4f %12s\n", f.index,
                 catalog.index().arch(f.index).str().c_str(), f.accuracy, f.latency_ms,
                 std::isnan(t) ? "-" : approx(t).c_str());
   }
-  std::printf("hypervolume (reference %.2f %%, %.4g ms): found %.4g", ref_acc, ref_lat,
+  std::printf("hypervolume (reference %.2f %%, %.4g ms): found %.4g",
+              judge["reference_accuracy"].get<double>(),
+              judge["reference_latency_ms"].get<double>(),
               judge["hypervolume_source"].get<double>());
   if (judge.contains("hypervolume_found_measured_latency")) {
     std::printf("; with the members' latencies measured on the device %.4g",

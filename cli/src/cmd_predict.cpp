@@ -1,5 +1,7 @@
 // maplex predict: adapt a predictor to a device from a few measurements, predict all 15,625.
 
+#include <array>
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -23,16 +25,25 @@ namespace maplex::cli {
 
 namespace {
 
-void write_predictions(const std::string& path, const std::vector<double>& pred,
+// The shortest decimal that reads back as the same double (Python and the CLI agree bit for bit).
+std::string exact(double v) {
+  std::array<char, 32> buf{};
+  const auto end = std::to_chars(buf.data(), buf.data() + buf.size(), v).ptr;
+  return {buf.data(), end};
+}
+
+void write_predictions(const std::string& path, const predictor::Predictor& p,
                        const tables::Catalog& catalog, const nlohmann::json& context) {
   std::ofstream out(path);
   out << "# maplex predictions schema_version=" << kJsonSchemaVersion << '\n'
       << "# " << context.dump() << '\n'
-      << "index,arch_str,latency_ms\n";
-  char buf[32];
+      << "# log_sd: predictive standard deviation of log latency (the truth lies within "
+         "latency_ms * exp(+-1.96 log_sd) with about 95% probability)\n"
+      << "index,arch_str,latency_ms,log_sd\n";
   for (int i = 0; i < catalog.index().size(); ++i) {
-    std::snprintf(buf, sizeof buf, "%.6g", pred[static_cast<std::size_t>(i)]);
-    out << i << ',' << catalog.index().arch(i).str() << ',' << buf << '\n';
+    const auto k = static_cast<std::size_t>(i);
+    out << i << ',' << catalog.index().arch(i).str() << ',' << exact(p.predictions()[k]) << ','
+        << exact(p.log_sd()[k]) << '\n';
   }
   if (!out) {
     throw InputError("--out " + quote(path) + ": cannot write, expected a writable file path");
@@ -57,7 +68,7 @@ int run_predict(int argc, char** argv) {
       cxxopts::value<std::string>()->default_value("maplex"))(
       "count", "Architectures to measure when simulating with --device",
       cxxopts::value<int>()->default_value("3"))(
-      "out", "Write index,arch_str,latency_ms for all 15,625 architectures here",
+      "out", "Write index,arch_str,latency_ms,log_sd for all 15,625 architectures here",
       cxxopts::value<std::string>())(
       "check",
       "--device local: measure this many further architectures (drawn with --seed) and show "
@@ -188,7 +199,7 @@ int run_predict(int argc, char** argv) {
   if (args->count("out") != 0U) {
     nlohmann::json context = doc;
     context.erase("schema_version");
-    write_predictions((*args)["out"].as<std::string>(), p.predictions(), catalog, context);
+    write_predictions((*args)["out"].as<std::string>(), p, catalog, context);
   }
   if (args->count("json") != 0U) {
     std::cout << doc.dump(2) << '\n';

@@ -1,5 +1,6 @@
 #include "common.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <fstream>
@@ -46,6 +47,32 @@ std::optional<std::string> json_target(const cxxopts::ParseResult& args) {
   return target;
 }
 
+namespace {
+
+// "unknown option '--x'; did you mean '--y'?" for the first long option of argv that `options`
+// lacks; nothing when every long option is known.
+std::optional<std::string> unknown_option(const cxxopts::Options& options, int argc, char** argv) {
+  std::vector<std::string> known;
+  for (const std::string& group : options.groups()) {
+    for (const auto& o : options.group_help(group).options) {
+      for (const std::string& name : o.l) {
+        known.push_back("--" + name);
+      }
+    }
+  }
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    const std::string name = arg.substr(0, arg.find('='));
+    if (name.rfind("--", 0) == 0 && name.size() > 2 &&
+        std::find(known.begin(), known.end(), name) == known.end()) {
+      return "unknown option " + quote(name) + did_you_mean(name, known);
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::optional<cxxopts::ParseResult> parse(cxxopts::Options& options, int argc, char** argv) {
   try {
     auto result = options.parse(argc, argv);
@@ -58,6 +85,9 @@ std::optional<cxxopts::ParseResult> parse(cxxopts::Options& options, int argc, c
                        options.program() + " --help)");
     }
     return result;
+  } catch (const cxxopts::exceptions::no_such_option& e) {
+    throw UsageError(unknown_option(options, argc, argv).value_or(e.what()) + " (see " +
+                     options.program() + " --help)");
   } catch (const cxxopts::exceptions::exception& e) {
     throw UsageError(std::string(e.what()) + " (see " + options.program() + " --help)");
   }

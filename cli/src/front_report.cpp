@@ -10,32 +10,6 @@
 
 namespace maplex::cli {
 
-std::vector<FrontPoint> non_dominated(const std::vector<FrontPoint>& points) {
-  std::vector<objectives::Point> p;
-  p.reserve(points.size());
-  for (const auto& f : points) {
-    p.push_back({-f.accuracy, f.latency_ms});
-  }
-  std::vector<FrontPoint> out;
-  for (int k : objectives::pareto_front(p)) {
-    out.push_back(points[static_cast<std::size_t>(k)]);
-  }
-  std::sort(out.begin(), out.end(), [](const FrontPoint& a, const FrontPoint& b) {
-    return a.latency_ms < b.latency_ms || (a.latency_ms == b.latency_ms && a.index < b.index);
-  });
-  return out;
-}
-
-double hypervolume(const std::vector<FrontPoint>& points, double ref_accuracy,
-                   double ref_latency_ms) {
-  std::vector<objectives::Point> p;
-  p.reserve(points.size());
-  for (const auto& f : points) {
-    p.push_back({-f.accuracy, f.latency_ms});
-  }
-  return objectives::hypervolume_2d(p, {-ref_accuracy, ref_latency_ms});
-}
-
 void write_front_svg(const std::string& path, const std::string& title,
                      const std::vector<PlotSeries>& series) {
   double x0 = 1e300;

@@ -1,24 +1,14 @@
 #pragma once
-// Fronts on (accuracy max, latency min): their hypervolume against a reference point, and an SVG
-// plot of the true and the found fronts.
+// An SVG plot of the true and the found fronts (accuracy max, latency min).
 
 #include <string>
 #include <vector>
 
+#include "maplex/objectives/front.hpp"
+
 namespace maplex::cli {
 
-struct FrontPoint {
-  int index = 0;
-  double accuracy = 0;
-  double latency_ms = 0;
-};
-
-// The non-dominated points (accuracy max, latency min), by ascending latency.
-std::vector<FrontPoint> non_dominated(const std::vector<FrontPoint>& points);
-
-// Area dominated by the points and bounded by (ref_accuracy, ref_latency_ms), in %*ms.
-double hypervolume(const std::vector<FrontPoint>& points, double ref_accuracy,
-                   double ref_latency_ms);
+using objectives::FrontPoint;
 
 struct PlotSeries {
   std::string label;

@@ -6,6 +6,7 @@
 
 #include "maplex/core/error.hpp"
 #include "maplex/devices/registry.hpp"
+#include "maplex/devices/session.hpp"
 #include "predictor_options.hpp"
 
 namespace maplex::cli {
@@ -34,68 +35,28 @@ runs::RunSpec::Local local_settings(const cxxopts::ParseResult& args,
   return s;
 }
 
-measure::LocalOptions local_options(const runs::RunSpec::Local& settings, bool fresh) {
-  measure::LocalOptions o;
-  o.threads = settings.threads;
-  o.repeats = settings.repeats;
-  o.warmup = settings.warmup;
-  o.fresh = fresh;
-  o.pin_cpu = settings.pin_cpu;
-  if (!settings.store.empty()) {
-    o.store = settings.store;
-  }
-  return o;
+namespace {
+
+void show_progress(const measure::Measurement& m) {
+  std::fprintf(stderr, "\rmeasured architecture %d: %.4g ms   ", m.index, m.latency_ms);
 }
+
+}  // namespace
 
 std::unique_ptr<measure::Device> open_live(const std::string& name,
                                            const measure::LocalOptions& options,
                                            const tables::Catalog& catalog) {
   auto device = devices::open_device(name, options, catalog.index());
   if (::isatty(STDERR_FILENO) != 0) {
-    device->on_measured = [](const measure::Measurement& m) {
-      std::fprintf(stderr, "\rmeasured architecture %d: %.4g ms   ", m.index, m.latency_ms);
-    };
+    device->on_measured = show_progress;
   }
   return device;
 }
 
-runs::LiveDevice live_device(measure::Device& device, const tables::Catalog& catalog,
-                             bool with_lut) {
-  runs::LiveDevice live;
-  live.name = device.name();
-  live.fingerprint = device.fingerprint();
-  live.description = device.description();
-  const measure::DeviceFacts facts = device.facts();
-  if (facts.cores > 0) {
-    live.spec.cores = facts.cores;
-  }
-  if (facts.max_clock_mhz > 0) {
-    live.spec.max_clock_mhz = facts.max_clock_mhz;
-  }
-  live.spec.batch_size = 1;
-  live.measure = [&device](int index) { return device.measure(index).latency_ms; };
-  if (with_lut) {
-    if (const auto lut = device.lut()) {
-      const auto& index = catalog.index();
-      live.lut_ms.resize(static_cast<std::size_t>(index.size()));
-      for (int a = 0; a < index.size(); ++a) {
-        live.lut_ms[static_cast<std::size_t>(a)] = lut->predict(index.arch(a));
-      }
-    }
-  }
-  return live;
-}
-
 std::optional<LocalSession> open_session(const runs::RunSpec& spec, const tables::Catalog& catalog,
                                          bool fresh) {
-  if (!runs::is_live_device_name(spec.device)) {
-    return std::nullopt;
-  }
-  LocalSession s;
-  s.device = open_live(spec.device, local_options(spec.local, fresh), catalog);
-  s.live = live_device(*s.device, catalog, spec.local.lut && spec.source != "live");
-  s.live.name = spec.device;  // as the user named it (cmd:FILE)
-  return s;
+  return devices::open_session(spec, catalog, fresh,
+                               ::isatty(STDERR_FILENO) != 0 ? show_progress : nullptr);
 }
 
 }  // namespace maplex::cli

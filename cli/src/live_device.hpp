@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "maplex/devices/session.hpp"
 #include "maplex/measure/device.hpp"
 #include "maplex/measure/local.hpp"
 #include "maplex/runs/live.hpp"
@@ -23,7 +24,7 @@ void add_local_options(cxxopts::Options& options, const std::string& threads_opt
 // every command on this machine shares the store's measurements whatever its --seed.
 runs::RunSpec::Local local_settings(const cxxopts::ParseResult& args,
                                     const std::string& threads_option);
-measure::LocalOptions local_options(const runs::RunSpec::Local& settings, bool fresh);
+using devices::local_options;
 
 // The live device `name`, opened on its store; new measurements show a progress line on stderr
 // when it is a terminal. Throws InputError for a name that is not a live device.
@@ -31,16 +32,8 @@ std::unique_ptr<measure::Device> open_live(const std::string& name,
                                            const measure::LocalOptions& options,
                                            const tables::Catalog& catalog);
 
-// The device as runs see it; with_lut measures (or reads) the per-op table, when the device has
-// one, and predicts every architecture with it.
-runs::LiveDevice live_device(measure::Device& device, const tables::Catalog& catalog,
-                             bool with_lut);
-
-// A command's session on a live device: the device and its view for runs.
-struct LocalSession {
-  std::unique_ptr<measure::Device> device;
-  runs::LiveDevice live;
-};
+using devices::live_view;
+using LocalSession = devices::Session;
 
 // The session when spec.device is a live device (opened with spec.local), else nothing.
 std::optional<LocalSession> open_session(const runs::RunSpec& spec, const tables::Catalog& catalog,

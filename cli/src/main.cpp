@@ -106,7 +106,12 @@ int main(int argc, char** argv) {
       return 3;
     }
   }
-  std::cerr << "maplex: unknown command '" << first << "', expected one of " << known_commands()
-            << " (see maplex --help)\n";
+  std::vector<std::string> names;
+  for (const Command& c : kCommands) {
+    names.emplace_back(c.name);
+  }
+  std::cerr << "maplex: unknown command " << maplex::quote(first)
+            << maplex::did_you_mean(first, names) << " (expected one of " << known_commands()
+            << "; see maplex --help)\n";
   return 2;
 }

@@ -1,5 +1,6 @@
 #include "maplex/core/error.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace maplex {
@@ -29,6 +30,45 @@ std::string quote(std::string_view value) {
     out += "... (" + std::to_string(value.size()) + " characters)";
   }
   return out;
+}
+
+}  // namespace maplex
+
+namespace maplex {
+
+namespace {
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) {
+    row[j] = j;
+  }
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+}  // namespace
+
+std::string did_you_mean(std::string_view value, const std::vector<std::string>& known) {
+  const std::size_t allowed = std::max<std::size_t>(1, value.size() / 3);
+  const std::string* best = nullptr;
+  std::size_t best_distance = allowed + 1;
+  for (const std::string& k : known) {
+    const std::size_t d = edit_distance(value, k);
+    if (d < best_distance) {
+      best_distance = d;
+      best = &k;
+    }
+  }
+  return best == nullptr ? std::string() : "; did you mean " + quote(*best) + "?";
 }
 
 }  // namespace maplex

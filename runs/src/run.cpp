@@ -7,6 +7,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "documents.hpp"
 #include "maplex/core/build_info.hpp"
 #include "maplex/core/error.hpp"
 #include "maplex/objectives/accuracy.hpp"
@@ -201,6 +202,9 @@ std::string result_document(const RunSpec& spec, const Prepared& p, const tables
     front.push_back(describe(f, p, catalog, dataset, r));
   }
   doc["front"] = front;
+  if (spec.command == "pareto") {
+    doc["judgement"] = judgement_json(judge_front(spec, p, catalog, r), p.device_description);
+  }
   return doc.dump(2);
 }
 

@@ -1,5 +1,6 @@
 #include "maplex/runs/spec.hpp"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "maplex/core/error.hpp"
@@ -57,7 +58,9 @@ RunSpec parse_spec(const std::string& json_text, const std::string& source) {
   } catch (const nlohmann::json::exception& e) {
     throw InputError(source + ": not JSON (" + e.what() + "), expected a maplex run config");
   }
+  const char* current = "";  // the field being read, for the error message
   const auto field = [&](const char* key) -> const nlohmann::json& {
+    current = key;
     if (!j.is_object() || !j.contains(key)) {
       throw InputError(source + ": no field " + quote(key) + ", expected a maplex run config");
     }
@@ -110,9 +113,73 @@ RunSpec parse_spec(const std::string& json_text, const std::string& source) {
     s.local.pin_cpu = local.at("pin_cpu").get<int>();
     s.local.store = local.at("store").get<std::string>();
   } catch (const nlohmann::json::exception& e) {
-    throw InputError(source + ": " + e.what() + ", expected a maplex run config");
+    throw InputError(source + ": field " + quote(current) + ": " + e.what() +
+                     ", expected a maplex run config");
   }
   return s;
+}
+
+namespace {
+
+void check_keys(const nlohmann::json& given, const nlohmann::json& known,
+                const std::string& where) {
+  std::vector<std::string> names;  // what a caller may set
+  std::string list;
+  for (const auto& [key, value] : known.items()) {
+    if (key != "schema_version" && key != "command") {
+      list += (names.empty() ? "" : ", ") + key;
+      names.push_back(key);
+    }
+  }
+  for (const auto& [key, value] : given.items()) {
+    if (std::find(names.begin(), names.end(), key) == names.end()) {
+      std::string message = where;
+      message += ": unknown option " + quote(key);
+      message += did_you_mean(key, names);
+      message += " (expected one of " + list;
+      throw InputError(message + ")");
+    }
+  }
+}
+
+}  // namespace
+
+RunSpec spec_from_options(const std::string& command, const std::string& options_json) {
+  if (command != "search" && command != "pareto") {
+    throw InputError("run command " + quote(command) + ", expected search or pareto");
+  }
+  RunSpec defaults;
+  defaults.command = command;
+  if (command == "pareto") {
+    defaults.algorithm = "nsga2";
+    defaults.limits.queries = 1000;
+    defaults.verify = 7;
+  }
+  nlohmann::json j = nlohmann::json::parse(spec_to_json(defaults));
+  nlohmann::json given;
+  try {
+    given = nlohmann::json::parse(options_json);
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError(command + " options: not JSON (" + e.what() + ")");
+  }
+  if (!given.is_object()) {
+    throw InputError(command + " options: " + given.dump() + ", expected an object");
+  }
+  check_keys(given, j, command);
+  if (given.contains("local")) {
+    if (!given["local"].is_object()) {
+      throw InputError(command + ": local " + given["local"].dump() + ", expected an object");
+    }
+    check_keys(given["local"], j["local"], command + " local");
+  }
+  j.merge_patch(given);
+  // merge_patch deletes a key given as null; the spec reads null as "not set" for these.
+  for (const char* key : {"latency_budget_ms", "max_flops_m", "max_params_m"}) {
+    if (!j.contains(key)) {
+      j[key] = nullptr;
+    }
+  }
+  return parse_spec(j.dump(), command + " options");
 }
 
 }  // namespace maplex::runs

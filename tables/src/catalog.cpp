@@ -57,11 +57,14 @@ const DeviceSpec& Catalog::device(std::string_view key) const {
       return d;
     }
   }
-  std::string known;
+  std::vector<std::string> known;
   for (const DeviceSpec& d : devices_) {
-    known += (known.empty() ? "" : ", ") + d.key;
+    known.push_back(d.key);
   }
-  throw InputError("unknown device " + quote(key) + ", expected one of: " + known);
+  std::string message = "unknown device " + quote(key);
+  message += did_you_mean(key, known);
+  throw InputError(message + " (expected one of the " + std::to_string(known.size()) +
+                   " devices `maplex devices` lists)");
 }
 
 std::span<const double> Catalog::latencies(std::string_view key) const {

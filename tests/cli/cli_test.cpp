@@ -44,12 +44,19 @@ TEST(Cli, BadIndexAndDevice) {
   expect_one_line_error(run_maplex({"arch", "15625"}), 1,
                         "maplex arch: arch index 15625 is out of range, expected 0..15624");
   expect_one_line_error(run_maplex({"arch", "3", "--device", "tpu9"}), 1,
-                        "maplex arch: unknown device 'tpu9', expected one of: 1080ti_1,");
+                        "maplex arch: unknown device 'tpu9' (expected one of the 40 devices "
+                        "`maplex devices` lists)");
+  expect_one_line_error(run_maplex({"arch", "3", "--device", "titan_rtx1"}), 1,
+                        "unknown device 'titan_rtx1'; did you mean 'titan_rtx_1'? (expected");
 }
 
 TEST(Cli, UnknownCommandAndOption) {
   expect_one_line_error(run_maplex({"serch"}), 2,
-                        "maplex: unknown command 'serch', expected one of space, devices, arch");
+                        "maplex: unknown command 'serch'; did you mean 'search'? (expected one "
+                        "of space, devices, arch");
+  expect_one_line_error(run_maplex({"search", "--latency-budget", "4"}), 2,
+                        "maplex search: unknown option '--latency-budget'; did you mean "
+                        "'--latency-budget-ms'? (see maplex search --help)");
   expect_one_line_error(run_maplex({"space", "--fast"}), 2, "maplex space: ");
   expect_one_line_error(run_maplex({"space", "--fast"}), 2, "fast");
   expect_one_line_error(run_maplex({"arch"}), 2, "missing architecture");

@@ -64,9 +64,9 @@ TEST(PredictCli, SimulatedDeviceWritesEveryArchitecture) {
   EXPECT_EQ(doc["against_table"]["count"], 15622);
   EXPECT_GT(doc["against_table"]["spearman"].get<double>(), 0.8);
   const std::string csv = slurp(out);
-  EXPECT_EQ(count_lines(csv), 2 + 1 + 15625);  // two comment lines, header, rows
+  EXPECT_EQ(count_lines(csv), 3 + 1 + 15625);  // three comment lines, header, rows
   EXPECT_EQ(csv.rfind("# maplex predictions schema_version=1\n", 0), 0U);
-  EXPECT_NE(csv.find("\nindex,arch_str,latency_ms\n0,|avg_pool_3x3~0|"), std::string::npos);
+  EXPECT_NE(csv.find("\nindex,arch_str,latency_ms,log_sd\n0,|avg_pool_3x3~0|"), std::string::npos);
   std::filesystem::remove(out);
 }
 

@@ -174,7 +174,7 @@ TEST(BadInput, RejectedWithOneClearMessage) {
   po.devices = {"titan_rtx_9"};
   EXPECT_NE(error_of([&] {
               build_pool(catalog(), "gold_6226", po);
-            }).find("unknown device 'titan_rtx_9', expected one of:"),
+            }).find("unknown device 'titan_rtx_9'; did you mean 'titan_rtx_1'?"),
             std::string::npos);
   po.devices = {"gold_6226"};
   EXPECT_EQ(error_of([&] { build_pool(catalog(), "gold_6226", po); }),

@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace maplex {
 
@@ -17,5 +18,13 @@ class InputError : public std::runtime_error {
 // Quotes a user value for an error message, escaping control characters and cutting very long
 // values.
 std::string quote(std::string_view value);
+
+}  // namespace maplex
+
+namespace maplex {
+
+// "; did you mean 'x'?" for the known name nearest to `value` (edit distance at most a third of
+// its length, at least 1), else "". Appended to an "unknown name" error.
+std::string did_you_mean(std::string_view value, const std::vector<std::string>& known);
 
 }  // namespace maplex

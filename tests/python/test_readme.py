@@ -1,0 +1,47 @@
+"""The README's code blocks run as written: the two commands of its first block (the set-up
+script is what built this tree, so its search runs here) and its Python example."""
+
+import json
+import os
+import re
+import subprocess
+
+import pytest
+
+from conftest import MAPLEX_BIN
+
+README = os.path.join(os.path.dirname(__file__), "..", "..", "README.md")
+
+
+def blocks(language):
+    with open(README) as f:
+        return re.findall(r"```" + language + r"\n(.*?)```", f.read(), re.S)
+
+
+def test_the_first_block_is_set_up_then_tests():
+    lines = blocks("sh")[0].strip().splitlines()
+    assert lines == ["scripts/setup.sh && build/maplex search --device titan_rtx_1 "
+                     "--latency-budget-ms 6", "scripts/test.sh"]
+
+
+def test_the_main_job_answers_within_the_budget(tmp_path):
+    command = blocks("sh")[0].strip().splitlines()[0].split(" && ")[1].split()
+    assert command[0] == "build/maplex"
+    r = subprocess.run([MAPLEX_BIN, *command[1:]], cwd=tmp_path, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert "best:" in r.stdout and "run records in runs/" in r.stdout
+    runs = list((tmp_path / "runs").iterdir())
+    assert len(runs) == 1
+    result = json.loads((runs[0] / "result.json").read_text())
+    assert result["best_feasible"] and result["spent"]["device_measurements"] <= 3
+
+
+def test_the_python_example_runs(tmp_path, monkeypatch):
+    monkeypatch.setenv("MAPLEX_STORE", str(tmp_path / "store.sqlite"))
+    code = blocks("python")[0]
+    scope = {}
+    exec(compile(code, "README.md", "exec"), scope)
+    assert scope["ms"].shape == (15625,) and scope["sd"].shape == (15625,)
+    assert scope["best"]["best"]["index"] >= 0
+    assert scope["front"]["judgement"]["hypervolume_ratio"] > 0.5
+    assert list(scope["m"]["index"]) == [11164, 0]

@@ -1,0 +1,101 @@
+"""search, pareto, resume and measure: the same result documents as the CLI's --json."""
+
+import json
+
+import numpy as np
+import pytest
+
+import maplex
+from conftest import cli_json, device_column
+
+
+def comparable(doc):
+    """A result document without what differs between two runs of one spec (timings)."""
+    doc = json.loads(json.dumps(doc))
+    doc.pop("seconds", None)
+    return doc
+
+
+def test_search_equals_the_cli():
+    want = cli_json("search", "--device", "titan_rtx_1", "--latency-budget-ms", 6, "--queries",
+                    100, "--seed", 3, "--no-records")
+    got = maplex.search("titan_rtx_1", 6, queries=100, seed=3)
+    assert comparable(got) == comparable(want)
+    best = got["best"]
+    truth = device_column("titan_rtx_1")
+    assert got["best_feasible"] and truth[best["index"]] <= 6
+    assert best["arch_str"] == maplex.arch_str(best["index"])
+
+
+def test_search_from_measurements_given_as_a_dict(tmp_path):
+    truth = device_column("pixel3")
+    measured = {a: truth[a] for a in maplex.plan(device="pixel3")}
+    m = tmp_path / "phone.csv"
+    m.write_text("arch,latency_ms\n" + "".join(f"{a},{repr(v)}\n" for a, v in measured.items()))
+    want = cli_json("search", "--measurements", m, "--device", "phone", "--latency-budget-ms", 5,
+                    "--queries", 60, "--no-records")
+    got = maplex.search("phone", 5, measurements=measured, queries=60)
+    assert got["best"]["index"] == want["best"]["index"]
+    assert got["target"]["device"] == "phone"
+    assert [x["index"] for x in got["target"]["measurements"]] == list(measured)
+
+
+def test_pareto_is_judged_like_the_cli():
+    want = cli_json("pareto", "--device", "pixel3", "--queries", 150, "--verify", 0, "--no-records")
+    got = maplex.pareto("pixel3", queries=150, verify=0)
+    assert comparable(got) == comparable(want)
+    judgement = got["judgement"]
+    assert 0 < judgement["hypervolume_ratio"] <= 1
+    assert judgement["front_size"] == len(got["front"]) > 2
+
+
+def test_a_recorded_run_resumes_to_its_result(tmp_path):
+    run_dir = tmp_path / "run"
+    first = maplex.search("gold_6226", 4, queries=80, seed=5, run_dir=run_dir)
+    assert (run_dir / "result.json").exists() and (run_dir / "history.csv").exists()
+    again = maplex.resume(run_dir)
+    assert again["best"]["index"] == first["best"]["index"]
+    assert again["spent"]["accuracy_queries"] == first["spent"]["accuracy_queries"]
+    with pytest.raises(ValueError, match="already holds a run"):
+        maplex.search("gold_6226", 4, queries=80, run_dir=run_dir)
+
+
+def test_threads_do_not_change_the_answer():
+    one = maplex.search("pixel2", 20, queries=120, seed=9, threads=1)
+    two = maplex.search("pixel2", 20, queries=120, seed=9, threads=2)
+    assert comparable(one) == comparable(two)
+
+
+def test_measure_on_this_machine_uses_the_store(tmp_path):
+    store = str(tmp_path / "store.db")
+    first = maplex.measure([11164, 0], device="local", repeats=3, warmup=1, store=store)
+    assert first["index"] == [11164, 0] and first["from_store"] == [False, False]
+    assert first["latency_ms"].shape == (2,) and np.all(first["latency_ms"] > 0)
+    assert first["description"] and first["fingerprint"]
+    again = maplex.measure([0], device="local", repeats=3, warmup=1, store=store)
+    assert again["from_store"] == [True]
+    assert again["latency_ms"][0] == first["latency_ms"][1]
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: maplex.search("titan_rtx_1"), "no latency_budget_ms"),
+        (lambda: maplex.search(None, 5), "no device"),
+        (lambda: maplex.search("titan_rtx_9", 5), "unknown device 'titan_rtx_9'"),
+        (lambda: maplex.search("titan_rtx_1", 5, algoritm="re"), "did you mean 'algorithm'"),
+        (lambda: maplex.search("titan_rtx_1", 5, algorithm="annealing"), "'annealing'"),
+        (lambda: maplex.search("titan_rtx_1", 5, queries="many"), "queries"),
+        (lambda: maplex.search("titan_rtx_1", 5, local={"thread": 2}), "did you mean 'threads'"),
+        (lambda: maplex.search("titan_rtx_1", 5, threads=-1), "threads -1"),
+        (lambda: maplex.pareto("pixel3", confidence=1.5), "1.5"),
+        (lambda: maplex.resume("/nonexistent/run"), "/nonexistent/run"),
+        (lambda: maplex.measure([0], device="pixel3"), "expected a live device"),
+        (lambda: maplex.measure([99999], device="local"), "99999"),
+    ],
+)
+def test_bad_input_is_a_value_error(call, message):
+    with pytest.raises(ValueError) as e:
+        call()
+    assert message in str(e.value)
+    assert "\n" not in str(e.value)

@@ -1,0 +1,59 @@
+#include <gtest/gtest.h>
+
+#include "maplex/core/error.hpp"
+#include "maplex/runs/spec.hpp"
+
+namespace maplex::runs {
+namespace {
+
+TEST(SpecFromOptions, CommandDefaultsAsTheCliHasThem) {
+  const RunSpec search = spec_from_options("search", "{}");
+  EXPECT_EQ(search.algorithm, "re");
+  EXPECT_EQ(search.limits.queries, 300);
+  EXPECT_EQ(search.verify, 2);
+  EXPECT_FALSE(search.budget_ms.has_value());
+  const RunSpec pareto = spec_from_options("pareto", "{}");
+  EXPECT_EQ(pareto.command, "pareto");
+  EXPECT_EQ(pareto.algorithm, "nsga2");
+  EXPECT_EQ(pareto.limits.queries, 1000);
+  EXPECT_EQ(pareto.verify, 7);
+}
+
+TEST(SpecFromOptions, GivenFieldsOverTheDefaults) {
+  const RunSpec s =
+      spec_from_options("search",
+                        R"({"device": "pixel3", "latency_budget_ms": 4.5, "queries": 120, "seed": 7,
+          "pool": ["1080ti_1", "gold_6226"], "local": {"threads": 2}, "max_flops_m": null})");
+  EXPECT_EQ(s.device, "pixel3");
+  EXPECT_DOUBLE_EQ(*s.budget_ms, 4.5);
+  EXPECT_EQ(s.limits.queries, 120);
+  EXPECT_EQ(s.seed, 7U);
+  EXPECT_EQ(s.pool, (std::vector<std::string>{"1080ti_1", "gold_6226"}));
+  EXPECT_EQ(s.local.threads, 2);
+  EXPECT_EQ(s.local.repeats, 15);  // the rest of "local" keeps its defaults
+  EXPECT_FALSE(s.max_flops_m.has_value());
+  EXPECT_EQ(s.algorithm, "re");
+}
+
+void expect_error(const std::string& command, const std::string& json, const std::string& part) {
+  try {
+    spec_from_options(command, json);
+    ADD_FAILURE() << "no error for " << json;
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find(part), std::string::npos) << e.what();
+  }
+}
+
+TEST(SpecFromOptions, BadOptionsNameTheField) {
+  expect_error("search", R"({"algoritm": "re"})",
+               "search: unknown option 'algoritm'; did you mean 'algorithm'? (expected one of ");
+  expect_error("search", R"({"command": "pareto"})", "unknown option 'command'");
+  expect_error("search", R"({"local": {"thread": 2}})", "did you mean 'threads'");
+  expect_error("search", R"({"queries": "many"})", "field 'queries'");
+  expect_error("search", "[1, 2]", "expected an object");
+  expect_error("search", "{", "not JSON");
+  expect_error("optimum", "{}", "run command 'optimum', expected search or pareto");
+}
+
+}  // namespace
+}  // namespace maplex::runs
