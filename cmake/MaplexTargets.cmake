@@ -16,7 +16,12 @@ function(maplex_add_module name)
   add_library(maplex::${name} ALIAS maplex_${name})
   target_include_directories(maplex_${name}
     PUBLIC $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include>
+           $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>
     PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/src)
   target_link_libraries(maplex_${name} PUBLIC ${ARG_PUBLIC_DEPS} PRIVATE ${ARG_PRIVATE_DEPS})
   maplex_set_warnings(maplex_${name})
+  # Installed as maplex::<name> (find_package(maplex), cmake/maplexConfig.cmake.in).
+  set_target_properties(maplex_${name} PROPERTIES EXPORT_NAME ${name})
+  install(TARGETS maplex_${name} EXPORT maplexTargets ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
+  install(DIRECTORY include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 endfunction()

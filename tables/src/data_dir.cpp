@@ -40,6 +40,7 @@ std::filesystem::path find_data_dir(const std::optional<std::string>& explicit_d
     tried = {bin.parent_path() / "data", bin.parent_path() / "share" / "maplex" / "data",
              bin.parent_path().parent_path() / "data"};
   }
+  tried.emplace_back(MAPLEX_INSTALL_DATA_DIR);
   tried.emplace_back(MAPLEX_SOURCE_DATA_DIR);
   for (const auto& dir : tried) {
     if (holds_data(dir)) {

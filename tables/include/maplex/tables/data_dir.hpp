@@ -1,8 +1,8 @@
 #pragma once
 // Where the shipped data lives. In order: an explicit --data-dir, the MAPLEX_DATA environment
 // variable, then next to the running binary: <exe>/../data (build tree), <exe>/../share/maplex/data
-// (install), <exe>/../../data (binaries one level deeper, e.g. build/tests), and the source tree
-// the binary was built from.
+// (install), <exe>/../../data (binaries one level deeper, e.g. build/tests), the install prefix's
+// share/maplex/data, and the source tree the library was built from.
 
 #include <filesystem>
 #include <optional>
