@@ -1,7 +1,7 @@
 // Speed of the measurement engine: one inference of the NB201 network (batch 1, fp32, 1 thread) for
 // the smallest, the reference and the largest cell, and building a network.
 // Run: build/bench/bench_measure --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
-// Single inferences drift with the machine (../shared/MEASURING.md); maplex measure times against
+// Single inferences drift with the machine (measure/MEASURING.md); maplex measure times against
 // a reference network for that reason. These figures are the engine's raw speed.
 
 #include <benchmark/benchmark.h>

@@ -1,5 +1,5 @@
 // maplex measure: latency of NB201 networks on this machine (the device `local`), timed with the
-// oneDNN engine against a fixed reference network (../shared/MEASURING.md), kept in the
+// oneDNN engine against a fixed reference network (measure/MEASURING.md), kept in the
 // measurement store as each completes, and written as a long-form CSV that `--measurements`
 // reads elsewhere.
 
@@ -22,15 +22,30 @@
 #include "maplex/measure/timing.hpp"
 #include "maplex/space/cell.hpp"
 #include "maplex/space/sampling.hpp"
+#include "maplex/tables/measurements.hpp"
 #include "predictor_options.hpp"
 
 namespace maplex::cli {
 
 namespace {
 
+// The architectures of the --exclude measurement files (already measured elsewhere).
+std::set<int> excluded_archs(const cxxopts::ParseResult& args, const tables::Catalog& catalog) {
+  std::set<int> out;
+  if (args.count("exclude") != 0U) {
+    for (const auto& path : args["exclude"].as<std::vector<std::string>>()) {
+      for (const auto& m : tables::load_measurements(path, catalog.index()).rows) {
+        out.insert(m.index);
+      }
+    }
+  }
+  return out;
+}
+
 std::vector<int> chosen_archs(const cxxopts::ParseResult& args, const tables::Catalog& catalog,
                               Rng& rng) {
   const auto& index = catalog.index();
+  const std::set<int> excluded = excluded_archs(args, catalog);
   std::vector<int> out;
   if (args.count("arch") != 0U) {
     for (const auto& a : args["arch"].as<std::vector<std::string>>()) {
@@ -38,8 +53,17 @@ std::vector<int> chosen_archs(const cxxopts::ParseResult& args, const tables::Ca
     }
   } else if (args.count("sample") != 0U) {
     const int n = int_option(args, "sample", 1);
-    std::set<int> seen;
-    while (static_cast<int>(out.size()) < n && static_cast<int>(seen.size()) < 15284) {
+    int available = 0;
+    for (int i = 0; i < index.size(); ++i) {
+      available += index.cell(i).connected && excluded.count(i) == 0U ? 1 : 0;
+    }
+    if (n > available) {
+      throw InputError("--sample " + std::to_string(n) + ", expected at most " +
+                       std::to_string(available) +
+                       " (the connected architectures not in --exclude)");
+    }
+    std::set<int> seen(excluded);
+    while (static_cast<int>(out.size()) < n) {
       const int a = index.index_of(space::sample_connected(rng));
       if (seen.insert(a).second) {
         out.push_back(a);
@@ -52,6 +76,7 @@ std::vector<int> chosen_archs(const cxxopts::ParseResult& args, const tables::Ca
   } else {
     throw UsageError("expected --arch A[,B...], --sample N or --all (see maplex measure --help)");
   }
+  std::erase_if(out, [&](int a) { return excluded.count(a) != 0U; });
   // Shuffled (seeded), so no group of architectures sits in one slow stretch of the machine.
   for (std::size_t i = out.size(); i > 1; --i) {
     std::swap(out[i - 1], out[static_cast<std::size_t>(rng.below(i))]);
@@ -70,6 +95,70 @@ void progress_bar(std::size_t done, std::size_t total, double eta_s) {
                eta / 60, eta % 60);
 }
 
+// The long-form CSV (written to a temporary file, then renamed); returns the median ratio cv.
+double write_csv(const std::string& out_path, const std::vector<measure::Measurement>& rows,
+                 measure::Device& local, const tables::Catalog& catalog) {
+  const std::string tmp_path = out_path + ".tmp";
+  std::ofstream out(tmp_path, std::ios::trunc);
+  if (!out) {
+    throw InputError("cannot write " + quote(out_path) + ", expected a writable path");
+  }
+  const BuildInfo& b = build_info();
+  out << "# maplex measurements schema_version=1\n"
+      << "# device=" << local.name() << " fingerprint=" << local.fingerprint()
+      << " maplex=" << b.version << " commit=" << b.git_commit << " build=" << b.build_type << "; "
+      << local.description() << "\n"
+      << "# network: NB201 CIFAR, batch 1, fp32, weights from seed 0; reference "
+      << measure::kReferenceArch << "\n"
+      << "arch,index,latency_ms,ratio,ratio_cv,raw_median_ms,raw_cv,reference_median_ms,device,"
+         "measured_at\n";
+  char buf[512];
+  std::vector<double> cvs;
+  cvs.reserve(rows.size());
+  for (const auto& r : rows) {
+    const auto& t = r.timing;
+    std::snprintf(buf, sizeof buf, "%s,%d,%.6g,%.6g,%.4g,%.6g,%.4g,%.6g,%s,%s\n",
+                  catalog.index().arch(r.index).str().c_str(), r.index, r.latency_ms, t.ratio,
+                  t.ratio_cv, t.target_median_ms, t.target_cv, t.reference_median_ms,
+                  local.name().c_str(), t.measured_at.c_str());
+    out << buf;
+    cvs.push_back(t.ratio_cv);
+  }
+  out.close();
+  if (!out || std::rename(tmp_path.c_str(), out_path.c_str()) != 0) {
+    throw InputError("cannot write " + quote(out_path) +
+                     ", expected a writable path (the measurements are kept in the store " +
+                     local.store().path().string() + ")");
+  }
+  return measure::median_of(cvs);
+}
+
+// The --json report: the device, the counts and every measurement.
+nlohmann::json measure_report(const std::vector<measure::Measurement>& rows, measure::Device& local,
+                              const tables::Catalog& catalog, double median_cv,
+                              const std::string& out_path) {
+  auto doc = json_envelope("measure", catalog);
+  doc["device"] = {{"name", local.name()},
+                   {"fingerprint", local.fingerprint()},
+                   {"description", local.description()}};
+  doc["counts"] = {{"measured", rows.size()},
+                   {"new", local.new_measurements()},
+                   {"from_store", local.stored_hits()},
+                   {"taken_twice", local.remeasured()}};
+  doc["median_ratio_cv"] = median_cv;
+  doc["out"] = out_path;
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& r : rows) {
+    list.push_back({{"index", r.index},
+                    {"arch_str", catalog.index().arch(r.index).str()},
+                    {"latency_ms", r.latency_ms},
+                    {"ratio_cv", r.timing.ratio_cv},
+                    {"from_store", r.from_store}});
+  }
+  doc["measurements"] = list;
+  return doc;
+}
+
 }  // namespace
 
 int run_measure(int argc, char** argv) {
@@ -83,6 +172,10 @@ int run_measure(int argc, char** argv) {
       cxxopts::value<int>())("all", "Measure all 15,625 architectures")(
       "seed", "Seed of the sample and the order (the weights are always drawn from seed 0)",
       cxxopts::value<std::uint64_t>()->default_value("0"))(
+      "exclude",
+      "Leave out the architectures of these measurement CSVs (already measured; repeat or "
+      "comma-separate)",
+      cxxopts::value<std::vector<std::string>>())(
       "out", "Write the measurements to this CSV (long form: arch,latency_ms,...)",
       cxxopts::value<std::string>());
   add_local_options(options, "threads");
@@ -127,43 +220,16 @@ int run_measure(int argc, char** argv) {
   if (tty) {
     std::fprintf(stderr, "\n");
   }
-  const std::string tmp_path = out_path + ".tmp";
-  std::ofstream out(tmp_path, std::ios::trunc);
-  if (!out) {
-    throw InputError("cannot write " + quote(out_path) + ", expected a writable path");
-  }
-  const BuildInfo& b = build_info();
-  out << "# maplex measurements schema_version=1\n"
-      << "# device=" << local.name() << " fingerprint=" << local.fingerprint()
-      << " maplex=" << b.version << " commit=" << b.git_commit << " build=" << b.build_type << "; "
-      << local.description() << "\n"
-      << "# network: NB201 CIFAR, batch 1, fp32, weights from seed 0; reference "
-      << measure::kReferenceArch << "\n"
-      << "arch,index,latency_ms,ratio,ratio_cv,raw_median_ms,raw_cv,reference_median_ms,device,"
-         "measured_at\n";
-  char buf[512];
-  std::vector<double> cvs;
-  cvs.reserve(rows.size());
-  for (const auto& r : rows) {
-    const auto& t = r.timing;
-    std::snprintf(buf, sizeof buf, "%s,%d,%.6g,%.6g,%.4g,%.6g,%.4g,%.6g,%s,%s\n",
-                  catalog.index().arch(r.index).str().c_str(), r.index, r.latency_ms, t.ratio,
-                  t.ratio_cv, t.target_median_ms, t.target_cv, t.reference_median_ms,
-                  local.name().c_str(), t.measured_at.c_str());
-    out << buf;
-    cvs.push_back(t.ratio_cv);
-  }
-  out.close();
-  if (!out || std::rename(tmp_path.c_str(), out_path.c_str()) != 0) {
-    throw InputError("cannot write " + quote(out_path) +
-                     ", expected a writable path (the measurements are kept in the store " +
-                     local.store().path().string() + ")");
+  const double median_cv = write_csv(out_path, rows, local, catalog);
+  if (args->count("json") != 0U) {
+    std::cout << measure_report(rows, local, catalog, median_cv, out_path).dump(2) << '\n';
+    return 0;
   }
   std::printf(
       "measured %zu architectures on %s: %d new, %d from the store, %d taken twice as unsteady; "
       "median cv of the ratios %.2f%%; written to %s\n",
       rows.size(), local.description().c_str(), local.new_measurements(), local.stored_hits(),
-      local.remeasured(), 100 * measure::median_of(cvs), out_path.c_str());
+      local.remeasured(), 100 * median_cv, out_path.c_str());
   return 0;
 }
 

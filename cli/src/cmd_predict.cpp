@@ -15,10 +15,12 @@
 #include "live_device.hpp"
 #include "maplex/core/error.hpp"
 #include "maplex/core/rng.hpp"
+#include "maplex/devices/registry.hpp"
 #include "maplex/predictor/metrics.hpp"
 #include "maplex/predictor/predictor.hpp"
 #include "maplex/predictor/target.hpp"
 #include "maplex/space/sampling.hpp"
+#include "maplex/tables/measurements.hpp"
 #include "predictor_options.hpp"
 
 namespace maplex::cli {
@@ -50,17 +52,183 @@ void write_predictions(const std::string& path, const predictor::Predictor& p,
   }
 }
 
-}  // namespace
+// Predicted vs measured on `archs` (NB201 indices) as the report's metrics.
+nlohmann::json score(const predictor::Predictor& p, const std::vector<int>& archs,
+                     const std::vector<double>& truth) {
+  std::vector<double> pred;
+  pred.reserve(archs.size());
+  for (int a : archs) {
+    pred.push_back(p.predictions()[static_cast<std::size_t>(a)]);
+  }
+  const auto m = predictor::evaluate_predictions(pred, truth);
+  return {{"acc10", m.acc10},     {"acc5", m.acc5}, {"spearman", m.spearman},
+          {"kendall", m.kendall}, {"mape", m.mape}, {"count", m.count}};
+}
 
-int run_predict(int argc, char** argv) {
+bool measured(const predictor::Target& target, int a) {
+  const auto& archs = target.adaptation.archs;
+  return std::find(archs.begin(), archs.end(), a) != archs.end();
+}
+
+// A shipped device's table knows the truth: every other architecture it has.
+nlohmann::json against_table(const predictor::Predictor& p, const predictor::Target& target,
+                             const tables::Catalog& catalog) {
+  std::vector<int> archs;
+  std::vector<double> truth;
+  const auto column = catalog.latencies(target.name);
+  for (int i = 0; i < catalog.index().size(); ++i) {
+    const double t = column[static_cast<std::size_t>(i)];
+    if (!std::isnan(t) && !measured(target, i)) {
+      archs.push_back(i);
+      truth.push_back(t);
+    }
+  }
+  return score(p, archs, truth);
+}
+
+// --check-against FILE: the prediction scored on a measurement file's rows (of the target's
+// device when the file names devices), the adaptation's own architectures left out.
+nlohmann::json against_file(const predictor::Predictor& p, const predictor::Target& target,
+                            const std::string& path, const tables::Catalog& catalog) {
+  const auto set = tables::load_measurements(path, catalog.index());
+  std::vector<int> archs;
+  std::vector<double> truth;
+  int left_out = 0;
+  for (const auto& m : set.rows) {
+    if (set.has_device_column && m.device != target.name) {
+      continue;
+    }
+    if (measured(target, m.index)) {
+      ++left_out;
+      continue;
+    }
+    archs.push_back(m.index);
+    truth.push_back(m.latency_ms);
+  }
+  if (archs.empty()) {
+    throw InputError("--check-against " + quote(path) + ": no measurements of " +
+                     quote(target.name) +
+                     " besides the adaptation's, expected rows to score the prediction on");
+  }
+  auto out = score(p, archs, truth);
+  out["file"] = path;
+  out["adaptation_rows_left_out"] = left_out;
+  return out;
+}
+
+// --device local --check N: further architectures measured now (drawn with the seed).
+void add_live_checks(nlohmann::json& doc, const predictor::Predictor& p,
+                     const predictor::Target& target, LocalSession& local, int n,
+                     std::uint64_t seed, const tables::Catalog& catalog) {
+  Rng rng(Rng::derive(seed, 3));
+  std::vector<int> archs;
+  std::vector<double> truth;
+  nlohmann::json checks = nlohmann::json::array();
+  std::set<int> seen(target.adaptation.archs.begin(), target.adaptation.archs.end());
+  while (static_cast<int>(checks.size()) < n) {
+    const int a = catalog.index().index_of(space::sample_connected(rng));
+    if (!seen.insert(a).second) {
+      continue;
+    }
+    archs.push_back(a);
+    truth.push_back(local.device->measure(a).latency_ms);
+    checks.push_back({{"index", a},
+                      {"arch_str", catalog.index().arch(a).str()},
+                      {"measured_ms", truth.back()},
+                      {"predicted_ms", p.predictions()[static_cast<std::size_t>(a)]}});
+  }
+  doc["target"]["description"] = local.live.description;
+  doc["checks"] = checks;
+  if (n > 0) {
+    doc["against_measurements"] = score(p, archs, truth);
+  }
+}
+
+void print_scores(const nlohmann::json& doc) {
+  const auto line = [](const char* what, const nlohmann::json& t) {
+    std::printf(
+        "against %s: %d architectures, +-10%% %.3f, +-5%% %.3f, Spearman %.3f, MAPE %.2f%%\n", what,
+        t["count"].get<int>(), t["acc10"].get<double>(), t["acc5"].get<double>(),
+        t["spearman"].get<double>(), t["mape"].get<double>());
+  };
+  if (doc.contains("checks")) {
+    for (const auto& c : doc["checks"]) {
+      std::printf("  checked  %6d: %10.4f ms   predicted %10.4f ms  (%+.1f%%)\n",
+                  c["index"].get<int>(), c["measured_ms"].get<double>(),
+                  c["predicted_ms"].get<double>(),
+                  100 * (c["predicted_ms"].get<double>() / c["measured_ms"].get<double>() - 1));
+    }
+  }
+  if (doc.contains("against_measurements")) {
+    line("new measurements", doc["against_measurements"]);
+  }
+  if (doc.contains("against_table")) {
+    line("the table", doc["against_table"]);
+  }
+  if (doc.contains("against_file")) {
+    line(doc["against_file"]["file"].get<std::string>().c_str(), doc["against_file"]);
+  }
+}
+
+void print_predict(const nlohmann::json& doc, int size, double seconds) {
+  const auto& t = doc["target"];
+  const auto& m = t["measurements"];
+  std::printf("predicted %d architectures on %s with %s from %zu measurements (%s) in %.2f s\n",
+              size, t["device"].get<std::string>().c_str(),
+              doc["config"]["method"].get<std::string>().c_str(), m.size(),
+              t["simulated_from_table"].get<bool>() ? "simulated from the shipped table"
+                                                    : t["source"].get<std::string>().c_str(),
+              seconds);
+  for (const auto& x : m) {
+    std::printf("  measured %6d: %10.4f ms   predicted %10.4f ms\n", x["index"].get<int>(),
+                x["latency_ms"].get<double>(), x["predicted_ms"].get<double>());
+  }
+  print_scores(doc);
+}
+
+// The report: the target and its measurements, the config, the fit and maplex's posterior.
+nlohmann::json predict_document(const predictor::Predictor& p, const predictor::Target& target,
+                                const predictor::Pool& pool, const predictor::PoolOptions& po,
+                                const tables::Catalog& catalog, double fit, double seconds) {
+  auto doc = json_envelope("predict", catalog);
+  nlohmann::json measured = nlohmann::json::array();
+  for (std::size_t k = 0; k < target.adaptation.archs.size(); ++k) {
+    const int a = target.adaptation.archs[k];
+    measured.push_back({{"index", a},
+                        {"arch_str", catalog.index().arch(a).str()},
+                        {"latency_ms", target.adaptation.latency_ms[k]},
+                        {"predicted_ms", p.predictions()[static_cast<std::size_t>(a)]}});
+  }
+  doc["target"] = {{"device", target.name},
+                   {"source", target.source},
+                   {"simulated_from_table", target.simulated},
+                   {"measurements", measured},
+                   {"measurements_used", measured.size()}};
+  doc["config"] = {{"method", predictor::method_name(p.config().method)},
+                   {"seed", po.seed},
+                   {"pool", pool.names()},
+                   {"pool_samples", po.samples_per_device}};
+  doc["fit_rms_log_error"] = fit;
+  if (p.config().method == predictor::Method::maplex) {
+    nlohmann::json members = nlohmann::json::array();
+    for (const auto& [label, weight] : p.report().top_members) {
+      members.push_back({{"member", label}, {"weight", weight}});
+    }
+    doc["posterior"] = {{"log_sd_calibration", p.report().log_sd_scale}, {"top_members", members}};
+  }
+  doc["seconds"] = seconds;
+  return doc;
+}
+
+cxxopts::Options predict_options() {
   auto options = make_options("predict", "Predict every architecture's latency on a device");
   add_pool_options(options);
   options.add_options()("measurements", "Long-form CSV: arch,latency_ms[,device]",
                         cxxopts::value<std::string>())(
       "device",
       "Target device: with --measurements, the file's device to use; alone, a shipped "
-      "device whose table simulates the planned measurements, or local (this machine: the "
-      "planned architectures are measured)",
+      "device whose table simulates the planned measurements, or a live device (" +
+          devices::live_device_list() + ": the planned architectures are measured)",
       cxxopts::value<std::string>()->default_value(""))(
       "method",
       "Latency predictor: " + predictor::method_list() +
@@ -70,11 +238,24 @@ int run_predict(int argc, char** argv) {
       cxxopts::value<int>()->default_value("3"))(
       "out", "Write index,arch_str,latency_ms,log_sd for all 15,625 architectures here",
       cxxopts::value<std::string>())(
+      "check-against",
+      "Score the prediction against this measurement CSV (arch,latency_ms[,device]; the "
+      "adaptation's own architectures are left out)",
+      cxxopts::value<std::string>())(
       "check",
-      "--device local: measure this many further architectures (drawn with --seed) and show "
+      "A live device: measure this many further architectures (drawn with --seed) and show "
       "them predicted vs measured",
       cxxopts::value<int>()->default_value("10"));
   add_local_options(options, "measure-threads");
+  options.add_options("local (this machine)")(
+      "no-lut", "Do not measure the device's per-op latency table for the predictor");
+  return options;
+}
+
+}  // namespace
+
+int run_predict(int argc, char** argv) {
+  auto options = predict_options();
   const auto args = parse(options, argc, argv);
   if (!args) {
     return 0;
@@ -90,16 +271,16 @@ int run_predict(int argc, char** argv) {
   const auto method = predictor::parse_method((*args)["method"].as<std::string>());
   const tables::Catalog catalog = load_catalog(*args);
   auto po = pool_options(*args);
-  const bool is_local = runs::is_live_device_name(device) && args->count("measurements") == 0U;
   std::optional<LocalSession> local;
-  if (is_local) {
+  if (runs::is_live_device_name(device) && args->count("measurements") == 0U) {
     runs::RunSpec spec;
     spec.device = device;
     spec.local = local_settings(*args, "measure-threads");
+    spec.local.lut = args->count("no-lut") == 0U;
     local = open_session(spec, catalog, args->count("fresh") != 0U);
   }
   const predictor::Target target =
-      is_local
+      local
           ? predictor::make_measured_target(catalog, device,
                                             "measured live (" + local->live.fingerprint + ")", po,
                                             int_option(*args, "count", 1), local->live.measure,
@@ -118,83 +299,16 @@ int run_predict(int argc, char** argv) {
   const double fit = p.train(pool, target.adaptation);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-
-  auto doc = json_envelope("predict", catalog);
-  nlohmann::json measured = nlohmann::json::array();
-  for (std::size_t k = 0; k < target.adaptation.archs.size(); ++k) {
-    const int a = target.adaptation.archs[k];
-    measured.push_back({{"index", a},
-                        {"arch_str", catalog.index().arch(a).str()},
-                        {"latency_ms", target.adaptation.latency_ms[k]},
-                        {"predicted_ms", p.predictions()[static_cast<std::size_t>(a)]}});
-  }
-  doc["target"] = {{"device", target.name},
-                   {"source", target.source},
-                   {"simulated_from_table", target.simulated},
-                   {"measurements", measured},
-                   {"measurements_used", measured.size()}};
-  doc["config"] = {{"method", predictor::method_name(method)},
-                   {"seed", po.seed},
-                   {"pool", pool.names()},
-                   {"pool_samples", po.samples_per_device}};
-  doc["fit_rms_log_error"] = fit;
-  if (method == predictor::Method::maplex) {
-    nlohmann::json members = nlohmann::json::array();
-    for (const auto& [label, weight] : p.report().top_members) {
-      members.push_back({{"member", label}, {"weight", weight}});
-    }
-    doc["posterior"] = {{"log_sd_calibration", p.report().log_sd_scale}, {"top_members", members}};
-  }
-  doc["seconds"] = seconds;
+  auto doc = predict_document(p, target, pool, po, catalog, fit, seconds);
   if (target.simulated) {
-    // The table knows the truth: score the prediction on every other architecture.
-    std::vector<double> pred;
-    std::vector<double> truth;
-    const auto column = catalog.latencies(target.name);
-    for (int i = 0; i < catalog.index().size(); ++i) {
-      const double t = column[static_cast<std::size_t>(i)];
-      if (!std::isnan(t) &&
-          std::find(target.adaptation.archs.begin(), target.adaptation.archs.end(), i) ==
-              target.adaptation.archs.end()) {
-        pred.push_back(p.predictions()[static_cast<std::size_t>(i)]);
-        truth.push_back(t);
-      }
-    }
-    const auto m = predictor::evaluate_predictions(pred, truth);
-    doc["against_table"] = {{"acc10", m.acc10},     {"acc5", m.acc5}, {"spearman", m.spearman},
-                            {"kendall", m.kendall}, {"mape", m.mape}, {"count", m.count}};
+    doc["against_table"] = against_table(p, target, catalog);
+  }
+  if (args->count("check-against") != 0U) {
+    doc["against_file"] =
+        against_file(p, target, (*args)["check-against"].as<std::string>(), catalog);
   }
   if (local) {
-    // Further architectures measured now: the prediction checked against this machine.
-    Rng rng(Rng::derive(po.seed, 3));
-    std::vector<double> pred;
-    std::vector<double> truth;
-    nlohmann::json checks = nlohmann::json::array();
-    const int n = int_option(*args, "check", 0);
-    std::set<int> seen(target.adaptation.archs.begin(), target.adaptation.archs.end());
-    while (static_cast<int>(checks.size()) < n) {
-      const int a = catalog.index().index_of(space::sample_connected(rng));
-      if (!seen.insert(a).second) {
-        continue;
-      }
-      const double ms = local->device->measure(a).latency_ms;
-      pred.push_back(p.predictions()[static_cast<std::size_t>(a)]);
-      truth.push_back(ms);
-      checks.push_back({{"index", a},
-                        {"arch_str", catalog.index().arch(a).str()},
-                        {"measured_ms", ms},
-                        {"predicted_ms", pred.back()}});
-    }
-    doc["target"]["description"] = local->live.description;
-    doc["checks"] = checks;
-    if (n > 0) {
-      const auto m = predictor::evaluate_predictions(pred, truth);
-      doc["against_measurements"] = {{"acc10", m.acc10},
-                                     {"acc5", m.acc5},
-                                     {"spearman", m.spearman},
-                                     {"mape", m.mape},
-                                     {"count", m.count}};
-    }
+    add_live_checks(doc, p, target, *local, int_option(*args, "check", 0), po.seed, catalog);
   }
   if (args->count("out") != 0U) {
     nlohmann::json context = doc;
@@ -205,35 +319,7 @@ int run_predict(int argc, char** argv) {
     std::cout << doc.dump(2) << '\n';
     return 0;
   }
-  std::printf("predicted %d architectures on %s with %s from %zu measurements (%s) in %.2f s\n",
-              catalog.index().size(), target.name.c_str(),
-              std::string(predictor::method_name(method)).c_str(), measured.size(),
-              target.simulated ? "simulated from the shipped table" : target.source.c_str(),
-              seconds);
-  for (const auto& m : measured) {
-    std::printf("  measured %6d: %10.4f ms   predicted %10.4f ms\n", m["index"].get<int>(),
-                m["latency_ms"].get<double>(), m["predicted_ms"].get<double>());
-  }
-  if (doc.contains("checks")) {
-    for (const auto& c : doc["checks"]) {
-      std::printf("  checked  %6d: %10.4f ms   predicted %10.4f ms  (%+.1f%%)\n",
-                  c["index"].get<int>(), c["measured_ms"].get<double>(),
-                  c["predicted_ms"].get<double>(),
-                  100 * (c["predicted_ms"].get<double>() / c["measured_ms"].get<double>() - 1));
-    }
-  }
-  if (doc.contains("against_measurements")) {
-    const auto& t = doc["against_measurements"];
-    std::printf("against %d new measurements: +-10%% %.3f, +-5%% %.3f, MAPE %.2f%%\n",
-                t["count"].get<int>(), t["acc10"].get<double>(), t["acc5"].get<double>(),
-                t["mape"].get<double>());
-  }
-  if (doc.contains("against_table")) {
-    const auto& t = doc["against_table"];
-    std::printf("against the table: +-10%% %.3f, +-5%% %.3f, Spearman %.3f, MAPE %.2f%%\n",
-                t["acc10"].get<double>(), t["acc5"].get<double>(), t["spearman"].get<double>(),
-                t["mape"].get<double>());
-  }
+  print_predict(doc, catalog.index().size(), seconds);
   if (args->count("out") != 0U) {
     std::printf("wrote %s\n", (*args)["out"].as<std::string>().c_str());
   }

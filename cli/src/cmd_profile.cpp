@@ -45,7 +45,10 @@ int run_profile(int argc, char** argv) {
   const std::string json = measure::profile_to_json(p);
   store.put_profile(p.fingerprint, json);
   if (args->count("json") != 0U) {
-    std::cout << json << '\n';
+    // The command's envelope (schema, build and data context) around the stored profile.
+    auto doc = json_envelope("profile", load_catalog(*args));
+    doc["profile"] = nlohmann::json::parse(json);
+    std::cout << doc.dump(2) << '\n';
     return 0;
   }
   const auto& h = p.host;

@@ -107,6 +107,7 @@ int main(int argc, char** argv) {
     }
   }
   std::vector<std::string> names;
+  names.reserve(std::size(kCommands));
   for (const Command& c : kCommands) {
     names.emplace_back(c.name);
   }

@@ -12,8 +12,20 @@ namespace maplex::tables {
 
 namespace {
 
-// Splits one line; on an unterminated quote returns false and sets bad_column.
-bool split_line(std::string_view line, CsvRow& row, int& bad_column) {
+// The separator of a file whose header is `line`: ',' unless the header has none and has ';' or a
+// tab (a spreadsheet's export in a locale with decimal commas, or a TSV).
+char detect_separator(std::string_view line) {
+  if (line.find(',') != std::string_view::npos) {
+    return ',';
+  }
+  if (line.find(';') != std::string_view::npos) {
+    return ';';
+  }
+  return line.find('\t') != std::string_view::npos ? '\t' : ',';
+}
+
+// Splits one line at `sep`; on an unterminated quote returns false and sets bad_column.
+bool split_line(std::string_view line, char sep, CsvRow& row, int& bad_column) {
   std::size_t i = 0;
   while (true) {
     const int column = static_cast<int>(i) + 1;
@@ -34,13 +46,13 @@ bool split_line(std::string_view line, CsvRow& row, int& bad_column) {
         }
         field += line[j++];
       }
-      if (!closed || (j < line.size() && line[j] != ',')) {
+      if (!closed || (j < line.size() && line[j] != sep)) {
         bad_column = column;
         return false;
       }
       i = j;
     } else {
-      const std::size_t comma = line.find(',', i);
+      const std::size_t comma = line.find(sep, i);
       const std::size_t end = comma == std::string_view::npos ? line.size() : comma;
       field.assign(line.substr(i, end - i));
       i = end;
@@ -72,7 +84,10 @@ CsvFile CsvFile::read(const std::filesystem::path& path) {
   }
   std::ostringstream buffer;
   buffer << in.rdbuf();
-  const std::string text = buffer.str();
+  std::string text = buffer.str();
+  if (text.rfind("\xEF\xBB\xBF", 0) == 0) {
+    text.erase(0, 3);  // a UTF-8 byte-order mark, as spreadsheets write it
+  }
   if (text.find_first_not_of(" \t\r\n") == std::string::npos) {
     throw InputError(file.path_ + ": empty file, expected a header line and data rows");
   }
@@ -104,11 +119,14 @@ CsvFile CsvFile::read(const std::filesystem::path& path) {
                        std::to_string(file.header_.fields.size()) + " fields");
     }
     int bad_column = 0;
-    if (!split_line(line, row, bad_column)) {
+    if (file.header_.line == 0) {
+      file.separator_ = detect_separator(line);
+    }
+    if (!split_line(line, file.separator_, row, bad_column)) {
       throw InputError(file.path_ + ":" + std::to_string(line_no) + ":" +
                        std::to_string(bad_column) +
-                       ": unterminated or misplaced quote, expected \"...\" followed by ',' or the "
-                       "end of the line");
+                       ": unterminated or misplaced quote, expected \"...\" followed by '" +
+                       std::string(1, file.separator_) + "' or the end of the line");
     }
     if (file.header_.line == 0) {
       file.header_ = std::move(row);
@@ -179,7 +197,10 @@ double CsvFile::number(const CsvRow& row, std::size_t field, std::string_view wh
   }
   const auto [ptr, ec] = std::from_chars(first, last, value);
   if (text.empty() || ec != std::errc() || ptr != last) {
-    fail(row, field, std::string(what) + " is " + quote(text) + ", expected a number");
+    const bool decimal_comma = text.find(',') != std::string::npos;
+    fail(row, field,
+         std::string(what) + " is " + quote(text) + ", expected a number" +
+             (decimal_comma ? " with '.' as the decimal point" : ""));
   }
   if (!std::isfinite(value)) {
     fail(row, field, std::string(what) + " is " + quote(text) + ", expected a finite number");

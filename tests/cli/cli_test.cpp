@@ -9,13 +9,6 @@
 namespace maplex::testing {
 namespace {
 
-void expect_one_line_error(const RunResult& r, int code, const std::string& text) {
-  EXPECT_EQ(r.exit_code, code) << r.err;
-  EXPECT_EQ(r.out, "");
-  EXPECT_EQ(count_lines(r.err), 1) << r.err;
-  EXPECT_NE(r.err.find(text), std::string::npos) << r.err;
-}
-
 TEST(Cli, HelpListsCommands) {
   const RunResult r = run_maplex({"--help"});
   EXPECT_EQ(r.exit_code, 0);

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <set>
 
 #include "run.hpp"
 
@@ -80,6 +81,51 @@ TEST(MeasureCli, WritesAMeasurementsFileOthersRead) {
   EXPECT_EQ(count_lines(slurp(preds)) > 15625, true);
   std::filesystem::remove(csv);
   std::filesystem::remove(preds);
+}
+
+TEST(MeasureCli, JsonReportAndExcludingWhatIsMeasured) {
+  const auto first = temp("first.csv");
+  const auto second = temp("second.csv");
+  const auto store = temp("x.sqlite");
+  const std::vector<std::string> quick = {"--repeats", "2",       "--warmup",
+                                          "1",         "--store", store.string()};
+  auto with = [&](std::vector<std::string> a) {
+    a.insert(a.end(), quick.begin(), quick.end());
+    return a;
+  };
+  const RunResult a = run_maplex(
+      with({"measure", "--sample", "4", "--seed", "3", "--out", first.string(), "--json"}));
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  const auto doc = nlohmann::json::parse(a.out);
+  EXPECT_EQ(doc["command"], "measure");
+  EXPECT_EQ(doc["counts"]["measured"], 4);
+  EXPECT_GE(doc["counts"]["new"], 4);  // an unsteady one is taken twice
+  EXPECT_EQ(doc["counts"]["from_store"], 0);
+  EXPECT_EQ(doc["device"]["name"], "local");
+  ASSERT_EQ(doc["measurements"].size(), 4U);
+  std::set<int> measured;
+  for (const auto& m : doc["measurements"]) {
+    EXPECT_GT(m["latency_ms"].get<double>(), 0);
+    EXPECT_FALSE(m["from_store"].get<bool>());
+    measured.insert(m["index"].get<int>());
+  }
+  // The same seed draws the same 4 first; with them excluded, 4 others are measured.
+  const RunResult b = run_maplex(with({"measure", "--sample", "4", "--seed", "3", "--exclude",
+                                       first.string(), "--out", second.string(), "--json"}));
+  ASSERT_EQ(b.exit_code, 0) << b.err;
+  const auto again = nlohmann::json::parse(b.out);
+  EXPECT_GE(again["counts"]["new"], 4);
+  EXPECT_EQ(again["counts"]["from_store"], 0);
+  for (const auto& m : again["measurements"]) {
+    EXPECT_EQ(measured.count(m["index"].get<int>()), 0U) << m;
+  }
+  EXPECT_EQ(stored_archs(store).size(), 8U);
+  expect_one_line_error(
+      run_maplex({"measure", "--sample", "15284", "--exclude", first.string(), "--out", "x"}), 1,
+      "--sample 15284, expected at most 15280 (the connected architectures not in --exclude)");
+  expect_one_line_error(
+      run_maplex({"measure", "--arch", "1", "--exclude", "/no/such.csv", "--out", "x"}), 1,
+      "/no/such.csv");
 }
 
 TEST(MeasureCli, BadInputOneClearLine) {
@@ -183,7 +229,11 @@ TEST(ProfileCli, FallsBackInOneLineWithoutHardwareCounters) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(count_lines(r.err), 1) << r.err;
   EXPECT_NE(r.err.find("software events and micro-benchmarks"), std::string::npos) << r.err;
-  const auto doc = nlohmann::json::parse(r.out);
+  const auto envelope = nlohmann::json::parse(r.out);
+  EXPECT_EQ(envelope["schema_version"], 1);
+  EXPECT_EQ(envelope["command"], "profile");
+  EXPECT_EQ(envelope["context"]["data_dir"], MAPLEX_TEST_DATA_DIR);
+  const auto& doc = envelope["profile"];
   EXPECT_EQ(doc["schema_version"], 1);
   EXPECT_EQ(doc["hardware_counters"], false);
   EXPECT_EQ(doc["fingerprint"].get<std::string>().size(), 16U);

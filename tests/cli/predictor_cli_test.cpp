@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <cmath>
+#include <map>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -17,12 +20,6 @@ std::filesystem::path temp(const std::string& name) {
 }
 
 void write(const std::filesystem::path& p, const std::string& text) { std::ofstream(p) << text; }
-
-void expect_one_line_error(const RunResult& r, int code, const std::string& text) {
-  EXPECT_EQ(r.exit_code, code) << r.err;
-  EXPECT_EQ(count_lines(r.err), 1) << r.err;
-  EXPECT_NE(r.err.find(text), std::string::npos) << r.err;
-}
 
 TEST(PlanCli, JsonIsDeterministicForASeed) {
   const RunResult a = run_maplex({"plan", "--device", "gold_6226", "--seed", "4", "--json"});
@@ -93,6 +90,56 @@ TEST(PredictCli, FromAMeasurementFile) {
   expect_one_line_error(run_maplex({"predict", "--measurements", m.string(), "--json"}), 1,
                         "unknown op 'conv' on edge 3<-2");
   std::filesystem::remove(m);
+}
+
+TEST(PredictCli, ScoredAgainstAFileOfChecks) {
+  const auto m = temp("m3.csv");
+  const auto checks = temp("checks.csv");
+  const auto out = temp("p3.csv");
+  // titan_rtx_1's latencies from the shipped table: indices 0-2 adapt, 100-109 check (and 0,
+  // an adaptation architecture, is left out of the score).
+  write(m, "arch,latency_ms\n0,5.55665\n1,6.70828\n2,6.05587\n");
+  const std::vector<std::pair<int, double>> truth = {
+      {100, 7.11333}, {101, 5.23408}, {102, 8.17585}, {103, 7.17214}, {104, 6.35303},
+      {105, 3.82277}, {106, 4.88515}, {107, 6.0246},  {108, 5.16927}, {109, 8.5402}};
+  std::string text =
+      "\xEF\xBB\xBF"
+      "arch;latency_ms\n0;5.55665\n";  // as a spreadsheet saves it
+  for (const auto& [a, ms] : truth) {
+    text += std::to_string(a) + ";" + std::to_string(ms) + "\n";
+  }
+  write(checks, text);
+  const RunResult r = run_maplex({"predict", "--measurements", m.string(), "--check-against",
+                                  checks.string(), "--out", out.string(), "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = nlohmann::json::parse(r.out);
+  const auto& score = doc["against_file"];
+  EXPECT_EQ(score["count"], 10);
+  EXPECT_EQ(score["adaptation_rows_left_out"], 1);
+  // The MAPE from the written predictions and the table's values.
+  std::map<int, double> predicted;
+  std::istringstream lines(slurp(out));
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.empty() && std::isdigit(static_cast<unsigned char>(line[0])) != 0) {
+      const auto c1 = line.find(',');
+      const auto c2 = line.find(',', c1 + 1);  // index,arch_str,latency_ms,log_sd
+      const auto c3 = line.find(',', c2 + 1);
+      predicted[std::stoi(line.substr(0, c1))] = std::stod(line.substr(c2 + 1, c3 - c2 - 1));
+    }
+  }
+  double mape = 0;
+  for (const auto& [a, ms] : truth) {
+    mape += std::abs(predicted.at(a) / ms - 1) / 10;
+  }
+  EXPECT_NEAR(score["mape"].get<double>(), 100 * mape, 1e-6);
+  write(checks, "arch,latency_ms\n0,5.55665\n");
+  expect_one_line_error(run_maplex({"predict", "--measurements", m.string(), "--check-against",
+                                    checks.string(), "--json"}),
+                        1,
+                        "m3' besides the adaptation's, expected rows to score the prediction on");
+  std::filesystem::remove(m);
+  std::filesystem::remove(checks);
+  std::filesystem::remove(out);
 }
 
 TEST(PredictCli, BadInput) {

@@ -1,6 +1,7 @@
 #pragma once
 // Runs the maplex binary and captures its exit code, stdout and stderr.
 
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -83,6 +84,14 @@ inline int count_lines(const std::string& s) {
     n += c == '\n' ? 1 : 0;
   }
   return n;
+}
+
+// A failed command: exit `code`, nothing on stdout, one line on stderr containing `text`.
+inline void expect_one_line_error(const RunResult& r, int code, const std::string& text) {
+  EXPECT_EQ(r.exit_code, code) << r.err;
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(count_lines(r.err), 1) << r.err;
+  EXPECT_NE(r.err.find(text), std::string::npos) << r.err;
 }
 
 }  // namespace maplex::testing

@@ -1,5 +1,5 @@
 #pragma once
-// Timing a network against a fixed reference network, as ../shared/MEASURING.md prescribes for
+// Timing a network against a fixed reference network, as measure/MEASURING.md prescribes for
 // machines whose speed drifts by up to 1.8x over minutes: after warm-up, runs alternate target,
 // reference, target, reference, ...; each pair gives a ratio target/reference, in which the drift
 // cancels. The latency reported is the median ratio times the reference's median over the whole

@@ -1,6 +1,8 @@
 #pragma once
 // A strict CSV reader: RFC 4180 quoting on single lines, LF or CRLF endings, '#' comment lines
-// before the header, a header row, and every row as wide as the header. Every problem is an
+// before the header, a header row, and every row as wide as the header. A UTF-8 byte-order mark is
+// skipped, and a header without ',' but with ';' (or a tab) sets that separator for the file, as
+// spreadsheets save CSV in some locales. Every problem is an
 // InputError "file:line:column: what, expected what".
 
 #include <filesystem>
@@ -24,6 +26,7 @@ class CsvFile {
   static CsvFile read(const std::filesystem::path& path);
 
   const std::string& path() const { return path_; }
+  char separator() const { return separator_; }
   const CsvRow& header() const { return header_; }
   const std::vector<CsvRow>& rows() const { return rows_; }
 
@@ -47,6 +50,7 @@ class CsvFile {
 
  private:
   std::string path_;
+  char separator_ = ',';
   CsvRow header_;
   std::vector<CsvRow> rows_;
 };
