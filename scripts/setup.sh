@@ -11,6 +11,7 @@ PACKAGES=(
   libdnnl-dev ocl-icd-opencl-dev
   libonnx-dev libprotobuf-dev libopencv-dnn-dev libtorch-dev libopenblas0-pthread
   python3 python3-dev pybind11-dev python3-numpy python3-pytest
+  chromium python3-nbclient python3-nbformat python3-ipykernel python3-matplotlib
 )
 
 missing=()

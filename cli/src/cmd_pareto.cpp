@@ -9,12 +9,12 @@
 
 #include "commands.hpp"
 #include "common.hpp"
-#include "front_report.hpp"
 #include "live_device.hpp"
 #include "maplex/core/error.hpp"
 #include "maplex/objectives/accuracy.hpp"
 #include "maplex/objectives/pareto.hpp"
 #include "maplex/predictor/feature_cache.hpp"
+#include "maplex/report/figures.hpp"
 #include "maplex/runs/judge.hpp"
 #include "maplex/runs/run.hpp"
 #include "predictor_options.hpp"
@@ -86,20 +86,23 @@ int run_pareto(int argc, char** argv) {
     write_front_csv((*args)["out"].as<std::string>(), doc["front"], ctx);
   }
   if (args->count("plot") != 0U) {
-    std::vector<PlotSeries> series;
+    std::vector<report::FrontSeries> series;
     if (know_truth) {
       series.push_back({"true front (table)", "#888888", false, j.true_front});
       series.push_back(
           {"found front, true latency", "#1f77b4", false, objectives::non_dominated(j.found_true)});
     }
     if (!j.found_measured.empty()) {
-      series.push_back({"found front, measured latency", "#1f77b4", false, j.found_measured});
+      series.push_back({"found front, measured latency", "#1f77b4", false,
+                        objectives::non_dominated(j.found_measured)});
     }
     series.push_back({spec.source == "predicted" ? "found front, predicted latency"
                                                  : "found front, measured latency",
                       "#ff7f0e", true, j.found});
-    write_front_svg((*args)["plot"].as<std::string>(),
-                    "maplex pareto: " + prepared.target.name + " (" + spec.dataset + ")", series);
+    report::write_svg(
+        (*args)["plot"].as<std::string>(),
+        report::front_plot("maplex pareto: " + prepared.target.name + " (" + spec.dataset + ")",
+                           doc["accuracy_metric"].get<std::string>() + " (%)", series));
   }
   if (args->count("json") != 0U) {
     std::cout << doc.dump(2) << '\n';
@@ -110,11 +113,16 @@ int run_pareto(int argc, char** argv) {
       "measurements\n",
       prepared.target.name.c_str(), spec.dataset.c_str(), spec.source.c_str(), j.found.size(),
       result.usage.queries, doc["spent"]["device_measurements"].get<int>());
-  std::printf("%8s  %-60s %9s %12s %12s\n", "index", "arch", "acc_%", "latency_ms",
+  // The arch column as wide as the longest string shown (they range from 41 to 89 characters).
+  int width = 4;
+  for (const auto& f : result.outcome.front) {
+    width = std::max(width, static_cast<int>(catalog.index().arch(f.index).str().size()));
+  }
+  std::printf("%8s  %-*s %9s %12s %12s\n", "index", width, "arch", "acc_%", "latency_ms",
               result.measured_after.empty() ? "true_ms" : "measured_ms");
   for (const auto& f : result.outcome.front) {
     const double t = shown[static_cast<std::size_t>(f.index)];
-    std::printf("%8d  %-60s %9.3f %12.4f %12s\n", f.index,
+    std::printf("%8d  %-*s %9.3f %12.4f %12s\n", f.index, width,
                 catalog.index().arch(f.index).str().c_str(), f.accuracy, f.latency_ms,
                 std::isnan(t) ? "-" : approx(t).c_str());
   }

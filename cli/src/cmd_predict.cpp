@@ -19,6 +19,7 @@
 #include "maplex/predictor/metrics.hpp"
 #include "maplex/predictor/predictor.hpp"
 #include "maplex/predictor/target.hpp"
+#include "maplex/report/figures.hpp"
 #include "maplex/space/sampling.hpp"
 #include "maplex/tables/measurements.hpp"
 #include "predictor_options.hpp"
@@ -52,15 +53,20 @@ void write_predictions(const std::string& path, const predictor::Predictor& p,
   }
 }
 
-// Predicted vs measured on `archs` (NB201 indices) as the report's metrics.
-nlohmann::json score(const predictor::Predictor& p, const std::vector<int>& archs,
-                     const std::vector<double>& truth) {
+// Measured (or true) latencies of some architectures, to score and plot the prediction against.
+struct Truth {
+  std::vector<int> archs;
+  std::vector<double> ms;
+};
+
+// Predicted vs measured on `truth` as the report's metrics.
+nlohmann::json score(const predictor::Predictor& p, const Truth& truth) {
   std::vector<double> pred;
-  pred.reserve(archs.size());
-  for (int a : archs) {
+  pred.reserve(truth.archs.size());
+  for (int a : truth.archs) {
     pred.push_back(p.predictions()[static_cast<std::size_t>(a)]);
   }
-  const auto m = predictor::evaluate_predictions(pred, truth);
+  const auto m = predictor::evaluate_predictions(pred, truth.ms);
   return {{"acc10", m.acc10},     {"acc5", m.acc5}, {"spearman", m.spearman},
           {"kendall", m.kendall}, {"mape", m.mape}, {"count", m.count}};
 }
@@ -71,29 +77,25 @@ bool measured(const predictor::Target& target, int a) {
 }
 
 // A shipped device's table knows the truth: every other architecture it has.
-nlohmann::json against_table(const predictor::Predictor& p, const predictor::Target& target,
-                             const tables::Catalog& catalog) {
-  std::vector<int> archs;
-  std::vector<double> truth;
+Truth table_truth(const predictor::Target& target, const tables::Catalog& catalog) {
+  Truth truth;
   const auto column = catalog.latencies(target.name);
   for (int i = 0; i < catalog.index().size(); ++i) {
     const double t = column[static_cast<std::size_t>(i)];
     if (!std::isnan(t) && !measured(target, i)) {
-      archs.push_back(i);
-      truth.push_back(t);
+      truth.archs.push_back(i);
+      truth.ms.push_back(t);
     }
   }
-  return score(p, archs, truth);
+  return truth;
 }
 
-// --check-against FILE: the prediction scored on a measurement file's rows (of the target's
-// device when the file names devices), the adaptation's own architectures left out.
-nlohmann::json against_file(const predictor::Predictor& p, const predictor::Target& target,
-                            const std::string& path, const tables::Catalog& catalog) {
+// --check-against FILE: a measurement file's rows (of the target's device when the file names
+// devices), the adaptation's own architectures left out (counted in `left_out`).
+Truth file_truth(const predictor::Target& target, const std::string& path,
+                 const tables::Catalog& catalog, int& left_out) {
   const auto set = tables::load_measurements(path, catalog.index());
-  std::vector<int> archs;
-  std::vector<double> truth;
-  int left_out = 0;
+  Truth truth;
   for (const auto& m : set.rows) {
     if (set.has_device_column && m.device != target.name) {
       continue;
@@ -102,27 +104,23 @@ nlohmann::json against_file(const predictor::Predictor& p, const predictor::Targ
       ++left_out;
       continue;
     }
-    archs.push_back(m.index);
-    truth.push_back(m.latency_ms);
+    truth.archs.push_back(m.index);
+    truth.ms.push_back(m.latency_ms);
   }
-  if (archs.empty()) {
+  if (truth.archs.empty()) {
     throw InputError("--check-against " + quote(path) + ": no measurements of " +
                      quote(target.name) +
                      " besides the adaptation's, expected rows to score the prediction on");
   }
-  auto out = score(p, archs, truth);
-  out["file"] = path;
-  out["adaptation_rows_left_out"] = left_out;
-  return out;
+  return truth;
 }
 
 // --device local --check N: further architectures measured now (drawn with the seed).
-void add_live_checks(nlohmann::json& doc, const predictor::Predictor& p,
-                     const predictor::Target& target, LocalSession& local, int n,
-                     std::uint64_t seed, const tables::Catalog& catalog) {
+Truth add_live_checks(nlohmann::json& doc, const predictor::Predictor& p,
+                      const predictor::Target& target, LocalSession& local, int n,
+                      std::uint64_t seed, const tables::Catalog& catalog) {
   Rng rng(Rng::derive(seed, 3));
-  std::vector<int> archs;
-  std::vector<double> truth;
+  Truth truth;
   nlohmann::json checks = nlohmann::json::array();
   std::set<int> seen(target.adaptation.archs.begin(), target.adaptation.archs.end());
   while (static_cast<int>(checks.size()) < n) {
@@ -130,18 +128,34 @@ void add_live_checks(nlohmann::json& doc, const predictor::Predictor& p,
     if (!seen.insert(a).second) {
       continue;
     }
-    archs.push_back(a);
-    truth.push_back(local.device->measure(a).latency_ms);
+    truth.archs.push_back(a);
+    truth.ms.push_back(local.device->measure(a).latency_ms);
     checks.push_back({{"index", a},
                       {"arch_str", catalog.index().arch(a).str()},
-                      {"measured_ms", truth.back()},
+                      {"measured_ms", truth.ms.back()},
                       {"predicted_ms", p.predictions()[static_cast<std::size_t>(a)]}});
   }
   doc["target"]["description"] = local.live.description;
   doc["checks"] = checks;
   if (n > 0) {
-    doc["against_measurements"] = score(p, archs, truth);
+    doc["against_measurements"] = score(p, truth);
   }
+  return truth;
+}
+
+// --plot: predicted against the latencies the prediction was scored on (else the adaptation's).
+void plot_scatter(const std::string& path, const predictor::Predictor& p,
+                  const predictor::Target& target, const Truth& truth) {
+  const Truth& shown =
+      truth.archs.empty() ? Truth{target.adaptation.archs, target.adaptation.latency_ms} : truth;
+  std::vector<double> predicted;
+  for (int a : shown.archs) {
+    predicted.push_back(p.predictions()[static_cast<std::size_t>(a)]);
+  }
+  report::write_svg(
+      path, report::scatter_plot("maplex predict: " + target.name + " (" +
+                                     std::string(predictor::method_name(p.config().method)) + ")",
+                                 shown.archs, predicted, shown.ms));
 }
 
 void print_scores(const nlohmann::json& doc) {
@@ -238,6 +252,10 @@ cxxopts::Options predict_options() {
       cxxopts::value<int>()->default_value("3"))(
       "out", "Write index,arch_str,latency_ms,log_sd for all 15,625 architectures here",
       cxxopts::value<std::string>())(
+      "plot",
+      "Write an SVG of predicted against measured latency (log axes, +-10% band): "
+      "the table's, --check-against's or the live checks' architectures",
+      cxxopts::value<std::string>())(
       "check-against",
       "Score the prediction against this measurement CSV (arch,latency_ms[,device]; the "
       "adaptation's own architectures are left out)",
@@ -300,15 +318,25 @@ int run_predict(int argc, char** argv) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   auto doc = predict_document(p, target, pool, po, catalog, fit, seconds);
+  Truth truth;  // what the prediction is scored (and plotted) against
   if (target.simulated) {
-    doc["against_table"] = against_table(p, target, catalog);
+    truth = table_truth(target, catalog);
+    doc["against_table"] = score(p, truth);
   }
   if (args->count("check-against") != 0U) {
-    doc["against_file"] =
-        against_file(p, target, (*args)["check-against"].as<std::string>(), catalog);
+    const std::string path = (*args)["check-against"].as<std::string>();
+    int left_out = 0;
+    truth = file_truth(target, path, catalog, left_out);
+    doc["against_file"] = score(p, truth);
+    doc["against_file"]["file"] = path;
+    doc["against_file"]["adaptation_rows_left_out"] = left_out;
   }
   if (local) {
-    add_live_checks(doc, p, target, *local, int_option(*args, "check", 0), po.seed, catalog);
+    truth =
+        add_live_checks(doc, p, target, *local, int_option(*args, "check", 0), po.seed, catalog);
+  }
+  if (args->count("plot") != 0U) {
+    plot_scatter((*args)["plot"].as<std::string>(), p, target, truth);
   }
   if (args->count("out") != 0U) {
     nlohmann::json context = doc;

@@ -19,7 +19,7 @@ struct Command {
   int (*run)(int, char**);
 };
 
-constexpr std::array<Command, 14> kCommands = {{
+constexpr std::array<Command, 15> kCommands = {{
     {"space", "Facts about the NB201 space: sizes, connectivity, isomorphism classes, op counts",
      maplex::cli::run_space},
     {"devices", "The shipped devices with their sources and latency statistics",
@@ -42,6 +42,8 @@ constexpr std::array<Command, 14> kCommands = {{
      maplex::cli::run_pareto},
     {"compare", "Predictor-guided vs measured search: feasibility, regret, measurements, time",
      maplex::cli::run_compare},
+    {"report", "One HTML page for a run: answer, history, front against the true one, predictor",
+     maplex::cli::run_report},
     {"measure", "Latency of NB201 networks on a live device, as a measurements CSV",
      maplex::cli::run_measure},
     {"export", "An NB201 network as ONNX: the network every live device runs",

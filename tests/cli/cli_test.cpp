@@ -43,6 +43,17 @@ TEST(Cli, BadIndexAndDevice) {
                         "unknown device 'titan_rtx1'; did you mean 'titan_rtx_1'? (expected");
 }
 
+TEST(Cli, ReportNeedsAFinishedRun) {
+  expect_one_line_error(run_maplex({"report"}), 2, "expected the run directory");
+  expect_one_line_error(run_maplex({"report", "/no/such/run"}), 1,
+                        "run directory '/no/such/run' does not exist");
+  const auto dir = std::filesystem::temp_directory_path() / "maplex_report_unfinished";
+  std::filesystem::create_directories(dir);
+  expect_one_line_error(run_maplex({"report", dir.string()}), 1,
+                        "has no result.json, expected a finished run (maplex resume it first)");
+  std::filesystem::remove_all(dir);
+}
+
 TEST(Cli, UnknownCommandAndOption) {
   expect_one_line_error(run_maplex({"serch"}), 2,
                         "maplex: unknown command 'serch'; did you mean 'search'? (expected one "
