@@ -45,3 +45,38 @@ def test_the_python_example_runs(tmp_path, monkeypatch):
     assert scope["best"]["best"]["index"] >= 0
     assert scope["front"]["judgement"]["hypervolume_ratio"] > 0.5
     assert list(scope["m"]["index"]) == [11164, 0]
+
+
+COMMANDS = ["space", "devices", "arch", "plan", "predict", "evaluate", "search", "resume",
+            "optimum", "pareto", "compare", "report", "measure", "export", "profile"]
+
+
+def quoted_command_lines():
+    """(command, text) of every backticked span of the README that starts with `maplex <command>`
+    or `<command> --...`: a synopsis or an example whose options must exist."""
+    with open(README) as f:
+        text = re.sub(r"```.*?```", "", f.read(), flags=re.S)  # fenced blocks: tested above
+    out = []
+    for span in re.findall(r"`([^`]+)`", text, re.S):
+        words = span.replace("\n", " ").split()
+        if len(words) >= 2 and words[0] == "maplex" and words[1] in COMMANDS:
+            out.append((words[1], " ".join(words[2:])))
+        elif len(words) >= 2 and words[0] in COMMANDS and words[1].startswith("--"):
+            out.append((words[0], " ".join(words[1:])))
+    return out
+
+
+def test_every_quoted_command_line_uses_options_the_command_has():
+    lines = quoted_command_lines()
+    assert len(lines) >= 20
+    helps = {}
+    missing = []
+    for command, text in lines:
+        if command not in helps:
+            r = subprocess.run([MAPLEX_BIN, command, "--help"], capture_output=True, text=True)
+            assert r.returncode == 0, r.stderr
+            helps[command] = set(re.findall(r"--[a-z][a-z0-9-]*", r.stdout))
+        for option in re.findall(r"--[a-z][a-z0-9-]*", text):
+            if option not in helps[command]:
+                missing.append(f"maplex {command} {option}")
+    assert not missing, "README quotes options the CLI lacks: " + ", ".join(missing)
