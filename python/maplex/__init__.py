@@ -10,7 +10,18 @@ Bad input raises ``ValueError`` with the CLI's one-line message.
 import csv as _csv
 import json as _json
 import os as _os
+import sys as _sys
 import tempfile as _tempfile
+
+try:
+    import numpy as _numpy  # noqa: F401
+except ModuleNotFoundError:
+    # An interpreter of the same version as Debian's python3 but without NumPy (a pyenv or a
+    # venv without system packages): use Debian's python3-numpy, which scripts/setup.sh installs.
+    # Appended, so the interpreter's own packages still come first.
+    _debian = "/usr/lib/python3/dist-packages"
+    if _os.path.isdir(_os.path.join(_debian, "numpy")):
+        _sys.path.append(_debian)
 
 from ._core import (  # noqa: F401
     Predictor,

@@ -36,6 +36,16 @@ def test_the_main_job_answers_within_the_budget(tmp_path):
     assert result["best_feasible"] and result["spent"]["device_measurements"] <= 3
 
 
+def test_the_python_one_liner_prints_the_shape():
+    with open(README) as f:
+        line = re.search(r"`(PYTHONPATH=build/python python3 -c .*?)`\n", f.read()).group(1)
+    command = line.split(" ", 1)[1]  # without the PYTHONPATH=... prefix, set below
+    env = dict(os.environ, PYTHONPATH=os.environ["PYTHONPATH"])
+    r = subprocess.run(["bash", "-c", command], capture_output=True, text=True, env=env)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == "(15625,)\n"
+
+
 def test_the_python_example_runs(tmp_path, monkeypatch):
     monkeypatch.setenv("MAPLEX_STORE", str(tmp_path / "store.sqlite"))
     code = blocks("python")[0]
