@@ -49,6 +49,17 @@ std::optional<std::string> json_target(const cxxopts::ParseResult& args) {
 
 namespace {
 
+// A cxxopts message as maplex writes its own: escaped, with ASCII quotes for its curly ones.
+std::string cxxopts_message(const std::exception& e) {
+  std::string text = e.what();
+  for (const char* curly : {"\u2018", "\u2019"}) {
+    for (auto at = text.find(curly); at != std::string::npos; at = text.find(curly, at)) {
+      text.replace(at, std::string_view(curly).size(), "'");
+    }
+  }
+  return printable(text);
+}
+
 // "unknown option '--x'; did you mean '--y'?" for the first long option of argv that `options`
 // lacks; nothing when every long option is known.
 std::optional<std::string> unknown_option(const cxxopts::Options& options, int argc, char** argv) {
@@ -86,10 +97,10 @@ std::optional<cxxopts::ParseResult> parse(cxxopts::Options& options, int argc, c
     }
     return result;
   } catch (const cxxopts::exceptions::no_such_option& e) {
-    throw UsageError(unknown_option(options, argc, argv).value_or(e.what()) + " (see " +
+    throw UsageError(unknown_option(options, argc, argv).value_or(cxxopts_message(e)) + " (see " +
                      options.program() + " --help)");
   } catch (const cxxopts::exceptions::exception& e) {
-    throw UsageError(std::string(e.what()) + " (see " + options.program() + " --help)");
+    throw UsageError(cxxopts_message(e) + " (see " + options.program() + " --help)");
   }
 }
 

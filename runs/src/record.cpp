@@ -1,5 +1,9 @@
 #include "maplex/runs/record.hpp"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cmath>
 #include <cstring>
@@ -209,6 +213,36 @@ Checkpoint read_checkpoint(const std::filesystem::path& path) {
     throw InputError(path.string() + ": " + e.what() + ", expected a maplex checkpoint");
   }
   return c;
+}
+
+DirectoryLock::DirectoryLock(const std::filesystem::path& dir) {
+  const std::string path = (dir / "lock").string();
+  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd_ < 0) {
+    throw InputError("run directory " + quote(dir.string()) + ": cannot create " + quote(path) +
+                     ", expected a writable directory");
+  }
+  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    char holder[32] = {};
+    const ssize_t n = ::pread(fd_, holder, sizeof holder - 1, 0);
+    ::close(fd_);
+    fd_ = -1;
+    throw InputError("run directory " + quote(dir.string()) +
+                     " is being written by another process (pid " +
+                     (n > 0 ? std::string(holder, static_cast<std::size_t>(n)) : "unknown") +
+                     "), expected one writer at a time: wait for it to end, or use another "
+                     "--run-dir");
+  }
+  // The pid only improves a second writer's message; the lock holds without it.
+  const std::string pid = std::to_string(::getpid());
+  [[maybe_unused]] const bool noted =
+      ::ftruncate(fd_, 0) == 0 && ::pwrite(fd_, pid.data(), pid.size(), 0) > 0;
+}
+
+DirectoryLock::~DirectoryLock() {
+  if (fd_ >= 0) {
+    ::close(fd_);  // releases the lock
+  }
 }
 
 }  // namespace maplex::runs

@@ -249,12 +249,14 @@ void restore_state(const Checkpoint& cp, const std::vector<search::Record>& old,
 // A resumed run: its history (the state and counters restored from its checkpoint, every row
 // preloaded); a new one with records: its directory and config.json. Returns the history.
 std::vector<search::Record> open_records(const RunSpec& spec, const RunOptions& options,
-                                         search::SearchState& state, search::Evaluator& evaluator) {
+                                         search::SearchState& state, search::Evaluator& evaluator,
+                                         std::unique_ptr<DirectoryLock>& lock) {
   const auto history_path = options.dir / "history.csv";
   const auto checkpoint_path = options.dir / "checkpoint.json";
   std::vector<search::Record> old;
   if (options.resume) {
     load_run_spec(options.dir);
+    lock = std::make_unique<DirectoryLock>(options.dir);
     if (std::filesystem::exists(history_path)) {
       old = read_history(history_path);
     }
@@ -275,6 +277,11 @@ std::vector<search::Record> open_records(const RunSpec& spec, const RunOptions& 
                        "a run)");
     }
     std::filesystem::create_directories(options.dir);
+    lock = std::make_unique<DirectoryLock>(options.dir);
+    if (std::filesystem::exists(options.dir / "config.json")) {  // another run won the race
+      throw InputError("run directory " + quote(options.dir.string()) +
+                       " already holds a run, expected a new directory");
+    }
     write_atomically(options.dir / "config.json", spec_to_json(spec) + "\n");
   }
   return old;
@@ -349,7 +356,8 @@ RunResult execute(const RunSpec& spec, const Prepared& prepared, const tables::C
   const bool records = !options.dir.empty();
   const auto history_path = options.dir / "history.csv";
   const auto checkpoint_path = options.dir / "checkpoint.json";
-  const std::vector<search::Record> old = open_records(spec, options, state, evaluator);
+  std::unique_ptr<DirectoryLock> lock;  // held until the result is written
+  const std::vector<search::Record> old = open_records(spec, options, state, evaluator, lock);
   if (records && options.started) {
     options.started();
   }

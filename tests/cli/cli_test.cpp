@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include <nlohmann/json.hpp>
 
 #include "run.hpp"
@@ -41,6 +43,33 @@ TEST(Cli, BadIndexAndDevice) {
                         "`maplex devices` lists)");
   expect_one_line_error(run_maplex({"arch", "3", "--device", "titan_rtx1"}), 1,
                         "unknown device 'titan_rtx1'; did you mean 'titan_rtx_1'? (expected");
+}
+
+// Bytes that are not UTF-8 in an argument or a file reach the terminal escaped: the inputs below
+// are ASCII plus stray bytes, so a valid message holds no byte above 0x7f at all.
+TEST(Cli, ErrorsEscapeWhatIsNotUtf8) {
+  const std::string bad =
+      "ti\xff\xfe"
+      "tan\x01";
+  const auto dir = std::filesystem::temp_directory_path();
+  const auto csv = dir / "maplex_cli_bad_bytes.csv";
+  std::ofstream(csv) << "arch,latency_ms\n0,5\x80\n";
+  const std::vector<RunResult> runs = {
+      run_maplex({"search", "--device", bad, "--latency-budget-ms", "5", "--no-records"}),
+      run_maplex({"search", "--device", "pixel3", "--queries", "1" + bad}),
+      run_maplex({"arch", bad}), run_maplex({bad}),
+      run_maplex({"predict", "--measurements", csv.string(), "--json"})};
+  for (const RunResult& r : runs) {
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_EQ(count_lines(r.err), 1) << r.err;
+    for (const char c : r.err) {
+      EXPECT_LT(static_cast<unsigned char>(c), 0x80) << r.err;
+    }
+    EXPECT_TRUE(r.err.find("\\xff") != std::string::npos ||
+                r.err.find("\\x80") != std::string::npos)
+        << r.err;
+  }
+  std::filesystem::remove(csv);
 }
 
 TEST(Cli, ReportNeedsAFinishedRun) {

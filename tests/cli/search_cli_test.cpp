@@ -225,6 +225,39 @@ TEST(SearchCli, InterruptedRunSaysHowToContinue) {
   std::filesystem::remove(err);
 }
 
+// A run directory has one writer: a resume started while the run is going gets one line naming
+// the writer and changes nothing; once the writer is gone (even killed) the resume proceeds.
+TEST(SearchCli, ASecondWriterOfARunDirectoryIsRefused) {
+  const auto dir = temp("locked");
+  const pid_t pid = spawn_maplex(
+      with(kSearch, {"--run-dir", dir.string(), "--throttle-ms", "2", "--queries", "80"}));
+  ASSERT_GE(pid, 0);
+  const auto history = dir / "history.csv";
+  for (int waited_ms = 0; waited_ms < 60000; waited_ms += 5) {
+    if (std::filesystem::exists(history) && count_lines(slurp(history)) > 10) {
+      break;
+    }
+    ::usleep(5000);
+  }
+  const std::string before = slurp(dir / "config.json");
+  const RunResult second = run_maplex({"resume", dir.string(), "--json"});
+  EXPECT_EQ(second.exit_code, 1);
+  EXPECT_EQ(count_lines(second.err), 1) << second.err;
+  EXPECT_NE(second.err.find("is being written by another process (pid " + std::to_string(pid) +
+                            "), expected one writer at a time"),
+            std::string::npos)
+      << second.err;
+  const RunResult fresh = run_maplex(with(kSearch, {"--run-dir", dir.string()}));
+  EXPECT_NE(fresh.err.find("already holds a run"), std::string::npos) << fresh.err;
+  EXPECT_EQ(slurp(dir / "config.json"), before);
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  const RunResult resumed = run_maplex({"resume", dir.string(), "--json"});
+  EXPECT_EQ(resumed.exit_code, 0) << resumed.err;
+  std::filesystem::remove_all(dir);
+}
+
 TEST(SearchCli, BadInputOneClearLine) {
   expect_one_line_error(run_maplex({"search", "--device", "titan_rtx_1", "--latency-budget-ms",
                                     "-2", "--no-records"}),

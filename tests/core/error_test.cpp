@@ -14,6 +14,27 @@ TEST(Quote, CutsLongValues) {
   EXPECT_EQ(q, "'" + std::string(200, 'x') + "'... (300 characters)");
 }
 
+TEST(Quote, EscapesBytesThatAreNotUtf8AndKeepsCharactersThatAre) {
+  EXPECT_EQ(quote("gr\xc3\xbc\xc3\x9f"), "'gr\xc3\xbc\xc3\x9f'");  // "grüß" stays
+  EXPECT_EQ(quote("\xe2\x82\xac 5"), "'\xe2\x82\xac 5'");          // the euro sign stays
+  EXPECT_EQ(quote("a\xff"
+                  "b"),
+            "'a\\xffb'");                                 // a stray byte
+  EXPECT_EQ(quote("\xc3("), "'\\xc3('");                  // a cut sequence
+  EXPECT_EQ(quote("\xc0\xaf"), "'\\xc0\\xaf'");           // an overlong '/'
+  EXPECT_EQ(quote("\xed\xa0\x80"), "'\\xed\\xa0\\x80'");  // a surrogate
+  EXPECT_EQ(quote("\x7f"), "'\\x7f'");
+}
+
+TEST(Quote, CutsLongValuesBetweenCharactersAndCountsCharacters) {
+  std::string euros;
+  for (int i = 0; i < 250; ++i) {
+    euros += "\xe2\x82\xac";  // 3 bytes each
+  }
+  const std::string q = quote(euros);
+  EXPECT_EQ(q, "'" + euros.substr(0, 600) + "'... (250 characters)");
+}
+
 TEST(DidYouMean, NamesTheNearestKnownName) {
   const std::vector<std::string> known = {"titan_rtx_1", "titan_rtx_32", "pixel3", "algorithm"};
   EXPECT_EQ(did_you_mean("titan_rtx1", known), "; did you mean 'titan_rtx_1'?");

@@ -15,9 +15,13 @@ class InputError : public std::runtime_error {
   explicit InputError(const std::string& message) : std::runtime_error(message) {}
 };
 
-// Quotes a user value for an error message, escaping control characters and cutting very long
-// values.
+// Quotes a user value for an error message: control characters and bytes that are not UTF-8 are
+// escaped (\n, \t, \xNN), so the message is printable UTF-8 on one line; a value longer than 200
+// characters (code points, never cut inside one) is cut and its length given.
 std::string quote(std::string_view value);
+
+// `text` with the same escapes as quote (no quotes, no cut): for messages from other libraries.
+std::string printable(std::string_view text);
 
 }  // namespace maplex
 

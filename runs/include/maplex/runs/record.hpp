@@ -9,6 +9,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,21 @@ struct Checkpoint {
 void write_checkpoint(const std::filesystem::path& path, const Checkpoint& checkpoint);
 // Throws InputError for a malformed file.
 Checkpoint read_checkpoint(const std::filesystem::path& path);
+
+// The writer's claim on a run directory: an exclusive lock on DIR/lock (flock), held while the
+// object lives and released by the kernel when the process ends, even by SIGKILL, so a killed
+// run can be resumed at once. Throws InputError naming the directory and the holder's process id
+// when another process is writing the run.
+class DirectoryLock {
+ public:
+  explicit DirectoryLock(const std::filesystem::path& dir);
+  ~DirectoryLock();
+  DirectoryLock(const DirectoryLock&) = delete;
+  DirectoryLock& operator=(const DirectoryLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
 
 // Writes `text` to `path` through a temporary file and a rename, so readers never see half a file.
 void write_atomically(const std::filesystem::path& path, const std::string& text);
