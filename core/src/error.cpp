@@ -66,10 +66,10 @@ std::size_t append_printable(std::string_view value, std::size_t i, std::string&
 
 }  // namespace
 
-std::string printable(std::string_view value) {
+std::string printable(std::string_view text) {
   std::string out;
-  for (std::size_t i = 0; i < value.size();) {
-    i += append_printable(value, i, out);
+  for (std::size_t i = 0; i < text.size();) {
+    i += append_printable(text, i, out);
   }
   return out;
 }
