@@ -42,9 +42,11 @@ void add_targets(const tables::Catalog& catalog, const std::string& item,
   }
 }
 
-}  // namespace
-
-int run_evaluate(int argc, char** argv) {
+cxxopts::Options evaluate_options() {
+  std::string all_methods;
+  for (const auto method : predictor::kAllMethods) {
+    all_methods += (all_methods.empty() ? "" : ",") + std::string(predictor::method_name(method));
+  }
   auto options = make_options("evaluate", "Score latency predictors on held-out devices", true);
   add_pool_options(options);
   options.add_options()("protocol",
@@ -52,10 +54,9 @@ int run_evaluate(int argc, char** argv) {
                         "a device family out) or nasflat (NASFLAT's six tasks)",
                         cxxopts::value<std::string>()->default_value("loo"))(
       "methods",
-      "Methods, comma separated: flops, lut, nearest, maple, maple-x1, maple-x, help (HELP: "
-      "measures its 10 reference architectures besides --adapt), bma, maplex",
-      cxxopts::value<std::string>()->default_value(
-          "flops,lut,nearest,maple,maple-x1,maple-x,help,bma,maplex"))(
+      "Methods, comma separated: " + predictor::method_list() +
+          " (help measures its 10 reference architectures besides --adapt)",
+      cxxopts::value<std::string>()->default_value(all_methods))(
       "adapt", "Measured architectures per target", cxxopts::value<int>()->default_value("3"))(
       "trials", "Trials per target (each: a new pool sample and new measurements)",
       cxxopts::value<int>()->default_value("10"))(
@@ -68,45 +69,50 @@ int run_evaluate(int argc, char** argv) {
       "A target measured live (local, local:<runtime>, cmd:FILE) gets no per-op table and no "
       "specs");
   add_local_options(options, "measure-threads");
-  const auto args = parse(options, argc, argv);
-  if (!args) {
-    return 0;
-  }
-  json_target(*args);  // a stray positional is a usage error before any work
-  const tables::Catalog catalog = load_catalog(*args);
+  return options;
+}
+
+predictor::EvalOptions eval_options(const cxxopts::ParseResult& args,
+                                    const tables::Catalog& catalog) {
   predictor::EvalOptions eo;
-  eo.protocol = (*args)["protocol"].as<std::string>();
+  eo.protocol = args["protocol"].as<std::string>();
   predictor::scored_description(eo.protocol);  // validates the name
   eo.methods.clear();
-  for (const auto& m : split_list((*args)["methods"].as<std::string>(), "methods")) {
+  for (const auto& m : split_list(args["methods"].as<std::string>(), "methods")) {
     eo.methods.push_back(predictor::parse_method(m));
   }
-  eo.adapt = int_option(*args, "adapt", 1);
-  eo.trials = int_option(*args, "trials", 1);
-  const std::string select = (*args)["select"].as<std::string>();
+  eo.adapt = int_option(args, "adapt", 1);
+  eo.trials = int_option(args, "trials", 1);
+  const std::string select = args["select"].as<std::string>();
   if (select != "random" && select != "plan") {
     throw InputError("--select " + quote(select) + " is unknown, expected random or plan");
   }
   eo.select = select == "plan" ? predictor::AdaptSelect::plan : predictor::AdaptSelect::random;
-  eo.seed = seed_of(*args);
-  eo.pool_samples = int_option(*args, "pool-samples", 0);
-  eo.noise_ceiling = args->count("no-ceiling") == 0U;
-  if (args->count("pool") != 0U) {
-    eo.pool = split_list((*args)["pool"].as<std::string>(), "pool");
+  eo.seed = seed_of(args);
+  eo.pool_samples = int_option(args, "pool-samples", 0);
+  eo.noise_ceiling = args.count("no-ceiling") == 0U;
+  if (args.count("pool") != 0U) {
+    eo.pool = split_list(args["pool"].as<std::string>(), "pool");
   }
-  if (args->count("devices") != 0U) {
-    for (const auto& item : split_list((*args)["devices"].as<std::string>(), "devices")) {
+  if (args.count("devices") != 0U) {
+    for (const auto& item : split_list(args["devices"].as<std::string>(), "devices")) {
       add_targets(catalog, item, eo.targets);
     }
   }
-  // Measurements of a live device (local, local:<runtime>, cmd:FILE): its specs and its own
+  return eo;
+}
+
+// Measurements of a live device (local, local:<runtime>, cmd:FILE): its specs and its own per-op
+// table when it has one, as `--device` with that name uses; the devices stay open in `live`.
+void attach_live_devices(const cxxopts::ParseResult& args, const tables::Catalog& catalog,
+                         predictor::EvalOptions& eo,
+                         std::map<std::string, std::unique_ptr<measure::Device>>& live) {
   // per-op table when it has one, as `--device` with that name uses.
-  std::map<std::string, std::unique_ptr<measure::Device>> live;
   for (auto& t : eo.targets) {
-    if (runs::is_live_device_name(t.name) && args->count("no-lut") == 0U) {
+    if (runs::is_live_device_name(t.name) && args.count("no-lut") == 0U) {
       auto& device = live[t.name];
       if (!device) {
-        device = open_live(t.name, local_options(local_settings(*args, "measure-threads"), false),
+        device = open_live(t.name, local_options(local_settings(args, "measure-threads"), false),
                            catalog);
       }
       const auto view = live_view(*device, catalog, true);
@@ -114,6 +120,21 @@ int run_evaluate(int argc, char** argv) {
       t.lut_ms = view.lut_ms;
     }
   }
+}
+
+}  // namespace
+
+int run_evaluate(int argc, char** argv) {
+  auto options = evaluate_options();
+  const auto args = parse(options, argc, argv);
+  if (!args) {
+    return 0;
+  }
+  json_target(*args);  // a stray positional is a usage error before any work
+  const tables::Catalog catalog = load_catalog(*args);
+  predictor::EvalOptions eo = eval_options(*args, catalog);
+  std::map<std::string, std::unique_ptr<measure::Device>> live;  // open while evaluating
+  attach_live_devices(*args, catalog, eo, live);
   const int threads = apply_threads(*args);
   const auto features = predictor::FeatureCache::build(catalog.index());
   const bool tty = isatty(STDERR_FILENO) != 0;

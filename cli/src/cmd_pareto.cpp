@@ -46,6 +46,27 @@ void write_front_csv(const std::string& path, const nlohmann::json& front,
   }
 }
 
+// --plot: the found front (at the search's, the true and the measured latency) and the true one.
+void plot_front(const std::string& path, const runs::RunSpec& spec, const std::string& target,
+                const std::string& metric, const runs::FrontJudgement& j) {
+  const bool know_truth = !j.true_front.empty();
+  std::vector<report::FrontSeries> series;
+  if (know_truth) {
+    series.push_back({"true front (table)", "#888888", false, j.true_front});
+    series.push_back(
+        {"found front, true latency", "#1f77b4", false, objectives::non_dominated(j.found_true)});
+  }
+  if (!j.found_measured.empty()) {
+    series.push_back({"found front, measured latency", "#1f77b4", false,
+                      objectives::non_dominated(j.found_measured)});
+  }
+  series.push_back({spec.source == "predicted" ? "found front, predicted latency"
+                                               : "found front, measured latency",
+                    "#ff7f0e", true, j.found});
+  report::write_svg(path, report::front_plot("maplex pareto: " + target + " (" + spec.dataset + ")",
+                                             metric + " (%)", series));
+}
+
 }  // namespace
 
 int run_pareto(int argc, char** argv) {
@@ -86,23 +107,8 @@ int run_pareto(int argc, char** argv) {
     write_front_csv((*args)["out"].as<std::string>(), doc["front"], ctx);
   }
   if (args->count("plot") != 0U) {
-    std::vector<report::FrontSeries> series;
-    if (know_truth) {
-      series.push_back({"true front (table)", "#888888", false, j.true_front});
-      series.push_back(
-          {"found front, true latency", "#1f77b4", false, objectives::non_dominated(j.found_true)});
-    }
-    if (!j.found_measured.empty()) {
-      series.push_back({"found front, measured latency", "#1f77b4", false,
-                        objectives::non_dominated(j.found_measured)});
-    }
-    series.push_back({spec.source == "predicted" ? "found front, predicted latency"
-                                                 : "found front, measured latency",
-                      "#ff7f0e", true, j.found});
-    report::write_svg(
-        (*args)["plot"].as<std::string>(),
-        report::front_plot("maplex pareto: " + prepared.target.name + " (" + spec.dataset + ")",
-                           doc["accuracy_metric"].get<std::string>() + " (%)", series));
+    plot_front((*args)["plot"].as<std::string>(), spec, prepared.target.name,
+               doc["accuracy_metric"].get<std::string>(), j);
   }
   if (args->count("json") != 0U) {
     std::cout << doc.dump(2) << '\n';

@@ -189,6 +189,53 @@ runs::RunSpec search_spec(const cxxopts::ParseResult& args, const std::string& c
   return s;
 }
 
+namespace {
+
+// The answer's latencies: predicted (with its bound) or measured, the checks, the chance of
+// meeting the budget, and the truth where a table knows it.
+void print_latencies(const nlohmann::json& r, const nlohmann::json& best, bool predicted) {
+  const auto& cfg = r["config"];
+  const char* key = predicted ? "predicted_latency_ms" : "measured_latency_ms";
+  std::printf("  %s latency  %s ms", predicted ? "predicted" : "measured ",
+              best[key].is_null() ? "-" : approx(best[key].get<double>()).c_str());
+  const bool verified = best.value("verified", false);
+  if (predicted && !verified && !best["latency_bound_ms"].is_null()) {
+    std::printf(" (%.0f%% bound %s ms)", 100 * cfg["confidence"].get<double>(),
+                approx(best["latency_bound_ms"].get<double>()).c_str());
+  }
+  if (r.contains("verification")) {
+    const auto& v = r["verification"];
+    if (verified) {
+      std::printf("\n  checked on device  %s ms, within budget",
+                  approx(best["measured_latency_ms"].get<double>()).c_str());
+    } else {
+      std::printf("\n  checked on device  %zu check(s) over budget; the bound is corrected x%s",
+                  v["checks"].size(), approx(v["correction"].get<double>()).c_str());
+    }
+  }
+  if (predicted && !verified && best.contains("measured_latency_ms")) {
+    std::printf("\n  measured on device %s ms%s",
+                approx(best["measured_latency_ms"].get<double>()).c_str(),
+                best.value("measured_within_budget", true) ? ", within budget" : ", OVER budget");
+  }
+  if (best.contains("p_within_budget")) {
+    std::printf("\n  P(within budget)   %.3f", best["p_within_budget"].get<double>());
+  }
+  std::printf(
+      "\n  true latency       %s\n",
+      best["true_latency_ms"].is_null()
+          ? (runs::is_live_device_name(r["target"]["device"].get<std::string>())
+                 ? "no table: the device is measured live"
+                 : "unknown (not a shipped device)")
+          : (num(best["true_latency_ms"].get<double>()) + " ms" +
+             (best.contains("truly_feasible") && !best["truly_feasible"].is_null()
+                  ? (best["truly_feasible"].get<bool>() ? ", within budget" : ", OVER budget")
+                  : ""))
+                .c_str());
+}
+
+}  // namespace
+
 void print_search_result(const nlohmann::json& r) {
   const auto& spent = r["spent"];
   const auto& cfg = r["config"];
@@ -217,43 +264,7 @@ void print_search_result(const nlohmann::json& r) {
                 r["accuracy_metric"].get<std::string>().c_str());
     std::printf("  test accuracy      %s %% (200 epochs)\n",
                 num(best["test_accuracy"].get<double>()).c_str());
-    const char* key = predicted ? "predicted_latency_ms" : "measured_latency_ms";
-    std::printf("  %s latency  %s ms", predicted ? "predicted" : "measured ",
-                best[key].is_null() ? "-" : approx(best[key].get<double>()).c_str());
-    const bool verified = best.value("verified", false);
-    if (predicted && !verified && !best["latency_bound_ms"].is_null()) {
-      std::printf(" (%.0f%% bound %s ms)", 100 * cfg["confidence"].get<double>(),
-                  approx(best["latency_bound_ms"].get<double>()).c_str());
-    }
-    if (r.contains("verification")) {
-      const auto& v = r["verification"];
-      if (verified) {
-        std::printf("\n  checked on device  %s ms, within budget",
-                    approx(best["measured_latency_ms"].get<double>()).c_str());
-      } else {
-        std::printf("\n  checked on device  %zu check(s) over budget; the bound is corrected x%s",
-                    v["checks"].size(), approx(v["correction"].get<double>()).c_str());
-      }
-    }
-    if (predicted && !verified && best.contains("measured_latency_ms")) {
-      std::printf("\n  measured on device %s ms%s",
-                  approx(best["measured_latency_ms"].get<double>()).c_str(),
-                  best.value("measured_within_budget", true) ? ", within budget" : ", OVER budget");
-    }
-    if (best.contains("p_within_budget")) {
-      std::printf("\n  P(within budget)   %.3f", best["p_within_budget"].get<double>());
-    }
-    std::printf(
-        "\n  true latency       %s\n",
-        best["true_latency_ms"].is_null()
-            ? (runs::is_live_device_name(r["target"]["device"].get<std::string>())
-                   ? "no table: the device is measured live"
-                   : "unknown (not a shipped device)")
-            : (num(best["true_latency_ms"].get<double>()) + " ms" +
-               (best.contains("truly_feasible") && !best["truly_feasible"].is_null()
-                    ? (best["truly_feasible"].get<bool>() ? ", within budget" : ", OVER budget")
-                    : ""))
-                  .c_str());
+    print_latencies(r, best, predicted);
   }
   std::printf(
       "spent: %d accuracy queries (%s full-query equivalents), %d device measurements (%d to "

@@ -171,6 +171,14 @@ Problem::Problem(std::vector<double> accuracy, LatencySource latency,
                 latency_.bound_ms.size() != latency_.latency_ms.size())) {
     throw std::invalid_argument("Problem: accuracy and latency tables differ in size");
   }
+  check_limits(index);
+  if (budget_) {
+    check_budget(index, live);
+  }
+}
+
+// Every limit finite and > 0, and met by at least one architecture (else the smallest is named).
+void Problem::check_limits(const space::ArchIndex& index) const {
   for (const auto& c : limits_) {
     if (c.value.size() != accuracy_.size()) {
       throw std::invalid_argument("Problem: a cost table differs in size");
@@ -200,9 +208,11 @@ Problem::Problem(std::vector<double> accuracy, LatencySource latency,
       throw InputError(buf);
     }
   }
-  if (!budget_) {
-    return;
-  }
+}
+
+// The budget finite and > 0, and above the fastest known bound among the architectures meeting
+// the limits (a live source knows nothing before it measures).
+void Problem::check_budget(const space::ArchIndex& index, bool live) const {
   if (!(*budget_ > 0) || !std::isfinite(*budget_)) {
     char buf[128];
     std::snprintf(buf, sizeof buf,
@@ -210,7 +220,7 @@ Problem::Problem(std::vector<double> accuracy, LatencySource latency,
     throw InputError(buf);
   }
   if (live) {
-    return;  // nothing is known before it is measured
+    return;
   }
   int fastest = -1;
   for (std::size_t i = 0; i < latency_.bound_ms.size(); ++i) {

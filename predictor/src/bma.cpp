@@ -27,14 +27,14 @@ struct Member {
   double log_scale = 0;
 };
 
-}  // namespace
-
-Eigen::VectorXd predict_bma(const Context& c, TrainReport& report, Eigen::VectorXd& log_var) {
+// The dictionary: every pool device's model normalised to mean 1 over the space, their
+// hardware-weighted mean (index k) and the target's own table (index k + 1, when measured); the
+// members are each single model and the pairwise mixtures. Returns the own table's prior.
+double dictionary(const Context& c, std::vector<Eigen::VectorXd>& norm,
+                  std::vector<Member>& members) {
   const std::size_t k = c.additive.size();
-  const std::size_t n = c.target.archs.size();
   // Each device's model normalised to mean 1 over the space.
-  std::vector<Eigen::VectorXd> norm;
-  norm.reserve(k);
+  norm.reserve(k + 2);
   for (const auto& m : c.additive) {
     norm.emplace_back(m / m.mean());
   }
@@ -47,7 +47,6 @@ Eigen::VectorXd predict_bma(const Context& c, TrainReport& report, Eigen::Vector
     wsum += w;
   }
   norm.emplace_back(mean_model / wsum);
-  std::vector<Member> members;
   members.push_back(Member{k, k, 1.0});
   // The target's own layer-wise table (index k + 1): measured on the target itself, it needs no
   // mixing with other devices.
@@ -68,6 +67,15 @@ Eigen::VectorXd predict_bma(const Context& c, TrainReport& report, Eigen::Vector
       }
     }
   }
+  return own_prior;
+}
+
+// Each member's log weight (prior x Gaussian likelihood of the log ratios) and log scale; the
+// weights are returned as exp(log weight - max), unnormalised, with their total.
+double weigh(const Context& c, const std::vector<Eigen::VectorXd>& norm,
+             std::vector<Member>& members, double own_prior) {
+  const std::size_t k = c.additive.size();
+  const std::size_t n = c.target.archs.size();
   const double var = c.config.bma_sigma * c.config.bma_sigma;
   double best = -1e300;
   for (Member& m : members) {
@@ -101,6 +109,40 @@ Eigen::VectorXd predict_bma(const Context& c, TrainReport& report, Eigen::Vector
     m.log_weight = std::exp(m.log_weight - best);
     total += m.log_weight;
   }
+  return total;
+}
+
+// The five heaviest members by name, for the report.
+void report_members(const Context& c, const std::vector<Member>& members,
+                    std::vector<std::pair<double, std::size_t>> ranked, TrainReport& report) {
+  const std::size_t k = c.additive.size();
+  std::sort(ranked.rbegin(), ranked.rend());
+  report.top_members.clear();
+  for (std::size_t r = 0; r < std::min<std::size_t>(5, ranked.size()); ++r) {
+    const Member& m = members[ranked[r].second];
+    const auto name_of = [&](std::size_t d) {
+      return d < k ? c.pool.devices[d].name : (d == k ? "pool mean" : "own LUT");
+    };
+    std::string name = name_of(m.i);
+    if (m.j != m.i) {
+      char buf[160];
+      std::snprintf(buf, sizeof buf, "%.1f*%s + %.1f*%s", m.alpha, name.c_str(), 1 - m.alpha,
+                    name_of(m.j).c_str());
+      name = buf;
+    }
+    report.top_members.emplace_back(name, ranked[r].first);
+  }
+}
+
+}  // namespace
+
+Eigen::VectorXd predict_bma(const Context& c, TrainReport& report, Eigen::VectorXd& log_var) {
+  const std::size_t k = c.additive.size();
+  std::vector<Eigen::VectorXd> norm;
+  std::vector<Member> members;
+  const double own_prior = dictionary(c, norm, members);
+  const double var = c.config.bma_sigma * c.config.bma_sigma;
+  const double total = weigh(c, norm, members, own_prior);
   // Members below 1e-9 of the total are dropped (no full-space evaluation), the rest renormalised.
   std::vector<std::pair<double, std::size_t>> ranked;
   double kept = 0;
@@ -146,22 +188,7 @@ Eigen::VectorXd predict_bma(const Context& c, TrainReport& report, Eigen::Vector
                         log_var(a) = std::max(0.0, s2 - s1 * s1) + residual_var;
                       }
                     });
-  std::sort(ranked.rbegin(), ranked.rend());
-  report.top_members.clear();
-  for (std::size_t r = 0; r < std::min<std::size_t>(5, ranked.size()); ++r) {
-    const Member& m = members[ranked[r].second];
-    const auto name_of = [&](std::size_t d) {
-      return d < k ? c.pool.devices[d].name : (d == k ? "pool mean" : "own LUT");
-    };
-    std::string name = name_of(m.i);
-    if (m.j != m.i) {
-      char buf[160];
-      std::snprintf(buf, sizeof buf, "%.1f*%s + %.1f*%s", m.alpha, name.c_str(), 1 - m.alpha,
-                    name_of(m.j).c_str());
-      name = buf;
-    }
-    report.top_members.emplace_back(name, ranked[r].first);
-  }
+  report_members(c, members, ranked, report);
   return log_pred.array().exp().matrix();
 }
 

@@ -17,7 +17,49 @@ double normal(Rng& rng) {
   return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * M_PI * u2);
 }
 
+// Adam's constants (Kingma and Ba's defaults).
+constexpr double kBeta1 = 0.9;
+constexpr double kBeta2 = 0.999;
+constexpr double kEps = 1e-8;
+
 }  // namespace
+
+void Mlp::init_layers(Rng& rng, int inputs) {
+  layers_.clear();
+  std::vector<int> sizes = {inputs};
+  sizes.insert(sizes.end(), config_.hidden.begin(), config_.hidden.end());
+  sizes.push_back(1);
+  for (std::size_t l = 0; l + 1 < sizes.size(); ++l) {
+    Layer layer{Eigen::MatrixXd(sizes[l], sizes[l + 1]), Eigen::RowVectorXd::Zero(sizes[l + 1])};
+    const double scale = std::sqrt(2.0 / sizes[l]);  // He initialisation
+    for (Eigen::Index i = 0; i < layer.w.size(); ++i) {
+      layer.w.data()[i] = normal(rng) * scale;
+    }
+    layers_.push_back(std::move(layer));
+  }
+}
+
+void Mlp::adam_step(const std::vector<Eigen::MatrixXd>& acts, Eigen::MatrixXd grad,
+                    std::vector<Layer>& m1, std::vector<Layer>& m2, int step) {
+  const double c1 = 1.0 - std::pow(kBeta1, step);
+  const double c2 = 1.0 - std::pow(kBeta2, step);
+  for (std::size_t l = layers_.size(); l-- > 0;) {
+    const Eigen::MatrixXd gw = acts[l].transpose() * grad + config_.weight_decay * layers_[l].w;
+    const Eigen::RowVectorXd gb = grad.colwise().sum();
+    if (l > 0) {
+      grad = (grad * layers_[l].w.transpose())
+                 .cwiseProduct((acts[l].array() > 0.0).cast<double>().matrix());
+    }
+    m1[l].w = kBeta1 * m1[l].w + (1 - kBeta1) * gw;
+    m2[l].w = kBeta2 * m2[l].w + (1 - kBeta2) * gw.cwiseAbs2();
+    m1[l].b = kBeta1 * m1[l].b + (1 - kBeta1) * gb;
+    m2[l].b = kBeta2 * m2[l].b + (1 - kBeta2) * gb.cwiseAbs2();
+    layers_[l].w.array() -=
+        config_.learning_rate * (m1[l].w.array() / c1) / ((m2[l].w.array() / c2).sqrt() + kEps);
+    layers_[l].b.array() -=
+        config_.learning_rate * (m1[l].b.array() / c1) / ((m2[l].b.array() / c2).sqrt() + kEps);
+  }
+}
 
 Eigen::MatrixXd Mlp::forward(const Eigen::MatrixXd& xs, std::vector<Eigen::MatrixXd>* acts) const {
   Eigen::MatrixXd h = xs;
@@ -59,18 +101,7 @@ double Mlp::train(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, const Eige
   const Eigen::VectorXd wn = w * (static_cast<double>(n) / wsum);  // mean weight 1
 
   Rng rng(seed_);
-  layers_.clear();
-  std::vector<int> sizes = {static_cast<int>(p)};
-  sizes.insert(sizes.end(), config_.hidden.begin(), config_.hidden.end());
-  sizes.push_back(1);
-  for (std::size_t l = 0; l + 1 < sizes.size(); ++l) {
-    Layer layer{Eigen::MatrixXd(sizes[l], sizes[l + 1]), Eigen::RowVectorXd::Zero(sizes[l + 1])};
-    const double scale = std::sqrt(2.0 / sizes[l]);  // He initialisation
-    for (Eigen::Index i = 0; i < layer.w.size(); ++i) {
-      layer.w.data()[i] = normal(rng) * scale;
-    }
-    layers_.push_back(std::move(layer));
-  }
+  init_layers(rng, static_cast<int>(p));
   // Adam state.
   std::vector<Layer> m1 = layers_;
   std::vector<Layer> m2 = layers_;
@@ -79,9 +110,6 @@ double Mlp::train(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, const Eige
     l.b.setZero();
   }
   m2 = m1;
-  constexpr double kBeta1 = 0.9;
-  constexpr double kBeta2 = 0.999;
-  constexpr double kEps = 1e-8;
   int step = 0;
   std::vector<Eigen::Index> order(static_cast<std::size_t>(n));
   std::iota(order.begin(), order.end(), 0);
@@ -105,25 +133,7 @@ double Mlp::train(const Eigen::MatrixXd& x, const Eigen::VectorXd& y, const Eige
       const Eigen::MatrixXd out = forward(xb, &acts);
       // d loss / d out for loss = sum w (out - y)^2 / m
       Eigen::MatrixXd grad = (2.0 / static_cast<double>(m)) * ((out.col(0) - yb).cwiseProduct(wb));
-      ++step;
-      const double c1 = 1.0 - std::pow(kBeta1, step);
-      const double c2 = 1.0 - std::pow(kBeta2, step);
-      for (std::size_t l = layers_.size(); l-- > 0;) {
-        const Eigen::MatrixXd gw = acts[l].transpose() * grad + config_.weight_decay * layers_[l].w;
-        const Eigen::RowVectorXd gb = grad.colwise().sum();
-        if (l > 0) {
-          grad = (grad * layers_[l].w.transpose())
-                     .cwiseProduct((acts[l].array() > 0.0).cast<double>().matrix());
-        }
-        m1[l].w = kBeta1 * m1[l].w + (1 - kBeta1) * gw;
-        m2[l].w = kBeta2 * m2[l].w + (1 - kBeta2) * gw.cwiseAbs2();
-        m1[l].b = kBeta1 * m1[l].b + (1 - kBeta1) * gb;
-        m2[l].b = kBeta2 * m2[l].b + (1 - kBeta2) * gb.cwiseAbs2();
-        layers_[l].w.array() -=
-            config_.learning_rate * (m1[l].w.array() / c1) / ((m2[l].w.array() / c2).sqrt() + kEps);
-        layers_[l].b.array() -=
-            config_.learning_rate * (m1[l].b.array() / c1) / ((m2[l].b.array() / c2).sqrt() + kEps);
-      }
+      adam_step(acts, std::move(grad), m1, m2, ++step);
     }
   }
   const Eigen::VectorXd fit = predict(x);

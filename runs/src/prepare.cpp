@@ -105,13 +105,8 @@ objectives::LatencySource predicted_until_settled(
   }
 }
 
-}  // namespace
-
-Prepared prepare(const RunSpec& spec, const tables::Catalog& catalog,
-                 const predictor::FeatureCache& features, const LiveDevice* live) {
-  const auto start = std::chrono::steady_clock::now();
-  const auto dataset = space::parse_dataset(spec.dataset);
-  const auto kind = objectives::parse_source(spec.source);
+// The spec's target and confidences, and a live source or device with a live device opened.
+void check_spec(const RunSpec& spec, objectives::SourceKind kind, bool is_live) {
   if (spec.device.empty() && spec.measurements.empty()) {
     throw InputError("expected a target: --device NAME or --measurements FILE");
   }
@@ -123,6 +118,63 @@ Prepared prepare(const RunSpec& spec, const tables::Catalog& catalog,
       throw InputError(buf);
     }
   }
+  if ((is_live_device_name(spec.device) || kind == objectives::SourceKind::live) && !is_live) {
+    throw InputError("device " + quote(spec.device) + " with latency source " + quote(spec.source) +
+                     ": a live measurement needs a live device, expected --device local, "
+                     "local:<runtime> or cmd:FILE");
+  }
+  if (is_live && !spec.measurements.empty()) {
+    throw InputError("--measurements " + quote(spec.measurements) + " with --device " +
+                     spec.device + ", expected one of them (" + spec.device + " is measured live)");
+  }
+}
+
+// Measured search on a shipped device: every candidate's latency read from its table.
+Prepared table_run(const RunSpec& spec, const tables::Catalog& catalog,
+                   std::vector<double> accuracy, std::vector<objectives::CostLimit> limits,
+                   const std::vector<double>& truth) {
+  if (!catalog.has_device(spec.device)) {
+    catalog.device(spec.device);  // throws: unknown device
+  }
+  predictor::Target t;
+  t.name = spec.device;
+  t.source = "table " + catalog.device(spec.device).data_file;
+  t.simulated = true;
+  auto measure = [truth](int i) { return truth[static_cast<std::size_t>(i)]; };
+  const auto dataset = space::parse_dataset(spec.dataset);
+  objectives::Problem problem(std::move(accuracy), objectives::table_source(spec.device, truth),
+                              spec.budget_ms, catalog.index(), std::move(limits));
+  objectives::add_low_fidelity(problem, catalog.archs(), dataset, spec.accuracy_choice());
+  return Prepared{t, std::move(problem), truth, 0.0, false, measure, "", "", {}};
+}
+
+// The predictor adapted again with further measurements (verification's checks); catalog and
+// features outlive the prepared run (prepare's contract).
+Readapt readapter(const RunSpec& spec, const tables::Catalog& catalog,
+                  const predictor::FeatureCache& features, const predictor::PoolOptions& po,
+                  const predictor::Target& target, double confidence) {
+  return [spec, &catalog, &features, po, target,
+          confidence](const std::vector<std::pair<int, double>>& checks) {
+    predictor::Target t = target;
+    for (const auto& [a, ms] : checks) {
+      if (std::isfinite(ms) && ms > 0 &&
+          std::find(t.adaptation.archs.begin(), t.adaptation.archs.end(), a) ==
+              t.adaptation.archs.end()) {
+        t.adaptation.archs.push_back(a);
+        t.adaptation.latency_ms.push_back(ms);
+      }
+    }
+    return adapted_source(spec, catalog, features, po, t, confidence);
+  };
+}
+
+}  // namespace
+
+Prepared prepare(const RunSpec& spec, const tables::Catalog& catalog,
+                 const predictor::FeatureCache& features, const LiveDevice* live) {
+  const auto start = std::chrono::steady_clock::now();
+  const auto dataset = space::parse_dataset(spec.dataset);
+  const auto kind = objectives::parse_source(spec.source);
   const std::size_t n = static_cast<std::size_t>(catalog.index().size());
   std::vector<double> truth(n, objectives::kNaN);
   if (catalog.has_device(spec.device)) {
@@ -133,15 +185,7 @@ Prepared prepare(const RunSpec& spec, const tables::Catalog& catalog,
   auto limits =
       objectives::cost_limits(catalog.archs(), dataset, spec.max_flops_m, spec.max_params_m);
   const bool is_live = live != nullptr && spec.device == live->name;
-  if ((is_live_device_name(spec.device) || kind == objectives::SourceKind::live) && !is_live) {
-    throw InputError("device " + quote(spec.device) + " with latency source " + quote(spec.source) +
-                     ": a live measurement needs a live device, expected --device local, "
-                     "local:<runtime> or cmd:FILE");
-  }
-  if (is_live && !spec.measurements.empty()) {
-    throw InputError("--measurements " + quote(spec.measurements) + " with --device " +
-                     spec.device + ", expected one of them (" + spec.device + " is measured live)");
-  }
+  check_spec(spec, kind, is_live);
   if (kind == objectives::SourceKind::live) {
     const auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start);
     objectives::Problem problem(std::move(accuracy),
@@ -160,18 +204,7 @@ Prepared prepare(const RunSpec& spec, const tables::Catalog& catalog,
     return p;
   }
   if (kind == objectives::SourceKind::table) {
-    if (!catalog.has_device(spec.device)) {
-      catalog.device(spec.device);  // throws: unknown device
-    }
-    predictor::Target t;
-    t.name = spec.device;
-    t.source = "table " + catalog.device(spec.device).data_file;
-    t.simulated = true;
-    auto measure = [truth](int i) { return truth[static_cast<std::size_t>(i)]; };
-    objectives::Problem problem(std::move(accuracy), objectives::table_source(spec.device, truth),
-                                spec.budget_ms, catalog.index(), std::move(limits));
-    objectives::add_low_fidelity(problem, catalog.archs(), dataset, spec.accuracy_choice());
-    return Prepared{t, std::move(problem), truth, 0.0, false, measure, "", "", {}};
+    return table_run(spec, catalog, std::move(accuracy), std::move(limits), truth);
   }
   std::function<double(int)> measure;
   if (is_live) {
@@ -195,23 +228,8 @@ Prepared prepare(const RunSpec& spec, const tables::Catalog& catalog,
   const double confidence = verifies ? spec.search_confidence : spec.confidence;
   auto source =
       predicted_until_settled(spec, catalog, features, po, limits, measure, target, confidence);
-  Readapt readapt;
-  if (measure) {
-    // Catalog and features outlive the prepared run (prepare's contract).
-    readapt = [spec, &catalog, &features, po, target,
-               confidence](const std::vector<std::pair<int, double>>& checks) {
-      predictor::Target t = target;
-      for (const auto& [a, ms] : checks) {
-        if (std::isfinite(ms) && ms > 0 &&
-            std::find(t.adaptation.archs.begin(), t.adaptation.archs.end(), a) ==
-                t.adaptation.archs.end()) {
-          t.adaptation.archs.push_back(a);
-          t.adaptation.latency_ms.push_back(ms);
-        }
-      }
-      return adapted_source(spec, catalog, features, po, t, confidence);
-    };
-  }
+  Readapt readapt =
+      measure ? readapter(spec, catalog, features, po, target, confidence) : Readapt{};
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   objectives::Problem problem(std::move(accuracy), std::move(source), spec.budget_ms,

@@ -120,6 +120,36 @@ nlohmann::json checks_json(const std::vector<Check>& checks, const space::ArchIn
   return out;
 }
 
+// The verification of the answer and the front's refinement, when the run did them.
+void add_checks(nlohmann::json& doc, const RunSpec& spec, const RunResult& r,
+                const space::ArchIndex& index) {
+  if (r.verification) {
+    const auto& v = *r.verification;
+    doc["verification"] = {{"checks", checks_json(v.checks, index, true)},
+                           {"correction", v.correction},
+                           {"readaptations", v.readaptations},
+                           {"verified", v.verified},
+                           {"search_confidence", spec.search_confidence}};
+    if (v.verified && !doc["best"].is_null()) {
+      for (const Check& c : v.checks) {  // the check that verified it (later ones may have failed)
+        if (c.index == v.best->index) {
+          doc["best"]["measured_latency_ms"] = c.measured_ms;
+        }
+      }
+    }
+    if (!doc["best"].is_null()) {
+      doc["best"]["verified"] = v.verified;
+    }
+  }
+  if (r.refinement) {
+    doc["front_refinement"] = {{"checks", checks_json(r.refinement->checks, index, false)},
+                               {"readaptations", r.refinement->readaptations},
+                               {"rule",
+                                "each check measures the front member with the largest log-sd; "
+                                "the predictor is adapted again and the front selected again"}};
+  }
+}
+
 std::string result_document(const RunSpec& spec, const Prepared& p, const tables::Catalog& catalog,
                             const RunResult& r, double search_seconds) {
   const auto& index = catalog.index();
@@ -172,31 +202,7 @@ std::string result_document(const RunSpec& spec, const Prepared& p, const tables
   doc["best"] =
       r.outcome.best ? describe(*r.outcome.best, p, catalog, dataset, r) : nlohmann::json(nullptr);
   doc["best_feasible"] = r.outcome.best_feasible;
-  if (r.verification) {
-    const auto& v = *r.verification;
-    doc["verification"] = {{"checks", checks_json(v.checks, index, true)},
-                           {"correction", v.correction},
-                           {"readaptations", v.readaptations},
-                           {"verified", v.verified},
-                           {"search_confidence", spec.search_confidence}};
-    if (v.verified && !doc["best"].is_null()) {
-      for (const Check& c : v.checks) {  // the check that verified it (later ones may have failed)
-        if (c.index == v.best->index) {
-          doc["best"]["measured_latency_ms"] = c.measured_ms;
-        }
-      }
-    }
-    if (!doc["best"].is_null()) {
-      doc["best"]["verified"] = v.verified;
-    }
-  }
-  if (r.refinement) {
-    doc["front_refinement"] = {{"checks", checks_json(r.refinement->checks, index, false)},
-                               {"readaptations", r.refinement->readaptations},
-                               {"rule",
-                                "each check measures the front member with the largest log-sd; "
-                                "the predictor is adapted again and the front selected again"}};
-  }
+  add_checks(doc, spec, r, index);
   nlohmann::json front = nlohmann::json::array();
   for (const auto& f : r.outcome.front) {
     front.push_back(describe(f, p, catalog, dataset, r));
@@ -319,6 +325,41 @@ void after_search(const RunSpec& spec, const Prepared& prepared, const search::S
   }
 }
 
+// The search state as a checkpoint covering `evaluations` history lines.
+Checkpoint checkpoint_of(const search::SearchState& s, std::int64_t evaluations, double seconds) {
+  Checkpoint cp;
+  cp.step = s.step;
+  cp.evaluations = evaluations;
+  cp.seconds = seconds;
+  cp.finished = s.finished;
+  cp.rng_state = s.rng.state();
+  for (const auto& m : s.population) {
+    cp.population.emplace_back(m.fitness.index, m.born);
+  }
+  return cp;
+}
+
+// The result of a finished search: its outcome (verified, refined, measured), what it spent, why
+// it stopped, and which query answered each cell shown.
+void summarise(const RunSpec& spec, const Prepared& prepared, const search::SearchState& state,
+               const search::Evaluator& evaluator, RunResult& result) {
+  result.outcome = search::summarize(state);
+  after_search(spec, prepared, state, result);
+  result.usage = evaluator.usage();
+  result.spent = evaluator.spent();
+  std::vector<search::Fitness> shown = result.outcome.front;
+  if (result.outcome.best) {
+    shown.push_back(*result.outcome.best);
+  }
+  for (const auto& f : shown) {
+    if (evaluator.answered_by(f.index) >= 0) {
+      result.answered_by[f.index] = evaluator.answered_by(f.index);
+    }
+  }
+  result.stopped_by = evaluator.exhausted() ? std::string(evaluator.stop_reason()) : "algorithm";
+  result.steps = state.step;
+}
+
 }  // namespace
 
 std::filesystem::path default_run_dir(const RunSpec& spec, const std::filesystem::path& root) {
@@ -384,16 +425,7 @@ RunResult execute(const RunSpec& spec, const Prepared& prepared, const tables::C
     ++ordinal;
   });
   const auto checkpoint = [&](const search::SearchState& s) {
-    Checkpoint cp;
-    cp.step = s.step;
-    cp.evaluations = ordinal;
-    cp.seconds = evaluator.usage().seconds;
-    cp.finished = s.finished;
-    cp.rng_state = s.rng.state();
-    for (const auto& m : s.population) {
-      cp.population.emplace_back(m.fitness.index, m.born);
-    }
-    write_checkpoint(checkpoint_path, cp);
+    write_checkpoint(checkpoint_path, checkpoint_of(s, ordinal, evaluator.usage().seconds));
   };
   const auto start = std::chrono::steady_clock::now();
   auto last_checkpoint = start;
@@ -415,21 +447,7 @@ RunResult execute(const RunSpec& spec, const Prepared& prepared, const tables::C
   });
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  result.outcome = search::summarize(state);
-  after_search(spec, prepared, state, result);
-  result.usage = evaluator.usage();
-  result.spent = evaluator.spent();
-  std::vector<search::Fitness> shown = result.outcome.front;
-  if (result.outcome.best) {
-    shown.push_back(*result.outcome.best);
-  }
-  for (const auto& f : shown) {
-    if (evaluator.answered_by(f.index) >= 0) {
-      result.answered_by[f.index] = evaluator.answered_by(f.index);
-    }
-  }
-  result.stopped_by = evaluator.exhausted() ? std::string(evaluator.stop_reason()) : "algorithm";
-  result.steps = state.step;
+  summarise(spec, prepared, state, evaluator, result);
   result.result_json = result_document(spec, prepared, catalog, result, seconds);
   if (records) {
     checkpoint(state);

@@ -113,6 +113,9 @@ class Problem {
   int size() const { return static_cast<int>(accuracy_.size()); }
 
  private:
+  void check_limits(const space::ArchIndex& index) const;
+  void check_budget(const space::ArchIndex& index, bool live) const;
+
   std::vector<double> accuracy_;
   std::vector<double> low_accuracy_;  // empty: no cheaper fidelity
   double low_cost_ = 0;

@@ -4,8 +4,10 @@
 // initial weights and the minibatch order come from the seed alone, so a fit is reproducible.
 
 #include <Eigen/Dense>
+
 #include <cstdint>
 #include <vector>
+#include "maplex/core/rng.hpp"
 
 namespace maplex::predictor {
 
@@ -34,6 +36,12 @@ class Mlp {
     Eigen::RowVectorXd b;
   };
   Eigen::MatrixXd forward(const Eigen::MatrixXd& xs, std::vector<Eigen::MatrixXd>* acts) const;
+  // He-initialised layers for `inputs` features (drawn from `rng`).
+  void init_layers(Rng& rng, int inputs);
+  // One Adam step (the `step`-th) of back-propagation from `grad` (d loss / d output) through the
+  // layers whose inputs were `acts`; m1 and m2 are Adam's moments.
+  void adam_step(const std::vector<Eigen::MatrixXd>& acts, Eigen::MatrixXd grad,
+                 std::vector<Layer>& m1, std::vector<Layer>& m2, int step);
 
   MlpConfig config_;
   std::uint64_t seed_ = 0;
