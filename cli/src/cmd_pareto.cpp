@@ -67,15 +67,20 @@ void plot_front(const std::string& path, const runs::RunSpec& spec, const std::s
                                              metric + " (%)", series));
 }
 
-}  // namespace
-
-int run_pareto(int argc, char** argv) {
+cxxopts::Options pareto_options() {
   auto options = make_options("pareto", "The accuracy/latency Pareto front on a device (NSGA-II)");
   add_search_options(options, "nsga2", 1000, true);
   options.add_options()("out", "Write the front as CSV", cxxopts::value<std::string>())(
       "plot", "Write an SVG of the found and the true front", cxxopts::value<std::string>())(
       "run-dir", "Directory for the run's records (default runs/<timestamp>-pareto-<device>)",
       cxxopts::value<std::string>())("no-records", "Keep no run directory");
+  return options;
+}
+
+}  // namespace
+
+int run_pareto(int argc, char** argv) {
+  auto options = pareto_options();
   const auto args = parse(options, argc, argv);
   if (!args) {
     return 0;

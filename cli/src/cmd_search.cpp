@@ -86,7 +86,11 @@ int run_search(int argc, char** argv) {
 int run_resume(int argc, char** argv) {
   auto options = make_options("resume", "Continue an interrupted run from its directory");
   options.add_options()("run-dir", "The run directory", cxxopts::value<std::string>())(
-      "threads", "Worker threads (0 = all cores)", cxxopts::value<int>()->default_value("0"));
+      "threads", "Worker threads (0 = all cores)", cxxopts::value<int>()->default_value("0"))(
+      "throttle-ms",
+      "Wait this long after every step instead of the recorded value (timing only: the result "
+      "is the same)",
+      cxxopts::value<int>());
   options.parse_positional({"run-dir"});
   options.positional_help("<run-dir>");
   const auto args = parse(options, argc, argv);
@@ -100,7 +104,10 @@ int run_resume(int argc, char** argv) {
   runs::RunOptions ro;
   ro.dir = (*args)["run-dir"].as<std::string>();
   ro.resume = true;
-  const auto spec = runs::load_run_spec(ro.dir);
+  auto spec = runs::load_run_spec(ro.dir);
+  if (args->count("throttle-ms") != 0U) {
+    spec.throttle_ms = int_option(*args, "throttle-ms", 0);
+  }
   const tables::Catalog catalog = load_catalog(*args);
   return finish(spec, catalog, ro, args->count("json") != 0U, false);
 }

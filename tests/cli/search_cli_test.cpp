@@ -230,7 +230,8 @@ TEST(SearchCli, InterruptedRunSaysHowToContinue) {
 TEST(SearchCli, ASecondWriterOfARunDirectoryIsRefused) {
   const auto dir = temp("locked");
   const pid_t pid = spawn_maplex(
-      with(kSearch, {"--run-dir", dir.string(), "--throttle-ms", "2", "--queries", "80"}));
+      // At least 300 steps of 20 ms: the run outlives the second writer's attempts.
+      with(kSearch, {"--run-dir", dir.string(), "--throttle-ms", "20", "--queries", "300"}));
   ASSERT_GE(pid, 0);
   const auto history = dir / "history.csv";
   for (int waited_ms = 0; waited_ms < 60000; waited_ms += 5) {
@@ -253,7 +254,7 @@ TEST(SearchCli, ASecondWriterOfARunDirectoryIsRefused) {
   ::kill(pid, SIGKILL);
   int status = 0;
   ASSERT_EQ(::waitpid(pid, &status, 0), pid);
-  const RunResult resumed = run_maplex({"resume", dir.string(), "--json"});
+  const RunResult resumed = run_maplex({"resume", dir.string(), "--throttle-ms", "0", "--json"});
   EXPECT_EQ(resumed.exit_code, 0) << resumed.err;
   std::filesystem::remove_all(dir);
 }
