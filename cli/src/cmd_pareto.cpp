@@ -71,9 +71,8 @@ cxxopts::Options pareto_options() {
   auto options = make_options("pareto", "The accuracy/latency Pareto front on a device (NSGA-II)");
   add_search_options(options, "nsga2", 1000, true);
   options.add_options()("out", "Write the front as CSV", cxxopts::value<std::string>())(
-      "plot", "Write an SVG of the found and the true front", cxxopts::value<std::string>())(
-      "run-dir", "Directory for the run's records (default runs/<timestamp>-pareto-<device>)",
-      cxxopts::value<std::string>())("no-records", "Keep no run directory");
+      "plot", "Write an SVG of the found and the true front", cxxopts::value<std::string>());
+  add_run_dir_options(options, "pareto");
   return options;
 }
 

@@ -64,10 +64,9 @@ int run_search(int argc, char** argv) {
   add_search_options(options, "re", 300);
   options.add_options()("latency-budget-ms", "The latency budget (required)",
                         cxxopts::value<double>())(
-      "run-dir", "Directory for the run's records (default runs/<timestamp>-search-<device>)",
-      cxxopts::value<std::string>())("no-records", "Keep no run directory")(
       "throttle-ms", "Wait this long after every step (simulates slow evaluations)",
       cxxopts::value<int>()->default_value("0"));
+  add_run_dir_options(options, "search");
   const auto args = parse(options, argc, argv);
   if (!args) {
     return 0;

@@ -134,11 +134,31 @@ void guard_run(runs::RunOptions& options) {
   ::sigaction(SIGTERM, &action, nullptr);
 }
 
+namespace {
+
+std::filesystem::path runs_root(const cxxopts::ParseResult& args) {
+  return args.count("runs-root") != 0U ? std::filesystem::path(args["runs-root"].as<std::string>())
+                                       : runs::default_runs_root();
+}
+
+}  // namespace
+
+void add_run_dir_options(cxxopts::Options& options, const std::string& command) {
+  options.add_options()(
+      "run-dir",
+      "Directory for the run's records (default <runs-root>/<UTC time>-" + command + "-<device>)",
+      cxxopts::value<std::string>())(
+      "runs-root",
+      "Where run directories go by default ($MAPLEX_RUNS, else $XDG_STATE_HOME/maplex/runs, "
+      "else ~/.local/state/maplex/runs)",
+      cxxopts::value<std::string>())("no-records", "Keep no run directory");
+}
+
 runs::RunOptions run_options(const cxxopts::ParseResult& args, const runs::RunSpec& spec) {
   runs::RunOptions ro;
   if (args.count("no-records") == 0U) {
     ro.dir = args.count("run-dir") != 0U ? std::filesystem::path(args["run-dir"].as<std::string>())
-                                         : runs::default_run_dir(spec, "runs");
+                                         : runs::default_run_dir(spec, runs_root(args));
   }
   return ro;
 }

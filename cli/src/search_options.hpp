@@ -24,7 +24,11 @@ void add_search_options(cxxopts::Options& options, const std::string& default_al
 void guard_run(runs::RunOptions& options);
 
 // The spec the options describe (budget from --latency-budget-ms when the command has it).
-// Where the run's records go: --run-dir, else runs/<UTC time>-<name>, or none with --no-records.
+// --run-dir, --runs-root and --no-records for a recorded command.
+void add_run_dir_options(cxxopts::Options& options, const std::string& command);
+
+// Where the run's records go: --run-dir, else <runs-root>/<UTC time>-<name> (runs-root: the
+// option, else runs::default_runs_root()), or none with --no-records.
 runs::RunOptions run_options(const cxxopts::ParseResult& args, const runs::RunSpec& spec);
 
 runs::RunSpec search_spec(const cxxopts::ParseResult& args, const std::string& command);

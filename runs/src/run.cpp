@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <ctime>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -361,6 +362,23 @@ void summarise(const RunSpec& spec, const Prepared& prepared, const search::Sear
 }
 
 }  // namespace
+
+std::filesystem::path default_runs_root() {
+  const auto env = [](const char* name) -> std::string {
+    const char* v = std::getenv(name);
+    return v != nullptr ? v : "";
+  };
+  if (!env("MAPLEX_RUNS").empty()) {
+    return env("MAPLEX_RUNS");
+  }
+  if (!env("XDG_STATE_HOME").empty()) {
+    return std::filesystem::path(env("XDG_STATE_HOME")) / "maplex" / "runs";
+  }
+  if (!env("HOME").empty()) {
+    return std::filesystem::path(env("HOME")) / ".local" / "state" / "maplex" / "runs";
+  }
+  return "runs";
+}
 
 std::filesystem::path default_run_dir(const RunSpec& spec, const std::filesystem::path& root) {
   const std::time_t now = std::time(nullptr);

@@ -27,13 +27,30 @@ def test_the_first_block_is_set_up_then_tests():
 def test_the_main_job_answers_within_the_budget(tmp_path):
     command = blocks("sh")[0].strip().splitlines()[0].split(" && ")[1].split()
     assert command[0] == "build/maplex"
-    r = subprocess.run([MAPLEX_BIN, *command[1:]], cwd=tmp_path, capture_output=True, text=True)
+    env = {k: v for k, v in os.environ.items() if k not in ("MAPLEX_RUNS", "XDG_STATE_HOME")}
+    env["HOME"] = str(tmp_path)  # the documented default: ~/.local/state/maplex/runs
+    r = subprocess.run([MAPLEX_BIN, *command[1:]], cwd=tmp_path, capture_output=True, text=True,
+                       env=env)
     assert r.returncode == 0, r.stderr
-    assert "best:" in r.stdout and "run records in runs/" in r.stdout
-    runs = list((tmp_path / "runs").iterdir())
+    root = tmp_path / ".local" / "state" / "maplex" / "runs"
+    assert "best:" in r.stdout and f"run records in {root}/" in r.stdout
+    assert not (tmp_path / "runs").exists()  # nothing in the working directory
+    runs = list(root.iterdir())
     assert len(runs) == 1
     result = json.loads((runs[0] / "result.json").read_text())
     assert result["best_feasible"] and result["spent"]["device_measurements"] <= 3
+
+
+def test_runs_root_from_the_environment_and_the_option(tmp_path):
+    base = ["search", "--device", "pixel3", "--latency-budget-ms", "5", "--queries", "30"]
+    env = dict(os.environ, MAPLEX_RUNS=str(tmp_path / "env"))
+    r = subprocess.run([MAPLEX_BIN, *base], capture_output=True, text=True, env=env)
+    assert r.returncode == 0, r.stderr
+    assert len(list((tmp_path / "env").iterdir())) == 1
+    r = subprocess.run([MAPLEX_BIN, *base, "--runs-root", str(tmp_path / "opt")],
+                       capture_output=True, text=True, env=env)
+    assert r.returncode == 0, r.stderr
+    assert len(list((tmp_path / "opt").iterdir())) == 1
 
 
 def test_the_python_one_liner_prints_the_shape():

@@ -56,8 +56,12 @@ struct RunResult {
 RunResult execute(const RunSpec& spec, const Prepared& prepared, const tables::Catalog& catalog,
                   const RunOptions& options);
 
-// runs/<UTC timestamp>-<spec.name()> under `root`.
+// <UTC timestamp>-<spec.name()> under `root` (a number appended if it exists).
 std::filesystem::path default_run_dir(const RunSpec& spec, const std::filesystem::path& root);
+
+// Where run directories go by default, outside any source tree: $MAPLEX_RUNS, else
+// $XDG_STATE_HOME/maplex/runs, else ~/.local/state/maplex/runs (runs/ when there is no home).
+std::filesystem::path default_runs_root();
 
 // The spec a run directory was created with (its config.json).
 RunSpec load_run_spec(const std::filesystem::path& dir);
