@@ -17,14 +17,6 @@ namespace maplex::python {
 
 namespace {
 
-int checked_index(const Data& d, int index) {
-  if (index < 0 || index >= d.catalog.index().size()) {
-    throw InputError("architecture index " + std::to_string(index) + ", expected 0.." +
-                     std::to_string(d.catalog.index().size() - 1));
-  }
-  return index;
-}
-
 // A read-only array over `values`, which `owner` keeps alive.
 template <typename Owner>
 py::array_t<double> view(const double* values, std::size_t size, std::shared_ptr<Owner> owner) {
@@ -71,7 +63,7 @@ void bind_space(py::module_& m) {
       "arch_str",
       [](int index) {
         auto d = data();
-        return d->catalog.index().arch(checked_index(*d, index)).str();
+        return d->catalog.index().arch(index).str();
       },
       py::arg("index"));
   m.def(
@@ -84,7 +76,7 @@ void bind_space(py::module_& m) {
       "is_connected",
       [](int index) {
         auto d = data();
-        return d->catalog.index().cell(checked_index(*d, index)).connected;
+        return d->catalog.index().cell(index).connected;
       },
       py::arg("index"));
   m.def("devices", &devices);

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "documents.hpp"
 #include "maplex/core/error.hpp"
 #include "maplex/objectives/accuracy.hpp"
 #include "maplex/runs/prepare.hpp"
@@ -14,10 +15,6 @@ namespace maplex::runs {
 namespace {
 
 constexpr double kNaN = objectives::kNaN;
-
-nlohmann::json json_or_null(double value) {
-  return std::isnan(value) ? nlohmann::json(nullptr) : nlohmann::json(value);
-}
 
 double percentile_of(std::vector<double> v, double p) {
   v.erase(std::remove_if(v.begin(), v.end(), [](double x) { return std::isnan(x); }), v.end());
@@ -81,11 +78,11 @@ CompareSide run_side(const RunSpec& spec, const Prepared& base, double budget,
 
 nlohmann::json side_json(const CompareSide& s) {
   return {{"index", s.index},
-          {"accuracy", json_or_null(s.accuracy)},
-          {"test_accuracy", json_or_null(s.test_accuracy)},
-          {"true_latency_ms", json_or_null(s.true_latency)},
+          {"accuracy", num_or_null(s.accuracy)},
+          {"test_accuracy", num_or_null(s.test_accuracy)},
+          {"true_latency_ms", num_or_null(s.true_latency)},
           {"truly_feasible", s.truly_feasible},
-          {"regret", json_or_null(s.regret)},
+          {"regret", num_or_null(s.regret)},
           {"device_measurements", s.measurements},
           {"accuracy_queries", s.queries},
           {"low_fidelity_queries", s.low_queries},
@@ -276,9 +273,9 @@ namespace {
 nlohmann::json summary_json(const CompareSummary& s) {
   return {{"cases", s.cases},
           {"feasibility_rate", s.feasibility_rate},
-          {"median_regret", json_or_null(s.median_regret)},
-          {"median_test_accuracy", json_or_null(s.median_test_accuracy)},
-          {"median_test_regret", json_or_null(s.median_test_regret)},
+          {"median_regret", num_or_null(s.median_regret)},
+          {"median_test_accuracy", num_or_null(s.median_test_accuracy)},
+          {"median_test_regret", num_or_null(s.median_test_regret)},
           {"mean_device_measurements", s.mean_device_measurements},
           {"median_seconds", s.median_seconds}};
 }
@@ -293,7 +290,7 @@ nlohmann::json case_json(const CompareCase& c, const Comparison& cmp, std::uint6
                         {"optimum",
                          {{"index", c.optimum},
                           {"accuracy", c.optimum_accuracy},
-                          {"test_accuracy", json_or_null(c.optimum_test_accuracy)}}}};
+                          {"test_accuracy", num_or_null(c.optimum_test_accuracy)}}}};
   for (std::size_t a = 0; a < cmp.arms.size(); ++a) {
     row[cmp.arms[a].name] = side_json(c.sides[a]);
   }

@@ -106,8 +106,7 @@ nlohmann::json judgement_json(const FrontJudgement& j, const std::string& device
     // EvoXBench's judgement: both objectives normalised by the true front's ideal and nadir.
     const auto quality = objectives::front_quality(minimised(found_true), minimised(j.true_front));
     out["normalised_hypervolume_ratio"] = quality.hypervolume_ratio;
-    out["normalised_igd"] =
-        std::isnan(quality.igd) ? nlohmann::json(nullptr) : nlohmann::json(quality.igd);
+    out["normalised_igd"] = num_or_null(quality.igd);
   }
   return out;
 }

@@ -19,10 +19,6 @@ namespace maplex::runs {
 
 namespace {
 
-nlohmann::json num_or_null(double v) {
-  return std::isnan(v) ? nlohmann::json(nullptr) : nlohmann::json(v);
-}
-
 // The spec's limits with its query budget (full 200-epoch query equivalents) in queries at its
 // fidelity.
 search::Limits effective_limits(const RunSpec& spec) {

@@ -51,8 +51,8 @@ def test_flops_and_devices(arch_rows):
 @pytest.mark.parametrize(
     "call, message",
     [
-        (lambda: maplex.arch_str(15625), "architecture index 15625, expected 0..15624"),
-        (lambda: maplex.arch_str(-1), "architecture index -1, expected 0..15624"),
+        (lambda: maplex.arch_str(15625), "arch index 15625 is out of range, expected 0..15624"),
+        (lambda: maplex.arch_str(-1), "arch index -1 is out of range, expected 0..15624"),
         (lambda: maplex.arch_index("|conv~0|"), "arch string '|conv~0|'"),
         (lambda: maplex.latencies("titan_rtx"), "unknown device 'titan_rtx'"),
         (lambda: maplex.accuracies("cifar11"), "cifar11"),
