@@ -20,8 +20,9 @@ if [[ "${1:-}" != "--format-only" ]]; then
   # examples/embed/ is built against the installed package, outside build/compile_commands.json.
   # devices/src/torch_runtime.cpp too: clang 14 cannot parse LibTorch 1.13's headers (an
   # incomplete c10::IValue in a std::vector); g++ builds it with every warning on.
+  # fuzz/ is built by clang with -DMAPLEX_FUZZ=ON (scripts/fuzz.sh), outside build/ too.
   mapfile -t sources < <(git ls-files '*.cpp' | grep -v -e '^tests/' -e '^bench/' \
-    -e '^devices/src/torch_runtime.cpp$' -e '^examples/embed/')
+    -e '^devices/src/torch_runtime.cpp$' -e '^examples/embed/' -e '^fuzz/')
   # One clang-tidy per file, as many at once as there are cores; any finding fails the run.
   printf '%s\n' "${sources[@]}" |
     xargs -P "$(nproc)" -n 1 clang-tidy -p build --quiet --warnings-as-errors='*' 2>/dev/null

@@ -22,6 +22,7 @@
 #include "common.hpp"
 #include "live_device.hpp"
 #include "maplex/core/error.hpp"
+#include "maplex/core/shard.hpp"
 #include "maplex/predictor/feature_cache.hpp"
 #include "maplex/runs/compare.hpp"
 #include "predictor_options.hpp"
@@ -141,7 +142,11 @@ int run_compare(int argc, char** argv) {
       "budget-percentiles",
       "Budgets at these percentiles of each device's latencies (instead of --latency-budget-ms)",
       cxxopts::value<std::string>()->default_value("25,50,75"))(
-      "trials", "Seeds per case (seed, seed+1, ...)", cxxopts::value<int>()->default_value("3"));
+      "trials", "Seeds per case (seed, seed+1, ...)", cxxopts::value<int>()->default_value("3"))(
+      "shard",
+      "Run shard K of N (K/N, 0-based; slurm: this job array task) of the (device, trial) units; "
+      "maplex merge joins the --json documents",
+      cxxopts::value<std::string>());
   const auto args = parse(options, argc, argv);
   if (!args) {
     return 0;
@@ -157,6 +162,12 @@ int run_compare(int argc, char** argv) {
     co.budget_ms = (*args)["latency-budget-ms"].as<double>();
   }
   co.trials = int_option(*args, "trials", 1);
+  if (args->count("shard") != 0U) {
+    co.shard = parse_shard((*args)["shard"].as<std::string>());
+    if (!json_target(*args)) {
+      throw UsageError("compare --shard writes a part: expected --json FILE (or - for stdout)");
+    }
+  }
   co.base = search_spec(*args, "search");
   co.base.measurements.clear();
   co.base.budget_ms.reset();

@@ -11,6 +11,7 @@
 #include "eval_report.hpp"
 #include "live_device.hpp"
 #include "maplex/core/error.hpp"
+#include "maplex/core/shard.hpp"
 #include "maplex/predictor/evaluation.hpp"
 #include "maplex/tables/measurements.hpp"
 #include "predictor_options.hpp"
@@ -65,6 +66,10 @@ cxxopts::Options evaluate_options() {
       "devices", "Targets, comma separated: shipped devices or measurement CSV files",
       cxxopts::value<std::string>())("no-ceiling", "Skip the per-device noise ceiling")(
       "threads", "Worker threads (0 = all cores)", cxxopts::value<int>()->default_value("0"))(
+      "shard",
+      "Do shard K of N (K/N, 0-based; slurm: this job array task) of the (device, trial) cells and "
+      "write them as a part to --json; maplex merge joins the parts",
+      cxxopts::value<std::string>())(
       "no-lut",
       "A target measured live (local, local:<runtime>, cmd:FILE) gets no per-op table and no "
       "specs");
@@ -122,6 +127,36 @@ void attach_live_devices(const cxxopts::ParseResult& args, const tables::Catalog
   }
 }
 
+void progress_line(int done, int total) {
+  const bool tty = isatty(STDERR_FILENO) != 0;
+  std::fprintf(stderr, "%sevaluate: %d/%d trials done%s", tty ? "\r" : "", done, total,
+               tty ? "" : "\n");
+  if (tty && done == total) {
+    std::fputc('\n', stderr);
+  }
+}
+
+// --shard K/N: this shard's cells as a part (maplex merge makes the evaluation of the parts).
+int run_evaluate_shard(const cxxopts::ParseResult& args, const tables::Catalog& catalog,
+                       const predictor::FeatureCache& features, predictor::EvalOptions eo) {
+  const auto json = json_target(args);
+  if (!json) {
+    throw UsageError("evaluate --shard writes a part: expected --json FILE (or - for stdout)");
+  }
+  const Shard shard = parse_shard(args["shard"].as<std::string>());
+  const auto part =
+      predictor::evaluate_part(catalog, features, std::move(eo), shard, progress_line);
+  const std::string doc = predictor::part_document(part);
+  if (*json == "-") {
+    std::cout << doc << '\n';
+  } else {
+    write_text_file(*json, doc + "\n");
+    std::printf("evaluate: shard %s, %zu (device, trial) cells in %.1f s, written to %s\n",
+                shard.str().c_str(), part.cells.size(), part.seconds, json->c_str());
+  }
+  return 0;
+}
+
 }  // namespace
 
 int run_evaluate(int argc, char** argv) {
@@ -137,14 +172,10 @@ int run_evaluate(int argc, char** argv) {
   attach_live_devices(*args, catalog, eo, live);
   const int threads = apply_threads(*args);
   const auto features = predictor::FeatureCache::build(catalog.index());
-  const bool tty = isatty(STDERR_FILENO) != 0;
-  const auto result = predictor::evaluate(catalog, features, eo, [&](int done, int total) {
-    std::fprintf(stderr, "%sevaluate: %d/%d trials done%s", tty ? "\r" : "", done, total,
-                 tty ? "" : "\n");
-    if (tty && done == total) {
-      std::fputc('\n', stderr);
-    }
-  });
+  if (args->count("shard") != 0U) {
+    return run_evaluate_shard(*args, catalog, features, std::move(eo));
+  }
+  const auto result = predictor::evaluate(catalog, features, eo, progress_line);
   const auto json = json_target(*args);
   if (json && *json == "-") {
     std::cout << evaluation_json(result, catalog, threads).dump(2) << '\n';

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <set>
 
 #include "commands.hpp"
@@ -18,7 +19,9 @@
 #include "maplex/core/build_info.hpp"
 #include "maplex/core/error.hpp"
 #include "maplex/core/rng.hpp"
+#include "maplex/core/shard.hpp"
 #include "maplex/devices/registry.hpp"
+#include "maplex/measure/sweep_csv.hpp"
 #include "maplex/measure/timing.hpp"
 #include "maplex/space/cell.hpp"
 #include "maplex/space/sampling.hpp"
@@ -95,48 +98,11 @@ void progress_bar(std::size_t done, std::size_t total, double eta_s) {
                eta / 60, eta % 60);
 }
 
-// The long-form CSV (written to a temporary file, then renamed); returns the median ratio cv.
-double write_csv(const std::string& out_path, const std::vector<measure::Measurement>& rows,
-                 measure::Device& local, const tables::Catalog& catalog) {
-  const std::string tmp_path = out_path + ".tmp";
-  std::ofstream out(tmp_path, std::ios::trunc);
-  if (!out) {
-    throw InputError("cannot write " + quote(out_path) + ", expected a writable path");
-  }
-  const BuildInfo& b = build_info();
-  out << "# maplex measurements schema_version=1\n"
-      << "# device=" << local.name() << " fingerprint=" << local.fingerprint()
-      << " maplex=" << b.version << " commit=" << b.git_commit << " build=" << b.build_type << "; "
-      << local.description() << "\n"
-      << "# network: NB201 CIFAR, batch 1, fp32, weights from seed 0; reference "
-      << measure::kReferenceArch << "\n"
-      << "arch,index,latency_ms,ratio,ratio_cv,raw_median_ms,raw_cv,reference_median_ms,device,"
-         "measured_at\n";
-  char buf[512];
-  std::vector<double> cvs;
-  cvs.reserve(rows.size());
-  for (const auto& r : rows) {
-    const auto& t = r.timing;
-    std::snprintf(buf, sizeof buf, "%s,%d,%.6g,%.6g,%.4g,%.6g,%.4g,%.6g,%s,%s\n",
-                  catalog.index().arch(r.index).str().c_str(), r.index, r.latency_ms, t.ratio,
-                  t.ratio_cv, t.target_median_ms, t.target_cv, t.reference_median_ms,
-                  local.name().c_str(), t.measured_at.c_str());
-    out << buf;
-    cvs.push_back(t.ratio_cv);
-  }
-  out.close();
-  if (!out || std::rename(tmp_path.c_str(), out_path.c_str()) != 0) {
-    throw InputError("cannot write " + quote(out_path) +
-                     ", expected a writable path (the measurements are kept in the store " +
-                     local.store().path().string() + ")");
-  }
-  return measure::median_of(cvs);
-}
-
 // The --json report: the device, the counts and every measurement.
 nlohmann::json measure_report(const std::vector<measure::Measurement>& rows, measure::Device& local,
                               const tables::Catalog& catalog, double median_cv,
-                              const std::string& out_path) {
+                              const std::string& out_path,
+                              const std::optional<measure::SweepPart>& part) {
   auto doc = json_envelope("measure", catalog);
   doc["device"] = {{"name", local.name()},
                    {"fingerprint", local.fingerprint()},
@@ -147,6 +113,13 @@ nlohmann::json measure_report(const std::vector<measure::Measurement>& rows, mea
                    {"taken_twice", local.remeasured()}};
   doc["median_ratio_cv"] = median_cv;
   doc["out"] = out_path;
+  doc["store"] = {{"path", local.store().path().string()},
+                  {"journal", local.store().journal_mode()}};
+  if (part) {
+    doc["shard"] = {{"index", part->shard.index},
+                    {"count", part->shard.count},
+                    {"sweep_architectures", part->units}};
+  }
   nlohmann::json list = nlohmann::json::array();
   for (const auto& r : rows) {
     list.push_back({{"index", r.index},
@@ -159,9 +132,7 @@ nlohmann::json measure_report(const std::vector<measure::Measurement>& rows, mea
   return doc;
 }
 
-}  // namespace
-
-int run_measure(int argc, char** argv) {
+cxxopts::Options measure_options() {
   auto options =
       make_options("measure", "Latency of NB201 networks on a live device (batch 1, fp32, CIFAR)");
   options.add_options()("device", "The target: " + devices::live_device_list(),
@@ -177,29 +148,18 @@ int run_measure(int argc, char** argv) {
       "comma-separate)",
       cxxopts::value<std::vector<std::string>>())(
       "out", "Write the measurements to this CSV (long form: arch,latency_ms,...)",
+      cxxopts::value<std::string>())(
+      "shard",
+      "Measure shard K of N (K/N, 0-based; slurm: this job array task) of the sweep's "
+      "architectures; maplex merge joins the CSVs (and per-shard stores)",
       cxxopts::value<std::string>());
   add_local_options(options, "threads");
-  const auto args = parse(options, argc, argv);
-  if (!args) {
-    return 0;
-  }
-  const std::string device = (*args)["device"].as<std::string>();
-  if (!runs::is_live_device_name(device)) {
-    throw InputError("device " + quote(device) + " cannot be measured from here, expected " +
-                     devices::live_device_list());
-  }
-  if (args->count("out") == 0U) {
-    throw UsageError("expected --out FILE.csv (see maplex measure --help)");
-  }
-  const std::string out_path = (*args)["out"].as<std::string>();
-  const tables::Catalog catalog = load_catalog(*args);
-  const auto seed = (*args)["seed"].as<std::uint64_t>();
-  const auto settings = local_settings(*args, "threads");
-  Rng rng(seed);
-  const auto archs = chosen_archs(*args, catalog, rng);
-  const auto device_ptr =
-      open_live(device, local_options(settings, args->count("fresh") != 0U), catalog);
-  measure::Device& local = *device_ptr;
+  return options;
+}
+
+// Every architecture in order, from the store or measured now; a progress bar on a terminal.
+std::vector<measure::Measurement> measure_all(measure::Device& local,
+                                              const std::vector<int>& archs) {
   const bool tty = ::isatty(STDERR_FILENO) != 0;
   const auto start = std::chrono::steady_clock::now();
   std::vector<measure::Measurement> rows;
@@ -220,15 +180,56 @@ int run_measure(int argc, char** argv) {
   if (tty) {
     std::fprintf(stderr, "\n");
   }
-  const double median_cv = write_csv(out_path, rows, local, catalog);
+  return rows;
+}
+
+}  // namespace
+
+int run_measure(int argc, char** argv) {
+  auto options = measure_options();
+  const auto args = parse(options, argc, argv);
+  if (!args) {
+    return 0;
+  }
+  const std::string device = (*args)["device"].as<std::string>();
+  if (!runs::is_live_device_name(device)) {
+    throw InputError("device " + quote(device) + " cannot be measured from here, expected " +
+                     devices::live_device_list());
+  }
+  if (args->count("out") == 0U) {
+    throw UsageError("expected --out FILE.csv (see maplex measure --help)");
+  }
+  const std::string out_path = (*args)["out"].as<std::string>();
+  const tables::Catalog catalog = load_catalog(*args);
+  const auto seed = (*args)["seed"].as<std::uint64_t>();
+  const auto settings = local_settings(*args, "threads");
+  Rng rng(seed);
+  auto archs = chosen_archs(*args, catalog, rng);
+  std::optional<measure::SweepPart> part;
+  if (args->count("shard") != 0U) {
+    part = measure::SweepPart{parse_shard((*args)["shard"].as<std::string>()), archs.size(),
+                              measure::sweep_selection(archs)};
+    archs = measure::shard_of(archs, part->shard);
+  }
+  const auto device_ptr =
+      open_live(device, local_options(settings, args->count("fresh") != 0U), catalog);
+  measure::Device& local = *device_ptr;
+  const auto rows = measure_all(local, archs);
+  const double median_cv =
+      measure::write_sweep_csv(out_path, rows, local, catalog.index(), part ? &*part : nullptr);
   if (args->count("json") != 0U) {
-    std::cout << measure_report(rows, local, catalog, median_cv, out_path).dump(2) << '\n';
+    std::cout << measure_report(rows, local, catalog, median_cv, out_path, part).dump(2) << '\n';
     return 0;
   }
   std::printf(
-      "measured %zu architectures on %s: %d new, %d from the store, %d taken twice as unsteady; "
-      "median cv of the ratios %.2f%%; written to %s\n",
-      rows.size(), local.description().c_str(), local.new_measurements(), local.stored_hits(),
+      "measured %zu architectures%s on %s: %d new, %d from the store, %d taken twice as "
+      "unsteady; median cv of the ratios %.2f%%; written to %s\n",
+      rows.size(),
+      part ? (" (shard " + part->shard.str() + " of a " + std::to_string(part->units) +
+              "-architecture sweep)")
+                 .c_str()
+           : "",
+      local.description().c_str(), local.new_measurements(), local.stored_hits(),
       local.remeasured(), 100 * median_cv, out_path.c_str());
   return 0;
 }

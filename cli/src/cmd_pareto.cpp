@@ -71,7 +71,9 @@ cxxopts::Options pareto_options() {
   auto options = make_options("pareto", "The accuracy/latency Pareto front on a device (NSGA-II)");
   add_search_options(options, "nsga2", 1000, true);
   options.add_options()("out", "Write the front as CSV", cxxopts::value<std::string>())(
-      "plot", "Write an SVG of the found and the true front", cxxopts::value<std::string>());
+      "plot", "Write an SVG of the found and the true front", cxxopts::value<std::string>())(
+      "throttle-ms", "Wait this long after every step (simulates slow evaluations)",
+      cxxopts::value<int>()->default_value("0"));
   add_run_dir_options(options, "pareto");
   return options;
 }
@@ -85,6 +87,7 @@ int run_pareto(int argc, char** argv) {
     return 0;
   }
   auto spec = search_spec(*args, "pareto");
+  spec.throttle_ms = int_option(*args, "throttle-ms", 0);
   apply_threads(*args);
   const tables::Catalog catalog = load_catalog(*args);
   runs::RunOptions ro = run_options(*args, spec);

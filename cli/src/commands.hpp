@@ -19,5 +19,6 @@ int run_measure(int argc, char** argv);
 int run_export(int argc, char** argv);
 int run_profile(int argc, char** argv);
 int run_report(int argc, char** argv);
+int run_merge(int argc, char** argv);
 
 }  // namespace maplex::cli

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "maplex/core/error.hpp"
 #include "maplex/tables/catalog.hpp"
 
 namespace maplex::cli {
@@ -17,7 +18,7 @@ inline constexpr int kJsonSchemaVersion = 1;
 // Thrown for a wrong command line (unknown option, missing argument); exit code 2.
 class UsageError : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  explicit UsageError(const std::string& message) : std::runtime_error(printable(message)) {}
 };
 
 // cxxopts options for `maplex <name>` with --help, --json and --data-dir added. With json_file,
@@ -39,6 +40,8 @@ nlohmann::json json_envelope(const std::string& command, const tables::Catalog& 
 
 // Writes `doc` to `path` (pretty, trailing newline); throws InputError when it cannot.
 void write_json_file(const std::string& path, const nlohmann::json& doc);
+// `text` to `path` through a temporary file renamed over it: a reader never sees half a file.
+void write_text_file(const std::string& path, const std::string& text);
 
 // Shortest text that reads back as the same double ("10.7544", "0.129306").
 std::string num(double value);

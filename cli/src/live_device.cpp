@@ -3,10 +3,12 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 
 #include "maplex/core/error.hpp"
 #include "maplex/devices/registry.hpp"
 #include "maplex/devices/session.hpp"
+#include "maplex/measure/host.hpp"
 #include "predictor_options.hpp"
 
 namespace maplex::cli {
@@ -21,7 +23,12 @@ void add_local_options(cxxopts::Options& options, const std::string& threads_opt
                                                   cxxopts::value<int>()->default_value("3"))(
       threads_option, "oneDNN threads per inference", cxxopts::value<int>()->default_value("1"))(
       "pin-cpu", "Pin the measuring thread to this CPU (with 1 thread; -1 = no pinning)",
-      cxxopts::value<int>()->default_value("-1"));
+      cxxopts::value<int>()->default_value("-1"))(
+      "fingerprint-scope",
+      "The device identity: host (this machine) or hardware (any node with the same CPU, "
+      "caches, memory and oneDNN: identical cluster nodes share measurements); sets "
+      "$MAPLEX_FINGERPRINT_SCOPE",
+      cxxopts::value<std::string>());
 }
 
 runs::RunSpec::Local local_settings(const cxxopts::ParseResult& args,
@@ -32,6 +39,13 @@ runs::RunSpec::Local local_settings(const cxxopts::ParseResult& args,
   s.warmup = int_option(args, "warmup", 0);
   s.store = args["store"].as<std::string>();
   s.pin_cpu = args["pin-cpu"].as<int>();
+  if (args.count("fingerprint-scope") != 0U) {
+    // The environment carries the scope to every fingerprint this process computes (local
+    // runtimes, profiles) and to the commands of cmd: devices.
+    const std::string scope = args["fingerprint-scope"].as<std::string>();
+    ::setenv("MAPLEX_FINGERPRINT_SCOPE", scope.c_str(), 1);
+    measure::fingerprint_scope();  // validates the value
+  }
   return s;
 }
 

@@ -19,7 +19,7 @@ struct Command {
   int (*run)(int, char**);
 };
 
-constexpr std::array<Command, 15> kCommands = {{
+constexpr std::array<Command, 16> kCommands = {{
     {"space", "Facts about the NB201 space: sizes, connectivity, isomorphism classes, op counts",
      maplex::cli::run_space},
     {"devices", "The shipped devices with their sources and latency statistics",
@@ -30,7 +30,7 @@ constexpr std::array<Command, 15> kCommands = {{
      maplex::cli::run_plan},
     {"predict", "Predict the latency of every architecture on a device from a few measurements",
      maplex::cli::run_predict},
-    {"evaluate", "Score latency predictors on held-out devices (loo, help protocols)",
+    {"evaluate", "Score latency predictors on held-out devices (loo, help, family, nasflat)",
      maplex::cli::run_evaluate},
     {"search", "The most accurate architecture within a latency budget (a recorded run)",
      maplex::cli::run_search},
@@ -46,6 +46,8 @@ constexpr std::array<Command, 15> kCommands = {{
      maplex::cli::run_report},
     {"measure", "Latency of NB201 networks on a live device, as a measurements CSV",
      maplex::cli::run_measure},
+    {"merge", "Join the parts of a sharded run (--shard K/N) into what one process writes",
+     maplex::cli::run_merge},
     {"export", "An NB201 network as ONNX: the network every live device runs",
      maplex::cli::run_export},
     {"profile", "Hardware profile of this machine (caches, counters, micro-benchmarks)",

@@ -134,14 +134,10 @@ void guard_run(runs::RunOptions& options) {
   ::sigaction(SIGTERM, &action, nullptr);
 }
 
-namespace {
-
 std::filesystem::path runs_root(const cxxopts::ParseResult& args) {
   return args.count("runs-root") != 0U ? std::filesystem::path(args["runs-root"].as<std::string>())
                                        : runs::default_runs_root();
 }
-
-}  // namespace
 
 void add_run_dir_options(cxxopts::Options& options, const std::string& command) {
   options.add_options()(

@@ -30,6 +30,8 @@ void add_run_dir_options(cxxopts::Options& options, const std::string& command);
 // Where the run's records go: --run-dir, else <runs-root>/<UTC time>-<name> (runs-root: the
 // option, else runs::default_runs_root()), or none with --no-records.
 runs::RunOptions run_options(const cxxopts::ParseResult& args, const runs::RunSpec& spec);
+// --runs-root, else runs::default_runs_root().
+std::filesystem::path runs_root(const cxxopts::ParseResult& args);
 
 runs::RunSpec search_spec(const cxxopts::ParseResult& args, const std::string& command);
 

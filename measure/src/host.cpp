@@ -7,11 +7,13 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <dnnl.hpp>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
+#include <string_view>
 #include <thread>
 
 #include "maplex/core/error.hpp"
@@ -115,10 +117,22 @@ Host read_host() {
   return h;
 }
 
-std::string device_fingerprint(const Host& host) {
-  std::string text = host.cpu_model + '|' + std::to_string(host.logical_cpus) + '|' +
-                     std::to_string(host.memory_bytes / (std::int64_t{1024} * 1024 * 256)) + '|' +
-                     host.hostname;
+FingerprintScope fingerprint_scope() {
+  const char* env = std::getenv("MAPLEX_FINGERPRINT_SCOPE");
+  if (env == nullptr || *env == '\0' || std::string_view(env) == "host") {
+    return FingerprintScope::host;
+  }
+  if (std::string_view(env) == "hardware") {
+    return FingerprintScope::hardware;
+  }
+  throw InputError("fingerprint scope " + quote(env) + " is unknown, expected host or hardware");
+}
+
+std::string device_fingerprint(const Host& host, FingerprintScope scope) {
+  std::string text =
+      host.cpu_model + '|' + std::to_string(host.logical_cpus) + '|' +
+      std::to_string(host.memory_bytes / (std::int64_t{1024} * 1024 * 256)) + '|' +
+      (scope == FingerprintScope::host ? host.hostname : "hardware|" + host.onednn_version);
   for (const auto& c : host.caches) {
     text += '|' + std::to_string(c.level) + c.type + std::to_string(c.bytes);
   }

@@ -1,8 +1,11 @@
 #include "maplex/measure/store.hpp"
 
-#include <algorithm>
-
 #include <sqlite3.h>
+#include <sys/vfs.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
 
 #include <cstdlib>
 #include <string>
@@ -41,10 +44,10 @@ class Statement {
   Statement& operator=(Statement&&) = delete;
 
   void bind(int k, const std::string& v) {
-    sqlite3_bind_text(stmt_, k, v.c_str(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    check(sqlite3_bind_text(stmt_, k, v.c_str(), static_cast<int>(v.size()), SQLITE_TRANSIENT), k);
   }
-  void bind(int k, double v) { sqlite3_bind_double(stmt_, k, v); }
-  void bind(int k, int v) { sqlite3_bind_int(stmt_, k, v); }
+  void bind(int k, double v) { check(sqlite3_bind_double(stmt_, k, v), k); }
+  void bind(int k, int v) { check(sqlite3_bind_int(stmt_, k, v), k); }
   // SQLITE_ROW, SQLITE_DONE, or an error code.
   int step() { return sqlite3_step(stmt_); }
   std::string text(int col) const {
@@ -55,9 +58,27 @@ class Statement {
   int integer(int col) const { return sqlite3_column_int(stmt_, col); }
 
  private:
+  void check(int rc, int k) const {
+    if (rc != SQLITE_OK) {
+      throw InputError(std::string("measurement store: cannot bind parameter ") +
+                       std::to_string(k) + " (" + sqlite3_errstr(rc) +
+                       "), expected a value SQLite accepts");
+    }
+  }
   sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
 };
+
+void exec(sqlite3* db, const std::string& sql, const std::string& where) {
+  char* err = nullptr;
+  if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    const std::string msg = err == nullptr ? "unknown error" : err;
+    sqlite3_free(err);
+    throw InputError(where + ": " + msg + ", expected a maplex measurement store");
+  }
+}
+
+std::string journal_name(Journal j) { return j == Journal::wal ? "wal" : "delete"; }
 
 constexpr const char* kColumns =
     "item, ratio, ratio_cv, target_median_ms, target_cv, reference_median_ms, repeats, "
@@ -89,7 +110,39 @@ struct Store::Impl {
   Impl& operator=(Impl&&) = delete;
 };
 
-Store::Store(const std::filesystem::path& path) : path_(path), impl_(std::make_unique<Impl>()) {
+bool on_network_filesystem(const std::filesystem::path& dir) {
+  struct statfs fs {};
+  if (::statfs(dir.c_str(), &fs) != 0) {
+    return false;
+  }
+  // NFS, SMB, CIFS, SMB2, Lustre, GPFS, BeeGFS, Ceph, FUSE (sshfs, many parallel filesystems),
+  // AFS, 9p
+  constexpr std::array<std::uint32_t, 11> kNetwork = {
+      0x6969U,     0x517BU,     0xFF534D42U, 0xFE534D42U, 0x0BD00BD0U, 0x47504653U,
+      0x19830326U, 0x00C36400U, 0x65735546U, 0x5346414FU, 0x01021997U};
+  const auto magic = static_cast<std::uint32_t>(fs.f_type);
+  return std::find(kNetwork.begin(), kNetwork.end(), magic) != kNetwork.end();
+}
+
+Journal journal_for(const std::filesystem::path& path) {
+  if (const char* env = std::getenv("MAPLEX_STORE_JOURNAL"); env != nullptr && *env != '\0') {
+    const std::string v = env;
+    if (v == "wal") {
+      return Journal::wal;
+    }
+    if (v == "delete") {
+      return Journal::rollback;
+    }
+    if (v != "auto") {
+      throw InputError("$MAPLEX_STORE_JOURNAL is " + quote(v) + ", expected wal, delete or auto");
+    }
+  }
+  std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : ".";
+  return on_network_filesystem(dir) ? Journal::rollback : Journal::wal;
+}
+
+Store::Store(const std::filesystem::path& path, Journal journal)
+    : path_(path), impl_(std::make_unique<Impl>()) {
   const std::string where = "measurement store " + quote(path.string());
   std::error_code ec;
   if (path.has_parent_path()) {
@@ -100,19 +153,25 @@ Store::Store(const std::filesystem::path& path) : path_(path), impl_(std::make_u
     throw InputError(where + " cannot be opened (" + sqlite3_errmsg(impl_->db) +
                      "), expected a writable file");
   }
-  sqlite3_busy_timeout(impl_->db, 10000);
-  char* err = nullptr;
-  // WAL: a writer killed mid-transaction leaves every committed row intact; NORMAL
-  // synchronisation loses nothing on a process kill (only on power loss, the last commits).
-  const std::string setup = std::string("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;") +
-                            kSchema +
-                            "INSERT OR IGNORE INTO meta(key, value) VALUES('schema_version', '" +
-                            std::to_string(kStoreSchemaVersion) + "');";
-  if (sqlite3_exec(impl_->db, setup.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-    const std::string msg = err == nullptr ? "unknown error" : err;
-    sqlite3_free(err);
-    throw InputError(where + ": " + msg + ", expected a maplex measurement store");
+  sqlite3_busy_timeout(impl_->db, 60000);
+  if (journal == Journal::automatic) {
+    journal = journal_for(path);
   }
+  // Either journal keeps every committed row when a writer is killed mid-transaction. WAL:
+  // NORMAL synchronisation loses nothing on a process kill (only on power loss, the last
+  // commits); the rollback journal (network filesystems) synchronises fully.
+  exec(impl_->db,
+       journal == Journal::wal ? "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+                               : "PRAGMA journal_mode=DELETE; PRAGMA synchronous=FULL;",
+       where);
+  {
+    Statement mode(impl_->db, "PRAGMA journal_mode", path_);
+    journal_mode_ = mode.step() == SQLITE_ROW ? mode.text(0) : journal_name(journal);
+  }
+  exec(impl_->db,
+       std::string(kSchema) + "INSERT OR IGNORE INTO meta(key, value) VALUES('schema_version', '" +
+           std::to_string(kStoreSchemaVersion) + "');",
+       where);
   Statement s(impl_->db, "SELECT value FROM meta WHERE key = 'schema_version'", path_);
   if (s.step() != SQLITE_ROW || s.text(0) != std::to_string(kStoreSchemaVersion)) {
     throw InputError(where + " has schema version " + quote(s.text(0)) + ", expected " +
@@ -199,6 +258,106 @@ void Store::put_profile(const std::string& fingerprint, const std::string& json)
     throw InputError("measurement store " + quote(path_.string()) + ": cannot write the profile (" +
                      sqlite3_errmsg(impl_->db) + "), expected a writable store");
   }
+}
+
+namespace {
+
+struct PartRow {
+  StoreKey key;
+  StoredTiming timing;
+};
+
+struct PartContents {
+  std::vector<PartRow> rows;
+  std::vector<std::pair<std::string, std::string>> profiles;
+};
+
+// Every row and profile of the store at `path`, read through its own read-only connection.
+PartContents read_part(const std::filesystem::path& path) {
+  const std::string where = "part " + quote(path.string());
+  sqlite3* db = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+  const std::unique_ptr<sqlite3, int (*)(sqlite3*)> close(db, sqlite3_close);
+  if (rc != SQLITE_OK) {
+    throw InputError(where + " cannot be opened (" + sqlite3_errmsg(db) +
+                     "), expected a maplex measurement store");
+  }
+  PartContents out;
+  Statement meta(db, "SELECT value FROM meta WHERE key = 'schema_version'", path);
+  if (meta.step() != SQLITE_ROW || meta.text(0) != std::to_string(kStoreSchemaVersion)) {
+    throw InputError(where + " has schema version " + quote(meta.text(0)) + ", expected " +
+                     std::to_string(kStoreSchemaVersion));
+  }
+  Statement rows(db,
+                 (std::string("SELECT ") + kColumns +
+                  ", fingerprint, settings FROM timings ORDER BY fingerprint, settings, item")
+                     .c_str(),
+                 path);
+  while (rows.step() == SQLITE_ROW) {
+    out.rows.push_back({{rows.text(9), rows.text(10)}, row_of(rows)});
+  }
+  Statement profiles(db, "SELECT fingerprint, json FROM profiles ORDER BY fingerprint", path);
+  while (profiles.step() == SQLITE_ROW) {
+    out.profiles.emplace_back(profiles.text(0), profiles.text(1));
+  }
+  return out;
+}
+
+bool same_values(const StoredTiming& a, const StoredTiming& b) {
+  return a.ratio == b.ratio && a.ratio_cv == b.ratio_cv &&
+         a.target_median_ms == b.target_median_ms && a.target_cv == b.target_cv &&
+         a.reference_median_ms == b.reference_median_ms && a.repeats == b.repeats &&
+         a.measured_at == b.measured_at && a.host == b.host;
+}
+
+// The merge rule: the steadier measurement, then the earlier one, then the one held.
+bool part_wins(const StoredTiming& part, const StoredTiming& held) {
+  return part.ratio_cv < held.ratio_cv ||
+         (part.ratio_cv == held.ratio_cv && part.measured_at < held.measured_at);
+}
+
+}  // namespace
+
+StoreMergeCounts Store::merge(const std::vector<std::filesystem::path>& parts) {
+  std::vector<PartContents> contents;
+  contents.reserve(parts.size());
+  for (const auto& p : parts) {
+    contents.push_back(read_part(p));  // every part is read before anything is written
+  }
+  const std::string where = "measurement store " + quote(path_.string());
+  StoreMergeCounts counts;
+  exec(impl_->db, "BEGIN IMMEDIATE", where);
+  try {
+    for (const auto& part : contents) {
+      for (const auto& [key, row] : part.rows) {
+        const auto held = find(key, row.item);
+        if (!held) {
+          ++counts.inserted;
+        } else if (same_values(*held, row)) {
+          ++counts.identical;
+          continue;
+        } else {
+          ++counts.conflicts;
+          if (!part_wins(row, *held)) {
+            continue;
+          }
+          ++counts.replaced;
+        }
+        put(key, row);
+      }
+      for (const auto& [fingerprint, json] : part.profiles) {
+        if (!profile(fingerprint)) {
+          put_profile(fingerprint, json);
+          ++counts.profiles;
+        }
+      }
+    }
+    exec(impl_->db, "COMMIT", where);
+  } catch (...) {
+    sqlite3_exec(impl_->db, "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+  return counts;
 }
 
 std::filesystem::path default_store_path() {

@@ -246,9 +246,9 @@ void summarise(Evaluation& out) {
 
 }  // namespace
 
-Evaluation evaluate(const tables::Catalog& catalog, const FeatureCache& features,
-                    EvalOptions options, const std::function<void(int, int)>& progress) {
-  const auto start = std::chrono::steady_clock::now();
+namespace {
+
+void check_options(const EvalOptions& options) {
   scored_description(options.protocol);  // validates the name
   if (options.adapt < 1 || options.trials < 1 || options.methods.empty()) {
     throw InputError("evaluate: adapt " + std::to_string(options.adapt) + ", trials " +
@@ -256,31 +256,32 @@ Evaluation evaluate(const tables::Catalog& catalog, const FeatureCache& features
                      std::to_string(options.methods.size()) +
                      " methods, expected at least 1 of each");
   }
-  const std::vector<EvalCase> cases = make_cases(catalog, options);
-  const std::size_t n_cases = cases.size();
+}
+
+// The shard's units, run in parallel; results by unit, so the thread count changes nothing.
+std::vector<EvalCell> run_units(const EvalOptions& options, const FeatureCache& features,
+                                const std::vector<EvalCase>& cases, const std::vector<Pool>& pools,
+                                const std::vector<std::size_t>& units,
+                                const std::function<void(int, int)>& progress) {
   const auto n_trials = static_cast<std::size_t>(options.trials);
-  // Pools are built serially (they validate the device names), one per (case, trial).
-  std::vector<Pool> pools(n_cases * n_trials);
-  for (std::size_t t = 0; t < n_cases; ++t) {
-    PoolOptions po;
-    po.devices = cases[t].pool;
-    po.samples_per_device = options.pool_samples;
-    for (std::size_t r = 0; r < n_trials; ++r) {
-      po.seed = Rng::derive(options.seed, r);
-      pools[t * n_trials + r] = build_pool(catalog, cases[t].target.name, po);
-    }
-  }
-  std::vector<std::vector<TrialResult>> results(n_cases * n_trials);
-  std::vector<std::exception_ptr> errors(n_cases * n_trials);
+  std::vector<EvalCell> cells(units.size());
+  std::vector<std::exception_ptr> errors(units.size());
   std::mutex progress_lock;
   int done = 0;
-  const int total = static_cast<int>(n_cases * n_trials);
-  tbb::parallel_for(std::size_t{0}, n_cases * n_trials, [&](std::size_t task) {
+  const int total = static_cast<int>(units.size());
+  tbb::parallel_for(std::size_t{0}, units.size(), [&](std::size_t k) {
+    const std::size_t unit = units[k];
     try {
-      results[task] = run_trial(options, features, cases[task / n_trials], pools[task],
-                                Rng::derive(options.seed, task % n_trials));
+      EvalCell& cell = cells[k];
+      cell.case_index = unit / n_trials;
+      cell.trial = static_cast<int>(unit % n_trials);
+      for (const TrialResult& r : run_trial(options, features, cases[cell.case_index], pools[k],
+                                            Rng::derive(options.seed, unit % n_trials))) {
+        cell.scored.push_back(r.scored);
+        cell.whole.push_back(r.whole);
+      }
     } catch (...) {
-      errors[task] = std::current_exception();
+      errors[k] = std::current_exception();
     }
     if (progress) {
       const std::lock_guard<std::mutex> lock(progress_lock);
@@ -292,18 +293,67 @@ Evaluation evaluate(const tables::Catalog& catalog, const FeatureCache& features
       std::rethrow_exception(e);
     }
   }
+  return cells;
+}
+
+}  // namespace
+
+EvalPart evaluate_part(const tables::Catalog& catalog, const FeatureCache& features,
+                       EvalOptions options, Shard shard,
+                       const std::function<void(int, int)>& progress) {
+  const auto start = std::chrono::steady_clock::now();
+  check_options(options);
+  const std::vector<EvalCase> cases = make_cases(catalog, options);
+  const auto n_trials = static_cast<std::size_t>(options.trials);
+  EvalPart part;
+  part.shard = shard;
+  for (const EvalCase& c : cases) {
+    part.cases.push_back({c.target.name, c.group, c.pool});
+  }
+  // The shard's units; their pools are built serially (they validate the device names).
+  std::vector<std::size_t> units;
+  std::vector<Pool> pools;
+  for (std::size_t unit = 0; unit < cases.size() * n_trials; ++unit) {
+    if (shard.owns(unit)) {
+      PoolOptions po;
+      po.devices = cases[unit / n_trials].pool;
+      po.samples_per_device = options.pool_samples;
+      po.seed = Rng::derive(options.seed, unit % n_trials);
+      pools.push_back(build_pool(catalog, cases[unit / n_trials].target.name, po));
+      units.push_back(unit);
+    }
+  }
+  part.cells = run_units(options, features, cases, pools, units, progress);
+  for (std::size_t t = 0; t < cases.size() && options.noise_ceiling; ++t) {
+    if (shard.owns(t)) {
+      part.ceilings[t] = ceiling(features, cases[t].target, options.ceiling_samples,
+                                 Rng::derive(options.seed, 1000 + t));
+    }
+  }
+  part.options = std::move(options);
+  part.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return part;
+}
+
+Evaluation assemble(const EvalPart& part) {
+  const EvalOptions& options = part.options;
+  const auto n_trials = static_cast<std::size_t>(options.trials);
+  if (part.cells.size() != part.cases.size() * n_trials ||
+      (options.noise_ceiling && part.ceilings.size() != part.cases.size())) {
+    throw InputError("evaluate: " + std::to_string(part.cells.size()) + " of " +
+                     std::to_string(part.cases.size() * n_trials) +
+                     " (case, trial) results (shard " + part.shard.str() +
+                     "), expected all of them: merge every shard's part");
+  }
   Evaluation out;
-  for (std::size_t t = 0; t < n_cases; ++t) {
-    DeviceEvaluation dev;
-    dev.device = cases[t].target.name;
-    dev.group = cases[t].group;
-    dev.pool = pools[t * n_trials].names();
+  for (std::size_t t = 0; t < part.cases.size(); ++t) {
+    DeviceEvaluation dev{part.cases[t].device, part.cases[t].group, part.cases[t].pool, {}, {}};
     for (std::size_t m = 0; m < options.methods.size(); ++m) {
       MethodSummary s{options.methods[m], {}, {}, {}, {}};
       std::vector<Metrics> whole;
       for (std::size_t r = 0; r < n_trials; ++r) {
-        s.trials.push_back(results[t * n_trials + r][m].scored);
-        whole.push_back(results[t * n_trials + r][m].whole);
+        s.trials.push_back(part.cells[t * n_trials + r].scored.at(m));
+        whole.push_back(part.cells[t * n_trials + r].whole.at(m));
       }
       s.mean = combine(s.trials, false);
       s.std = combine(s.trials, true);
@@ -311,15 +361,19 @@ Evaluation evaluate(const tables::Catalog& catalog, const FeatureCache& features
       dev.methods.push_back(std::move(s));
     }
     if (options.noise_ceiling) {
-      dev.ceiling = ceiling(features, cases[t].target, options.ceiling_samples,
-                            Rng::derive(options.seed, 1000 + t));
+      dev.ceiling = part.ceilings.at(t);
     }
     out.devices.push_back(std::move(dev));
   }
-  out.options = std::move(options);
+  out.options = options;
   summarise(out);
-  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  out.seconds = part.seconds;
   return out;
+}
+
+Evaluation evaluate(const tables::Catalog& catalog, const FeatureCache& features,
+                    EvalOptions options, const std::function<void(int, int)>& progress) {
+  return assemble(evaluate_part(catalog, features, std::move(options), Shard{}, progress));
 }
 
 }  // namespace maplex::predictor

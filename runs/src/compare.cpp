@@ -231,7 +231,12 @@ Comparison compare(const CompareOptions& options, const tables::Catalog& catalog
     for (double p : options.percentiles) {
       budgets.emplace_back(p, percentile_of(truth.latencies, p));
     }
+    const auto d = static_cast<std::size_t>(&device - options.devices.data());
     for (int t = 0; t < options.trials; ++t) {
+      if (!options.shard.owns(d * static_cast<std::size_t>(options.trials) +
+                              static_cast<std::size_t>(t))) {
+        continue;
+      }
       run_trial(options, cmp, device, t, budgets, truth, catalog, features, live, cmp.cases);
       if (progress) {
         progress(device, t + 1, options.trials, cmp.cases.size());
@@ -303,6 +308,7 @@ std::string compare_document(const Comparison& comparison, const CompareOptions&
                              const std::string& device_description) {
   nlohmann::json doc;
   doc["config"] = nlohmann::json::parse(spec_to_json(options.base));
+  doc["config"]["devices"] = options.devices;
   doc["config"]["trials"] = options.trials;
   doc["config"]["budget_percentiles"] = options.percentiles;
   doc["config"]["regret"] =
@@ -333,7 +339,124 @@ std::string compare_document(const Comparison& comparison, const CompareOptions&
   for (std::size_t a = 0; a < comparison.arms.size(); ++a) {
     doc["summary"][comparison.arms[a].name] = summary_json(summarise(all, a));
   }
+  doc["shard"] = {{"index", options.shard.index}, {"count", options.shard.count}};
   return doc.dump();
+}
+
+namespace {
+
+double number_of(const nlohmann::json& v) { return v.is_null() ? kNaN : v.get<double>(); }
+
+// What summarise() reads of a case, from its JSON.
+CompareCase case_of(const nlohmann::json& row, const nlohmann::json& arms) {
+  CompareCase c;
+  c.device = row.at("device").get<std::string>();
+  c.trial = row.at("trial").get<int>();
+  c.optimum_test_accuracy = number_of(row.at("optimum").at("test_accuracy"));
+  for (const auto& arm : arms) {
+    const auto& j = row.at(arm.at("name").get<std::string>());
+    CompareSide s;
+    s.truly_feasible = j.at("truly_feasible").get<bool>();
+    s.regret = number_of(j.at("regret"));
+    s.test_accuracy = number_of(j.at("test_accuracy"));
+    s.measurements = j.at("device_measurements").get<int>();
+    s.seconds = j.at("seconds").get<double>();
+    c.sides.push_back(s);
+  }
+  return c;
+}
+
+// The unit (device, trial) of a case row.
+std::size_t unit_of(const nlohmann::json& row, const nlohmann::json& config) {
+  const auto& devices = config.at("devices");
+  const auto it = std::find(devices.begin(), devices.end(), row.at("device"));
+  return static_cast<std::size_t>(it - devices.begin()) * config.at("trials").get<std::size_t>() +
+         row.at("trial").get<std::size_t>();
+}
+
+void check_compare_part(const nlohmann::json& first, const std::string& first_name,
+                        const nlohmann::json& doc, const std::string& name) {
+  if (doc.at("config") != first.at("config")) {
+    throw InputError("" + quote(name) + " has another config than " + quote(first_name) +
+                     ", expected the shards of one compare run");
+  }
+  const auto& config = doc.at("config");
+  const std::size_t units = config.at("devices").size() * config.at("trials").get<std::size_t>();
+  const Shard shard{doc.at("shard").at("index").get<int>(), doc.at("shard").at("count").get<int>()};
+  std::size_t owned = 0;
+  for (const auto& row : doc.at("cases")) {
+    if (unit_of(row, config) >= units || !shard.owns(unit_of(row, config))) {
+      throw InputError("" + quote(name) + " holds a case of device " +
+                       quote(row.at("device").get<std::string>()) + " trial " +
+                       row.at("trial").dump() + " that is not shard " + shard.str() + "'s");
+    }
+    ++owned;
+  }
+  const std::size_t budgets = std::max<std::size_t>(1, config.at("budget_percentiles").size());
+  if (owned != shard.share(units) * budgets) {
+    throw InputError("" + quote(name) + " holds " + std::to_string(owned) +
+                     " cases, expected the " + std::to_string(shard.share(units) * budgets) +
+                     " of shard " + shard.str() + " (an unfinished shard)");
+  }
+}
+
+}  // namespace
+
+namespace {
+
+std::string merge_compare_documents_json(
+    const std::vector<std::pair<std::string, std::string>>& parts) {
+  std::vector<nlohmann::json> docs;
+  std::vector<std::pair<std::string, Shard>> shards;
+  for (const auto& [name, text] : parts) {
+    try {
+      docs.push_back(nlohmann::json::parse(text));
+      const auto& s = docs.back().at("shard");
+      shards.emplace_back(name, Shard{s.at("index").get<int>(), s.at("count").get<int>()});
+    } catch (const nlohmann::json::exception& e) {
+      throw InputError("" + quote(name) + " is not the JSON of maplex compare --shard (" +
+                       printable(e.what()) + ")");
+    }
+  }
+  check_shard_set(shards);
+  std::vector<std::pair<std::size_t, nlohmann::json>> rows;  // (unit, case), in part order
+  for (std::size_t i = 0; i < docs.size(); ++i) {
+    check_compare_part(docs.front(), parts.front().first, docs[i], parts[i].first);
+    for (const auto& row : docs[i].at("cases")) {
+      rows.emplace_back(unit_of(row, docs[i].at("config")), row);
+    }
+  }
+  std::stable_sort(rows.begin(), rows.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  nlohmann::json out = docs.front();
+  out["shard"] = {{"index", 0}, {"count", 1}};
+  out["cases"] = nlohmann::json::array();
+  std::vector<CompareCase> cases;
+  for (const auto& [unit, row] : rows) {
+    out["cases"].push_back(row);
+    cases.push_back(case_of(row, out.at("config").at("arms")));
+  }
+  std::vector<const CompareCase*> all;
+  all.reserve(cases.size());
+  for (const auto& c : cases) {
+    all.push_back(&c);
+  }
+  const auto& arms = out.at("config").at("arms");
+  for (std::size_t a = 0; a < arms.size(); ++a) {
+    out["summary"][arms[a].at("name").get<std::string>()] = summary_json(summarise(all, a));
+  }
+  return out.dump(2);
+}
+
+}  // namespace
+
+std::string merge_compare_documents(const std::vector<std::pair<std::string, std::string>>& parts) {
+  try {
+    return merge_compare_documents_json(parts);
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError("a part lacks what a compare part holds (" + std::string(e.what()) +
+                     "), expected the unedited JSON of maplex compare --shard");
+  }
 }
 
 }  // namespace maplex::runs

@@ -58,6 +58,17 @@ double parse_exact(const std::string& text, const std::string& where) {
   return v;
 }
 
+// An integer field of a history line in [lo, hi] (an ordinal, a step, an NB201 index).
+std::int64_t parse_integer(const std::string& text, const std::string& where, std::int64_t lo,
+                           std::int64_t hi) {
+  const double v = parse_exact(text, where);
+  if (!(v >= static_cast<double>(lo) && v <= static_cast<double>(hi)) || v != std::floor(v)) {
+    throw InputError(where + ": " + quote(text) + ", expected an integer in " + std::to_string(lo) +
+                     ".." + std::to_string(hi));
+  }
+  return static_cast<std::int64_t>(v);
+}
+
 }  // namespace
 
 HistoryWriter::HistoryWriter(const std::filesystem::path& path, const space::ArchIndex& index)
@@ -134,13 +145,14 @@ std::vector<search::Record> read_history(const std::filesystem::path& path) {
                        kHeader + ")");
     }
     search::Record r;
-    const auto ordinal = static_cast<std::int64_t>(parse_exact(cells[0], where));
+    constexpr std::int64_t kMaxCount = std::int64_t{1} << 52;  // exact in a double
+    const auto ordinal = parse_integer(cells[0], where, 0, kMaxCount);
     if (ordinal != static_cast<std::int64_t>(out.size())) {
       throw InputError(where + ": ordinal " + cells[0] + ", expected " +
                        std::to_string(out.size()));
     }
-    r.step = static_cast<std::int64_t>(parse_exact(cells[1], where));
-    r.fitness.index = static_cast<int>(parse_exact(cells[2], where));
+    r.step = parse_integer(cells[1], where, 0, kMaxCount);
+    r.fitness.index = static_cast<int>(parse_integer(cells[2], where, 0, space::kNumArchs - 1));
     r.fitness.accuracy = parse_exact(cells[4], where);
     r.fitness.latency_ms = parse_exact(cells[5], where);
     r.fitness.bound_ms = parse_exact(cells[6], where);

@@ -25,26 +25,6 @@ std::filesystem::path temp(const std::string& name) {
   return p;
 }
 
-// Rows per item kind in a store, read with plain SQLite: item -> ratio.
-std::map<std::string, double> stored_archs(const std::filesystem::path& db) {
-  std::map<std::string, double> out;
-  sqlite3* h = nullptr;
-  if (sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
-    sqlite3_close(h);
-    return out;
-  }
-  sqlite3_stmt* s = nullptr;
-  if (sqlite3_prepare_v2(h, "SELECT item, ratio FROM timings WHERE item LIKE 'arch:%'", -1, &s,
-                         nullptr) == SQLITE_OK) {
-    while (sqlite3_step(s) == SQLITE_ROW) {
-      out[reinterpret_cast<const char*>(sqlite3_column_text(s, 0))] = sqlite3_column_double(s, 1);
-    }
-  }
-  sqlite3_finalize(s);
-  sqlite3_close(h);
-  return out;
-}
-
 // "N new, M from the store" in a measure summary.
 std::pair<int, int> new_and_stored(const std::string& out) {
   std::smatch m;

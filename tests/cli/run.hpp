@@ -2,6 +2,7 @@
 // Runs the maplex binary and captures its exit code, stdout and stderr.
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -9,6 +10,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -92,6 +94,27 @@ inline void expect_one_line_error(const RunResult& r, int code, const std::strin
   EXPECT_EQ(r.out, "");
   EXPECT_EQ(count_lines(r.err), 1) << r.err;
   EXPECT_NE(r.err.find(text), std::string::npos) << r.err;
+}
+
+// The architecture rows of a measurement store, read with plain SQLite (not through the store):
+// item ("arch:<index>") -> ratio. Empty when the file cannot be opened.
+inline std::map<std::string, double> stored_archs(const std::filesystem::path& db) {
+  std::map<std::string, double> out;
+  sqlite3* h = nullptr;
+  if (sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    sqlite3_close(h);
+    return out;
+  }
+  sqlite3_stmt* s = nullptr;
+  if (sqlite3_prepare_v2(h, "SELECT item, ratio FROM timings WHERE item LIKE 'arch:%'", -1, &s,
+                         nullptr) == SQLITE_OK) {
+    while (sqlite3_step(s) == SQLITE_ROW) {
+      out[reinterpret_cast<const char*>(sqlite3_column_text(s, 0))] = sqlite3_column_double(s, 1);
+    }
+  }
+  sqlite3_finalize(s);
+  sqlite3_close(h);
+  return out;
 }
 
 }  // namespace maplex::testing

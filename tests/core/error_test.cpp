@@ -51,3 +51,20 @@ TEST(DidYouMean, SaysNothingWhenNothingIsNear) {
 
 }  // namespace
 }  // namespace maplex
+
+namespace maplex {
+namespace {
+
+// Whatever goes into an InputError (a file's bytes, another library's message), what comes out is
+// one line of printable UTF-8: the CLI prints it as is.
+TEST(InputErrorMessage, IsOnePrintableLine) {
+  const InputError e(std::string("config.json: last read: '1\xff'\tthen\nmore ") +
+                     "\x01"
+                     "end");
+  EXPECT_STREQ(e.what(), "config.json: last read: '1\\xff'\\tthen\\nmore \\x01end");
+  const InputError clean("already 'quoted \\x07' text");
+  EXPECT_STREQ(clean.what(), "already 'quoted \\x07' text");  // escaping twice changes nothing
+}
+
+}  // namespace
+}  // namespace maplex

@@ -75,7 +75,7 @@ def test_the_python_example_runs(tmp_path, monkeypatch):
 
 
 COMMANDS = ["space", "devices", "arch", "plan", "predict", "evaluate", "search", "resume",
-            "optimum", "pareto", "compare", "report", "measure", "export", "profile"]
+            "optimum", "pareto", "compare", "report", "measure", "export", "profile", "merge"]
 
 
 def quoted_command_lines():

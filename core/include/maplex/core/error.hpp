@@ -10,9 +10,13 @@
 
 namespace maplex {
 
+std::string printable(std::string_view text);
+
+// The message is kept as printable() makes it (one line of printable UTF-8, whatever a file, an
+// argument or another library's message put into it).
 class InputError : public std::runtime_error {
  public:
-  explicit InputError(const std::string& message) : std::runtime_error(message) {}
+  explicit InputError(const std::string& message) : std::runtime_error(printable(message)) {}
 };
 
 // Quotes a user value for an error message: control characters and bytes that are not UTF-8 are

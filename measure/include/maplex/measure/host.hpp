@@ -29,9 +29,22 @@ struct Host {
 
 Host read_host();
 
-// 16 hex digits naming the machine: a hash of the CPU model, logical CPUs, caches, memory and host
-// name (not the clock, which a virtual machine reports as it pleases).
-std::string device_fingerprint(const Host& host);
+// What a device identity covers. `host`: this one machine (the host name is hashed in). `hardware`:
+// any machine with the same CPU model, logical CPUs, caches, memory and oneDNN version, so the
+// identical nodes of a cluster share one identity and one set of stored measurements.
+enum class FingerprintScope { host, hardware };
+
+// $MAPLEX_FINGERPRINT_SCOPE (host or hardware; `--fingerprint-scope` sets it), host when unset.
+// Throws InputError naming any other value.
+FingerprintScope fingerprint_scope();
+
+// 16 hex digits naming the machine: a hash of the CPU model, logical CPUs, caches, memory and,
+// with the host scope, the host name (not the clock, which a virtual machine reports as it
+// pleases).
+std::string device_fingerprint(const Host& host, FingerprintScope scope);
+inline std::string device_fingerprint(const Host& host) {
+  return device_fingerprint(host, fingerprint_scope());
+}
 
 // The current time in UTC, ISO 8601 ("2026-11-30T10:00:00Z"): when a measurement was taken.
 std::string utc_now();

@@ -1,7 +1,8 @@
 #pragma once
-// Where every measurement is kept: an SQLite database in WAL mode, one row per (device
-// fingerprint, engine settings, item), written and committed as soon as the measurement completes,
-// so a sweep killed at any point keeps everything it finished and a restart does not redo it.
+// Where every measurement is kept: an SQLite database (WAL on local disks, see Journal), one row
+// per (device fingerprint, engine settings, item), written and committed as soon as the measurement
+// completes, so a sweep killed at any point keeps everything it finished and a restart does not
+// redo it.
 //
 // An item is what was timed: "arch:<NB201 index>" for a network, "op:<op>:<stage>" for a per-op
 // LUT entry, "reference" for the reference network's calibration. Hardware profiles are kept per
@@ -35,11 +36,32 @@ struct StoredTiming {
   std::string host;
 };
 
+// How the store journals its writes. WAL needs shared memory between the processes that open the
+// file, which the network filesystems clusters put home directories on (NFS, Lustre, GPFS, SMB,
+// BeeGFS, Ceph, FUSE mounts) do not give: there the rollback journal with SQLite's file locks is
+// used. `automatic` picks by the filesystem of the store's directory, unless $MAPLEX_STORE_JOURNAL
+// says wal or delete.
+enum class Journal { automatic, wal, rollback };
+
+// Whether `dir` (an existing directory) lies on a network or FUSE filesystem (statfs magic).
+bool on_network_filesystem(const std::filesystem::path& dir);
+// The journal `automatic` resolves to for a store at `path` (never automatic).
+Journal journal_for(const std::filesystem::path& path);
+
+// What merging stores did (Store::merge).
+struct StoreMergeCounts {
+  int inserted = 0;   // rows the store did not have
+  int identical = 0;  // rows it had with the same values
+  int conflicts = 0;  // rows it had with other values (resolved by the rule of Store::merge)
+  int replaced = 0;   // conflicts where the part's row won
+  int profiles = 0;   // hardware profiles added
+};
+
 class Store {
  public:
   // Opens or creates the database (and its directory). Throws InputError naming the path when it
   // cannot be opened, is not a maplex store, or has another schema version.
-  explicit Store(const std::filesystem::path& path);
+  explicit Store(const std::filesystem::path& path, Journal journal = Journal::automatic);
   ~Store();
   Store(Store&&) noexcept;
   Store& operator=(Store&&) noexcept;
@@ -56,10 +78,20 @@ class Store {
   void put_profile(const std::string& fingerprint, const std::string& json);
 
   const std::filesystem::path& path() const { return path_; }
+  // "wal" or "delete" (the rollback journal), as SQLite reports it.
+  const std::string& journal_mode() const { return journal_mode_; }
+
+  // Adds every row of the stores at `parts` (per-shard stores) in one transaction. A row already
+  // held with other values is a conflict, resolved by one rule: the steadier measurement (the
+  // lower ratio_cv) wins, on a tie the earlier measured_at, then the one already held. Profiles
+  // the store lacks are added. Throws InputError naming a part that is not a maplex store (and
+  // then adds nothing).
+  StoreMergeCounts merge(const std::vector<std::filesystem::path>& parts);
 
  private:
   struct Impl;
   std::filesystem::path path_;
+  std::string journal_mode_;
   std::unique_ptr<Impl> impl_;
 };
 

@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "maplex/core/shard.hpp"
 #include "maplex/predictor/metrics.hpp"
 #include "maplex/predictor/predictor.hpp"
 #include "maplex/tables/catalog.hpp"
@@ -92,6 +93,51 @@ struct Evaluation {
   std::map<Method, double> geomean_spearman;
   double seconds = 0;
 };
+
+// One unit of an evaluation's work: a (case, trial), unit number case * trials + trial, with every
+// method's metrics (in options.methods order).
+struct EvalCell {
+  std::size_t case_index = 0;
+  int trial = 0;
+  std::vector<Metrics> scored;  // on the protocol's scored architectures
+  std::vector<Metrics> whole;   // on every known architecture but the measured
+};
+
+// A case as the results name it.
+struct EvalCaseInfo {
+  std::string device;
+  std::string group;
+  std::vector<std::string> pool;
+};
+
+// What one shard of an evaluation computes (`maplex evaluate --shard K/N`): its units (cells, in
+// unit order) and the noise ceilings of the cases it owns (case t belongs to the shard owning unit
+// t). A whole evaluation is the part of shard 0/1; assemble() turns a complete part into the
+// Evaluation, and merge_parts() joins the parts of every shard into one complete part.
+struct EvalPart {
+  EvalOptions options;
+  Shard shard;
+  std::vector<EvalCaseInfo> cases;  // every case, not only the shard's
+  std::vector<EvalCell> cells;
+  std::map<std::size_t, Metrics> ceilings;  // by case
+  double seconds = 0;
+};
+
+EvalPart evaluate_part(const tables::Catalog& catalog, const FeatureCache& features,
+                       EvalOptions options, Shard shard,
+                       const std::function<void(int, int)>& progress = nullptr);
+// InputError naming what is missing when `part` does not hold every cell and ceiling.
+Evaluation assemble(const EvalPart& part);
+// The parts (with a name each, for messages) of one sharded evaluation as one part (shard 0/1,
+// seconds summed). InputError when a shard is missing or given twice, or the parts' options or
+// cases differ.
+EvalPart merge_parts(const std::vector<std::pair<std::string, EvalPart>>& parts);
+
+// A part as a JSON document (schema, the options that determine the results, the shard, cases,
+// cells, ceilings; metrics exact: they read back bit for bit) and back (InputError naming `name`).
+std::string part_document(const EvalPart& part);
+EvalPart parse_part_document(const std::string& text, const std::string& name);
+inline constexpr int kEvalPartSchemaVersion = 1;
 
 // The protocols' names, their cases, and which architectures each scores on a target (by NB201
 // index, those with a known latency). Throw InputError for an unknown protocol.

@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "maplex/core/shard.hpp"
 #include "maplex/predictor/feature_cache.hpp"
 #include "maplex/runs/live.hpp"
 #include "maplex/runs/spec.hpp"
@@ -65,6 +66,9 @@ struct CompareOptions {
   std::vector<double> percentiles;   // budgets at these percentiles of each device's latencies
   std::optional<double> budget_ms;   // or this one budget
   int trials = 3;                    // seeds base.seed, base.seed + 1, ...
+  // Only the units (device d, trial t), unit d * trials + t, this shard owns (every budget of a
+  // unit is one trial's work); merge_compare_documents joins the shards' documents.
+  Shard shard;
 };
 
 struct Comparison {
@@ -95,9 +99,15 @@ struct CompareSummary {
 // Arm `arm` over `cases`.
 CompareSummary summarise(const std::vector<const CompareCase*>& cases, std::size_t arm);
 
-// The comparison as JSON text: config (with the arms and how regret is measured), every case and
-// each arm's summary (no envelope: the caller adds schema and context).
+// The comparison as JSON text: config (with the devices, the arms and how regret is measured),
+// every case, each arm's summary, and the shard (0/1 when whole; no envelope: the
+// caller adds schema and context).
 std::string compare_document(const Comparison& comparison, const CompareOptions& options, bool live,
                              const std::string& device_description);
+
+// The documents (name, JSON text with its envelope) of every shard of one comparison as the
+// document the unsharded comparison writes: cases in unit order, summaries recomputed from them.
+// InputError naming a missing, duplicated, unfinished or foreign part.
+std::string merge_compare_documents(const std::vector<std::pair<std::string, std::string>>& parts);
 
 }  // namespace maplex::runs
