@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (clang-14, AddressSanitizer + UBSan) in build-fuzz/ and runs each for
 # SECONDS (default 60) from a copy of its seed corpus in fuzz/corpus/<target>/; prints per target
-# the executions and whether it crashed. Exits non-zero on any crash or sanitizer report.
+# the executions and whether it crashed (seeded: $FUZZ_SEED, default 1, so a run is repeatable).
+# Exits non-zero on any crash or sanitizer report.
 #   scripts/fuzz.sh [SECONDS] [TARGET...]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -38,7 +39,7 @@ for t in "${TARGETS[@]}"; do
   cp fuzz/corpus/"$t"/* "$work/$t/"
   log="$work/$t.log"
   if ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-    "$BUILD/fuzz/$t" -max_total_time="$SECONDS_EACH" -max_len=65536 -rss_limit_mb=4096 \
+    "$BUILD/fuzz/$t" -seed="${FUZZ_SEED:-1}" -max_total_time="$SECONDS_EACH" -max_len=65536 -rss_limit_mb=4096 \
     -artifact_prefix="$work/$t-" "$work/$t" >"$log" 2>&1; then
     result="crashes 0"
   else
