@@ -228,7 +228,9 @@ nlohmann::json predict_document(const predictor::Predictor& p, const predictor::
     for (const auto& [label, weight] : p.report().top_members) {
       members.push_back({{"member", label}, {"weight", weight}});
     }
-    doc["posterior"] = {{"log_sd_calibration", p.report().log_sd_scale}, {"top_members", members}};
+    doc["posterior"] = {{"log_sd_calibration", p.report().log_sd_scale},
+                        {"posterior_weight", p.report().posterior_weight},
+                        {"top_members", members}};
   }
   doc["seconds"] = seconds;
   return doc;

@@ -1,10 +1,15 @@
-// maplex's spread, calibrated on the pool alone: each pool device in turn plays the target. Its
-// family and chip leave the pool (it must be predicted from devices unlike it, as a user's device
-// may be), it is "measured" on the target's own architectures, and maplex predicts the rest of
-// its samples. The 95% quantile of |log(truth / prediction)| / log-sd over all of them, divided by
-// 1.96, scales the target's log-sd: intervals that were too wide (or too narrow) on the pool's
-// own devices are narrowed (or widened) by that factor. Nothing of the target is looked at but
-// its measured architectures.
+// maplex calibrated on the pool alone: each pool device in turn plays the target. It leaves the
+// pool with its chip and, when the target's own family is absent from the pool (or unknown, as a
+// user's device is), with its whole family: the inner targets face the pool the way the target
+// does. Each is "measured" on the target's own architectures, and maplex predicts the rest of its
+// samples. On those inner predictions the pool chooses
+// - the stacking weight w of the posterior against the flops fit of the measurements (stack): the
+//   w of 0, 0.1, ..., 1 with the most predictions within 10% (ties: the larger w), so the answer
+//   leans on the simplest fit exactly as far as the pool's own devices, predicted from devices
+//   unlike them, were better served by it;
+// - the factor the stacked log-sd is scaled by: the 95% quantile of |log(truth / prediction)| /
+//   log-sd, divided by 1.96.
+// Nothing of the target is looked at but its measured architectures.
 
 #include <algorithm>
 #include <cmath>
@@ -15,25 +20,20 @@ namespace maplex::predictor::detail {
 
 namespace {
 
-// Standardised errors are collected on every k-th sample of each pool device, up to this many.
+// Inner predictions are scored on every k-th sample of each pool device, up to this many.
 constexpr std::size_t kScoredPerDevice = 200;
 // The scale is kept within these bounds (a pool of two devices says little).
 constexpr double kMinScale = 0.25;
 constexpr double kMaxScale = 4.0;
+constexpr int kWeightSteps = 10;  // w = 0, 0.1, ..., 1
+constexpr double kWithin = 0.10;  // the stacking weight maximises the share within 10%
 
-// The pool without `held` and every device of its family or chip, and the kept devices' positions.
-Pool inner_pool(const Pool& pool, const DeviceSamples& held, std::vector<Eigen::Index>& keep) {
-  Pool inner;
-  for (std::size_t d = 0; d < pool.devices.size(); ++d) {
-    const DeviceSamples& dev = pool.devices[d];
-    const bool same_family = !held.family.empty() && dev.family == held.family;
-    const bool same_chip = !held.hardware.empty() && dev.hardware == held.hardware;
-    if (dev.name != held.name && !same_family && !same_chip) {
-      inner.devices.push_back(dev);
-      keep.push_back(static_cast<Eigen::Index>(d));
-    }
-  }
-  return inner;
+// Whether the inner targets leave their family out: the target's family is unknown or absent
+// from the pool.
+bool family_out(const Context& c) {
+  const std::string family = c.target.spec ? c.target.spec->family : std::string();
+  return family.empty() || std::none_of(c.pool.devices.begin(), c.pool.devices.end(),
+                                        [&](const DeviceSamples& d) { return d.family == family; });
 }
 
 // `held`'s latencies on the target's measured architectures: its own where it has them, else its
@@ -52,12 +52,20 @@ Adaptation inner_target(const Adaptation& target, const DeviceSamples& held,
   return a;
 }
 
-// |standardised log error| of `held`'s other samples under maplex adapted to `target`'s archs.
-void standardised_errors(const Context& c, const AdditivePrior& prior, std::size_t d,
-                         std::vector<double>& out) {
+// One inner prediction: the truth, the posterior's moments and the flops fit.
+struct InnerPoint {
+  double truth;
+  double mean;
+  double log_var;
+  double flops;
+};
+
+// maplex adapted to `target`'s archs on pool device d, at d's other samples.
+void inner_points(const Context& c, const AdditivePrior& prior, std::size_t d, bool leave_family,
+                  std::vector<InnerPoint>& out) {
   const DeviceSamples& held = c.pool.devices[d];
   std::vector<Eigen::Index> keep;
-  const Pool pool = inner_pool(c.pool, held, keep);
+  const Pool pool = pool_without(c.pool, held, leave_family, keep);
   const Adaptation target = inner_target(c.target, held, c.additive[d]);
   if (pool.devices.empty()) {
     return;
@@ -67,6 +75,8 @@ void standardised_errors(const Context& c, const AdditivePrior& prior, std::size
   Context inner{c.features, pool, target, c.config, {}, {}, {}, {}};
   weigh(inner);
   const std::vector<PosteriorMember> members = hier_posterior(inner, prior_subset(prior, keep));
+  const FlopsFit flops = fit_flops(c.features.flops_m, target.archs, target.latency_ms);
+  const double floor = 0.5 * *std::min_element(target.latency_ms.begin(), target.latency_ms.end());
   const std::size_t step = std::max<std::size_t>(1, held.archs.size() / kScoredPerDevice);
   std::vector<int> rows;
   std::vector<double> truth;
@@ -78,24 +88,75 @@ void standardised_errors(const Context& c, const AdditivePrior& prior, std::size
   }
   const Moments m = mixture_moments(inner, members, rows);
   for (std::size_t i = 0; i < rows.size(); ++i) {
-    const double sd = std::sqrt(std::max(m.log_var[i], 1e-12));
-    out.push_back(std::abs(std::log(truth[i] / m.mean[i])) / sd);
+    out.push_back({truth[i], m.mean[i], m.log_var[i],
+                   std::max(flops.at(c.features.flops_m(rows[i])), floor)});
   }
+}
+
+// The w with the most stacked predictions within kWithin of the truth (ties: the larger w).
+double best_weight(const std::vector<InnerPoint>& points) {
+  double best_w = 1;
+  int best_hits = -1;
+  for (int s = kWeightSteps; s >= 0; --s) {
+    const double w = s / static_cast<double>(kWeightSteps);
+    int hits = 0;
+    for (const InnerPoint& p : points) {
+      const double m = stack(w, p.mean, p.log_var, p.flops).mean;
+      hits += std::abs(m - p.truth) <= kWithin * p.truth ? 1 : 0;
+    }
+    if (hits > best_hits) {
+      best_hits = hits;
+      best_w = w;
+    }
+  }
+  return best_w;
 }
 
 }  // namespace
 
-double log_sd_scale(const Context& c, const AdditivePrior& prior) {
-  std::vector<double> z;
-  for (std::size_t d = 0; d < c.pool.devices.size(); ++d) {
-    standardised_errors(c, prior, d, z);
+Stacked stack(double w, double posterior_mean, double posterior_log_var, double flops) {
+  const double d = std::log(posterior_mean) - std::log(flops);
+  return {std::exp(std::log(flops) + w * d), posterior_log_var};
+}
+
+Pool pool_without(const Pool& pool, const DeviceSamples& held, bool family_out,
+                  std::vector<Eigen::Index>& keep) {
+  Pool inner;
+  for (std::size_t d = 0; d < pool.devices.size(); ++d) {
+    const DeviceSamples& dev = pool.devices[d];
+    const bool same_family = family_out && !held.family.empty() && dev.family == held.family;
+    const bool same_chip = !held.hardware.empty() && dev.hardware == held.hardware;
+    if (dev.name != held.name && !same_family && !same_chip) {
+      inner.devices.push_back(dev);
+      keep.push_back(static_cast<Eigen::Index>(d));
+    }
   }
-  if (z.size() < 20) {
-    return 1.0;
+  return inner;
+}
+
+Calibration calibrate(const Context& c, const AdditivePrior& prior) {
+  std::vector<InnerPoint> points;
+  Calibration out;
+  const bool leave_family = family_out(c);
+  for (std::size_t d = 0; d < c.pool.devices.size(); ++d) {
+    const std::size_t before = points.size();
+    inner_points(c, prior, d, leave_family, points);
+    out.inner_targets += points.size() > before ? 1 : 0;
+  }
+  if (points.size() < 20) {
+    return out;
+  }
+  out.posterior_weight = best_weight(points);
+  std::vector<double> z;
+  z.reserve(points.size());
+  for (const InnerPoint& p : points) {
+    const Stacked s = stack(out.posterior_weight, p.mean, p.log_var, p.flops);
+    z.push_back(std::abs(std::log(p.truth / s.mean)) / std::sqrt(std::max(s.log_var, 1e-12)));
   }
   const auto q = z.begin() + static_cast<std::ptrdiff_t>(0.95 * static_cast<double>(z.size()));
   std::nth_element(z.begin(), q, z.end());
-  return std::clamp(*q / 1.959964, kMinScale, kMaxScale);
+  out.log_sd_scale = std::clamp(*q / 1.959964, kMinScale, kMaxScale);
+  return out;
 }
 
 }  // namespace maplex::predictor::detail

@@ -2,6 +2,7 @@
 // What every method of Predictor::train shares: the pool's per-device models and weights.
 
 #include <Eigen/Dense>
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -68,10 +69,36 @@ struct Moments {
 };
 Moments mixture_moments(const Context& c, const std::vector<PosteriorMember>& members,
                         const std::vector<int>& rows);
-// The factor maplex's log-sd is scaled by, calibrated on the pool's own devices (calibrate.cpp);
-// `prior`: the pool's (additive_prior on c.pool).
-double log_sd_scale(const Context& c, const AdditivePrior& prior);
+// maplex's answer is its posterior stacked with the flops fit of the measurements, in log space:
+// log m = w log posterior + (1 - w) log flops; the log variance is the posterior's (calibrate
+// scales it for the stacked answer). Both parts are floored at half the fastest measurement.
+struct Stacked {
+  double mean = 0;
+  double log_var = 0;
+};
+Stacked stack(double w, double posterior_mean, double posterior_log_var, double flops);
+// What the pool says of maplex on a device unlike it (calibrate.cpp): the stacking weight w and
+// the factor the stacked log-sd is scaled by, both chosen on the pool's own devices playing the
+// target; `prior`: the pool's (additive_prior on c.pool).
+struct Calibration {
+  double posterior_weight = 1;
+  double log_sd_scale = 1;
+  int inner_targets = 0;
+};
+Calibration calibrate(const Context& c, const AdditivePrior& prior);
+// The pool without `held`, its chip and, when `family_out`, its family; `keep` gets the kept
+// devices' positions in `pool`.
+Pool pool_without(const Pool& pool, const DeviceSamples& held, bool family_out,
+                  std::vector<Eigen::Index>& keep);
 // flops: latency linear in FLOPs, fitted on the measurements alone.
+struct FlopsFit {
+  double per_mflop = 0;
+  double fixed = 0;
+  double floor = 0;  // predictions are floored here (5% of the fastest measurement)
+  double at(double mflops) const { return std::max(per_mflop * mflops + fixed, floor); }
+};
+FlopsFit fit_flops(const Eigen::VectorXd& flops, const std::vector<int>& archs,
+                   const std::vector<double>& latency_ms);
 Eigen::VectorXd predict_flops(const Context& c);
 // help: HELP's meta-learned predictor (help.cpp); needs help_reference_archs() measured.
 Eigen::VectorXd predict_help(const Context& c);

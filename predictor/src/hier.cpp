@@ -218,6 +218,7 @@ Moments mixture_moments(const Context& c, const std::vector<PosteriorMember>& me
 Eigen::VectorXd predict_hier(const Context& c, TrainReport& report, Eigen::VectorXd& log_var) {
   const AdditivePrior prior = additive_prior(c.features.additive, c.pool);
   const std::vector<PosteriorMember> members = hier_posterior(c, prior);
+  const Calibration cal = calibrate(c, prior);
   report.top_members.clear();
   for (const PosteriorMember& m : members) {
     report.top_members.emplace_back(m.label, m.weight);
@@ -230,12 +231,21 @@ Eigen::VectorXd predict_hier(const Context& c, TrainReport& report, Eigen::Vecto
   std::vector<int> all(static_cast<std::size_t>(c.features.additive.rows()));
   std::iota(all.begin(), all.end(), 0);
   const Moments m = mixture_moments(c, members, all);
-  report.log_sd_scale = log_sd_scale(c, prior);
-  const double k2 = report.log_sd_scale * report.log_sd_scale;
-  log_var =
-      Eigen::Map<const Eigen::VectorXd>(m.log_var.data(), static_cast<Eigen::Index>(all.size())) *
-      k2;
-  return Eigen::Map<const Eigen::VectorXd>(m.mean.data(), static_cast<Eigen::Index>(all.size()));
+  report.log_sd_scale = cal.log_sd_scale;
+  report.posterior_weight = cal.posterior_weight;
+  const double k2 = cal.log_sd_scale * cal.log_sd_scale;
+  // The flops fit floored where the posterior is (mixture_moments).
+  const Eigen::VectorXd flops = predict_flops(c).cwiseMax(
+      0.5 * *std::min_element(c.target.latency_ms.begin(), c.target.latency_ms.end()));
+  Eigen::VectorXd mean(static_cast<Eigen::Index>(all.size()));
+  log_var.resize(mean.size());
+  for (Eigen::Index a = 0; a < mean.size(); ++a) {
+    const auto i = static_cast<std::size_t>(a);
+    const Stacked s = stack(cal.posterior_weight, m.mean[i], m.log_var[i], flops(a));
+    mean(a) = s.mean;
+    log_var(a) = s.log_var * k2;
+  }
+  return mean;
 }
 
 }  // namespace maplex::predictor::detail

@@ -11,7 +11,8 @@
 namespace maplex::predictor {
 
 SpecVector spec_of(const tables::DeviceSpec& device) {
-  return {device.cores, device.max_clock_mhz, device.tdp_w, device.batch_size};
+  return {device.cores, device.max_clock_mhz, device.tdp_w, device.batch_size,
+          device_family(device)};
 }
 
 std::vector<std::string> Pool::names() const {

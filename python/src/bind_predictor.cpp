@@ -108,6 +108,7 @@ class PyPredictor {
     out["seconds"] = seconds_;  // the fit in C++ (pool and adaptation), without Python's share
     if (config_.method == predictor::Method::maplex) {
       out["log_sd_calibration"] = r.log_sd_scale;
+      out["posterior_weight"] = r.posterior_weight;
       out["top_members"] = r.top_members;
     }
     return out;

@@ -15,9 +15,10 @@ TEST(HardwareWeights, HandComputed) {
   // e^2. Log values 0, 2, 2: mean 4/3, sd sqrt(8/9). Device 0: |dz| = 2 / sqrt(8/9) = 2.1213;
   // rescaled to 3 dims: d0 = sqrt(3) * 2.1213 = 3.6742; w0 = 1/sqrt(4.6742) = 0.46254.
   // Device 1: d1 = 0, w1 = 1. Normalised to mean 1: 2 * w / (w0 + w1).
-  const std::vector<SpecVector> pool = {{1.0, std::nullopt, std::nullopt, std::nullopt},
-                                        {std::exp(2.0), std::nullopt, std::nullopt, std::nullopt}};
-  const SpecVector target{std::exp(2.0), std::nullopt, std::nullopt, std::nullopt};
+  const std::vector<SpecVector> pool = {
+      {1.0, std::nullopt, std::nullopt, std::nullopt, ""},
+      {std::exp(2.0), std::nullopt, std::nullopt, std::nullopt, ""}};
+  const SpecVector target{std::exp(2.0), std::nullopt, std::nullopt, std::nullopt, ""};
   const auto w = hardware_weights(pool, target);
   EXPECT_NEAR(w.distance[0], std::sqrt(3.0) * 2.0 / std::sqrt(8.0 / 9.0), 1e-12);
   EXPECT_NEAR(w.distance[1], 0.0, 1e-12);
@@ -29,13 +30,13 @@ TEST(HardwareWeights, HandComputed) {
 
 TEST(HardwareWeights, MissingSpecs) {
   const std::vector<SpecVector> pool = {
-      {8.0, 3000.0, 100.0, std::nullopt}, {}, {4608.0, 1770.0, 280.0, std::nullopt}};
+      {8.0, 3000.0, 100.0, std::nullopt, ""}, {}, {4608.0, 1770.0, 280.0, std::nullopt, ""}};
   // No target specs: no information, all weights 1.
   const auto none = hardware_weights(pool, SpecVector{});
   EXPECT_EQ(none.weight, (std::vector<double>{1, 1, 1}));
   // A pool device with no specs gets the average of the comparable ones (before normalising), so
   // after normalising the three weights still average 1 and device 1 sits between the others.
-  const auto w = hardware_weights(pool, SpecVector{10.0, 3200.0, 100.0, std::nullopt});
+  const auto w = hardware_weights(pool, SpecVector{10.0, 3200.0, 100.0, std::nullopt, ""});
   EXPECT_NEAR((w.weight[0] + w.weight[1] + w.weight[2]) / 3, 1.0, 1e-12);
   EXPECT_NEAR(w.weight[1], (w.weight[0] + w.weight[2]) / 2, 1e-12);
   EXPECT_GT(w.weight[0], w.weight[2]);  // the CPU target is closer to the CPU
@@ -44,10 +45,10 @@ TEST(HardwareWeights, MissingSpecs) {
 TEST(HardwareWeights, BatchSizeAsAFourthDimension) {
   // Same chip at batch 1 and 256; the target is that chip at 256. Without the batch the two pool
   // devices are equally close; with it, the batch-256 one is closer.
-  const std::vector<SpecVector> pool = {{4608.0, 1770.0, 280.0, 1.0},
-                                        {4608.0, 1770.0, 280.0, 256.0},
-                                        {10.0, 3000.0, 85.0, std::nullopt}};
-  const SpecVector target{4608.0, 1770.0, 280.0, 256.0};
+  const std::vector<SpecVector> pool = {{4608.0, 1770.0, 280.0, 1.0, ""},
+                                        {4608.0, 1770.0, 280.0, 256.0, ""},
+                                        {10.0, 3000.0, 85.0, std::nullopt, ""}};
+  const SpecVector target{4608.0, 1770.0, 280.0, 256.0, ""};
   const auto three = hardware_weights(pool, target);
   EXPECT_DOUBLE_EQ(three.weight[0], three.weight[1]);
   const auto four = hardware_weights(pool, target, true);

@@ -11,13 +11,14 @@
 
 namespace maplex::predictor {
 
-// Public specs of a device (cores, max clock MHz, TDP W) and the batch size it was measured at;
-// empty where unknown.
+// Public specs of a device (cores, max clock MHz, TDP W), the batch size it was measured at and
+// its family (device_family); empty where unknown.
 struct SpecVector {
   std::optional<double> cores;
   std::optional<double> max_clock_mhz;
   std::optional<double> tdp_w;
   std::optional<double> batch_size;
+  std::string family;
 };
 
 SpecVector spec_of(const tables::DeviceSpec& device);

@@ -26,13 +26,15 @@
 //             log-ratio fit of each member (Gaussian, sd `bma_sigma`) times its hardware weight
 //             raised to `hardware_sharpness`. Good where a near relative of the target is in the
 //             pool; it cannot leave the span of the pool's devices.
-//   maplex    Ours, the default: Bayesian regression of the target's additive
-//   latency model (op
+//   maplex    Ours, the default: Bayesian regression of the target's additive latency model (op
 //             counts, live op counts, connected, fixed overhead) under a prior learned from the
 //             pool's devices and inflated so a device unlike any of them stays expressible; the
 //             inflation is averaged with the measurements' marginal likelihood, so the answer
 //             follows the pool when the measurements agree with it and the measurements when they
-//             do not, and the predictive spread widens in that case (hier.cpp, prior.hpp).
+//             do not, and the predictive spread widens in that case (hier.cpp, prior.hpp). The
+//             posterior is stacked with the flops fit of the measurements, and its spread scaled,
+//             by a weight and a factor chosen on the pool's own devices playing the target
+//             (calibrate.cpp).
 // All methods predict every one of the 15,625 architectures; predictions are in milliseconds.
 
 #include <cstdint>
@@ -94,7 +96,10 @@ struct TrainReport {
   std::vector<Neighbourhood> neighbourhoods;  // maple-x1 / maple-x
   int virtual_examples = 0;
   std::vector<std::pair<std::string, double>> top_members;  // maplex: largest posterior weights
-  double log_sd_scale = 1;    // maplex: its spread's calibration on the pool (calibrate.cpp)
+  double log_sd_scale = 1;  // maplex: its spread's calibration on the pool (calibrate.cpp)
+  // maplex: the weight of its posterior against the flops fit of the measurements, chosen on the
+  // pool (calibrate.cpp); 1 = the posterior alone.
+  double posterior_weight = 1;
   double training_error = 0;  // RMS log error on the measured architectures
 };
 
