@@ -67,7 +67,7 @@ Target make_target(const tables::Catalog& catalog, const std::string& device,
 
 Target make_measured_target(const tables::Catalog& catalog, const std::string& name,
                             const std::string& source, const PoolOptions& pool, int count,
-                            const std::function<double(int)>& measure, SpecVector spec,
+                            const std::function<double(int)>& measure, const SpecVector& spec,
                             std::vector<double> lut_ms) {
   const auto plan =
       plan_adaptation(build_pool(catalog, name, pool), catalog.index(), count, pool.seed);

@@ -30,7 +30,7 @@ Target make_target(const tables::Catalog& catalog, const std::string& device,
 // default pool for `name` with `pool`'s options) measured with `measure` (ms).
 Target make_measured_target(const tables::Catalog& catalog, const std::string& name,
                             const std::string& source, const PoolOptions& pool, int count,
-                            const std::function<double(int)>& measure, SpecVector spec,
+                            const std::function<double(int)>& measure, const SpecVector& spec,
                             std::vector<double> lut_ms);
 
 }  // namespace maplex::predictor
