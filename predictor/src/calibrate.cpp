@@ -76,7 +76,7 @@ void inner_points(const Context& c, const AdditivePrior& prior, std::size_t d, b
   weigh(inner);
   const std::vector<PosteriorMember> members = hier_posterior(inner, prior_subset(prior, keep));
   const FlopsFit flops = fit_flops(c.features.flops_m, target.archs, target.latency_ms);
-  const double floor = 0.5 * *std::min_element(target.latency_ms.begin(), target.latency_ms.end());
+  const double floor = prediction_floor(target.latency_ms);
   const std::size_t step = std::max<std::size_t>(1, held.archs.size() / kScoredPerDevice);
   std::vector<int> rows;
   std::vector<double> truth;
@@ -101,7 +101,7 @@ double best_weight(const std::vector<InnerPoint>& points) {
     const double w = s / static_cast<double>(kWeightSteps);
     int hits = 0;
     for (const InnerPoint& p : points) {
-      const double m = stack(w, p.mean, p.log_var, p.flops).mean;
+      const double m = stack(w, p.mean, p.flops);
       hits += std::abs(m - p.truth) <= kWithin * p.truth ? 1 : 0;
     }
     if (hits > best_hits) {
@@ -114,9 +114,12 @@ double best_weight(const std::vector<InnerPoint>& points) {
 
 }  // namespace
 
-Stacked stack(double w, double posterior_mean, double posterior_log_var, double flops) {
-  const double d = std::log(posterior_mean) - std::log(flops);
-  return {std::exp(std::log(flops) + w * d), posterior_log_var};
+double prediction_floor(const std::vector<double>& measured_ms) {
+  return 0.5 * *std::min_element(measured_ms.begin(), measured_ms.end());
+}
+
+double stack(double w, double posterior_mean, double flops) {
+  return std::exp(w * std::log(posterior_mean) + (1 - w) * std::log(flops));
 }
 
 Pool pool_without(const Pool& pool, const DeviceSamples& held, bool family_out,
@@ -139,9 +142,7 @@ Calibration calibrate(const Context& c, const AdditivePrior& prior) {
   Calibration out;
   const bool leave_family = family_out(c);
   for (std::size_t d = 0; d < c.pool.devices.size(); ++d) {
-    const std::size_t before = points.size();
     inner_points(c, prior, d, leave_family, points);
-    out.inner_targets += points.size() > before ? 1 : 0;
   }
   if (points.size() < 20) {
     return out;
@@ -150,8 +151,8 @@ Calibration calibrate(const Context& c, const AdditivePrior& prior) {
   std::vector<double> z;
   z.reserve(points.size());
   for (const InnerPoint& p : points) {
-    const Stacked s = stack(out.posterior_weight, p.mean, p.log_var, p.flops);
-    z.push_back(std::abs(std::log(p.truth / s.mean)) / std::sqrt(std::max(s.log_var, 1e-12)));
+    const double m = stack(out.posterior_weight, p.mean, p.flops);
+    z.push_back(std::abs(std::log(p.truth / m)) / std::sqrt(std::max(p.log_var, 1e-12)));
   }
   const auto q = z.begin() + static_cast<std::ptrdiff_t>(0.95 * static_cast<double>(z.size()));
   std::nth_element(z.begin(), q, z.end());

@@ -69,21 +69,19 @@ struct Moments {
 };
 Moments mixture_moments(const Context& c, const std::vector<PosteriorMember>& members,
                         const std::vector<int>& rows);
+// Half the fastest measurement: where maplex floors its predictions (the additive model can go
+// negative far from the data), both the posterior's and the flops fit it is stacked with.
+double prediction_floor(const std::vector<double>& measured_ms);
 // maplex's answer is its posterior stacked with the flops fit of the measurements, in log space:
-// log m = w log posterior + (1 - w) log flops; the log variance is the posterior's (calibrate
-// scales it for the stacked answer). Both parts are floored at half the fastest measurement.
-struct Stacked {
-  double mean = 0;
-  double log_var = 0;
-};
-Stacked stack(double w, double posterior_mean, double posterior_log_var, double flops);
+// log m = w log posterior + (1 - w) log flops; its log variance is the posterior's, scaled by
+// the calibration (calibrate measures the scale on stacked answers).
+double stack(double w, double posterior_mean, double flops);
 // What the pool says of maplex on a device unlike it (calibrate.cpp): the stacking weight w and
 // the factor the stacked log-sd is scaled by, both chosen on the pool's own devices playing the
 // target; `prior`: the pool's (additive_prior on c.pool).
 struct Calibration {
   double posterior_weight = 1;
   double log_sd_scale = 1;
-  int inner_targets = 0;
 };
 Calibration calibrate(const Context& c, const AdditivePrior& prior);
 // The pool without `held`, its chip and, when `family_out`, its family; `keep` gets the kept

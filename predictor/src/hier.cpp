@@ -203,8 +203,7 @@ Moments mixture_moments(const Context& c, const std::vector<PosteriorMember>& me
   // A prediction is floored at half the fastest measurement, as every pool device's fit is (the
   // additive model can go negative far from the data); the log-sd is that of a log-normal with
   // the same two moments.
-  const double floor =
-      0.5 * *std::min_element(c.target.latency_ms.begin(), c.target.latency_ms.end());
+  const double floor = prediction_floor(c.target.latency_ms);
   Moments out{std::vector<double>(rows.size()), std::vector<double>(rows.size())};
   for (Eigen::Index a = 0; a < size; ++a) {
     const double m = std::max(m1(a), floor);
@@ -234,16 +233,13 @@ Eigen::VectorXd predict_hier(const Context& c, TrainReport& report, Eigen::Vecto
   report.log_sd_scale = cal.log_sd_scale;
   report.posterior_weight = cal.posterior_weight;
   const double k2 = cal.log_sd_scale * cal.log_sd_scale;
-  // The flops fit floored where the posterior is (mixture_moments).
-  const Eigen::VectorXd flops = predict_flops(c).cwiseMax(
-      0.5 * *std::min_element(c.target.latency_ms.begin(), c.target.latency_ms.end()));
+  const Eigen::VectorXd flops = predict_flops(c).cwiseMax(prediction_floor(c.target.latency_ms));
   Eigen::VectorXd mean(static_cast<Eigen::Index>(all.size()));
   log_var.resize(mean.size());
   for (Eigen::Index a = 0; a < mean.size(); ++a) {
     const auto i = static_cast<std::size_t>(a);
-    const Stacked s = stack(cal.posterior_weight, m.mean[i], m.log_var[i], flops(a));
-    mean(a) = s.mean;
-    log_var(a) = s.log_var * k2;
+    mean(a) = stack(cal.posterior_weight, m.mean[i], flops(a));
+    log_var(a) = m.log_var[i] * k2;
   }
   return mean;
 }
