@@ -16,6 +16,7 @@
 #include "maplex/core/error.hpp"
 #include "maplex/core/rng.hpp"
 #include "maplex/devices/registry.hpp"
+#include "maplex/predictor/adapt.hpp"
 #include "maplex/predictor/metrics.hpp"
 #include "maplex/predictor/predictor.hpp"
 #include "maplex/predictor/target.hpp"
@@ -28,13 +29,6 @@ namespace maplex::cli {
 
 namespace {
 
-// The shortest decimal that reads back as the same double (Python and the CLI agree bit for bit).
-std::string exact(double v) {
-  std::array<char, 32> buf{};
-  const auto end = std::to_chars(buf.data(), buf.data() + buf.size(), v).ptr;
-  return {buf.data(), end};
-}
-
 void write_predictions(const std::string& path, const predictor::Predictor& p,
                        const tables::Catalog& catalog, const nlohmann::json& context) {
   std::ofstream out(path);
@@ -45,8 +39,8 @@ void write_predictions(const std::string& path, const predictor::Predictor& p,
       << "index,arch_str,latency_ms,log_sd\n";
   for (int i = 0; i < catalog.index().size(); ++i) {
     const auto k = static_cast<std::size_t>(i);
-    out << i << ',' << catalog.index().arch(i).str() << ',' << exact(p.predictions()[k]) << ','
-        << exact(p.log_sd()[k]) << '\n';
+    out << i << ',' << catalog.index().arch(i).str() << ',' << num(p.predictions()[k]) << ','
+        << num(p.log_sd()[k]) << '\n';
   }
   if (!out) {
     throw InputError("--out " + quote(path) + ": cannot write, expected a writable file path");
@@ -290,7 +284,7 @@ int run_predict(int argc, char** argv) {
   }
   const auto method = predictor::parse_method((*args)["method"].as<std::string>());
   const tables::Catalog catalog = load_catalog(*args);
-  auto po = pool_options(*args);
+  const auto po = pool_options(*args);
   std::optional<LocalSession> local;
   if (runs::is_live_device_name(device) && args->count("measurements") == 0U) {
     runs::RunSpec spec;
@@ -309,14 +303,14 @@ int run_predict(int argc, char** argv) {
                 catalog, device,
                 args->count("measurements") != 0U ? (*args)["measurements"].as<std::string>() : "",
                 po, int_option(*args, "count", 1));
-  po.exclude = target.adaptation.archs;
-  const auto pool = predictor::build_pool(catalog, target.name, po);
   const auto features = predictor::FeatureCache::build(catalog.index());
   predictor::PredictorConfig cfg;
   cfg.method = method;
   cfg.seed = po.seed;
-  predictor::Predictor p(features, cfg);
-  const double fit = p.train(pool, target.adaptation);
+  const auto adapted = predictor::adapt(catalog, features, target.name, target.adaptation, po, cfg);
+  const auto& p = adapted.predictor;
+  const auto& pool = adapted.pool;
+  const double fit = adapted.fit_rms;
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   auto doc = predict_document(p, target, pool, po, catalog, fit, seconds);

@@ -185,7 +185,9 @@ int run_resume(int argc, char** argv) {
     spec.throttle_ms = int_option(*args, "throttle-ms", 0);
   }
   const tables::Catalog catalog = load_catalog(*args);
-  return finish(spec, catalog, ro, args->count("json") != 0U, false);
+  const bool json = args->count("json") != 0U;
+  return spec.command == "pareto" ? finish_pareto(spec, catalog, ro, json, false)
+                                  : finish(spec, catalog, ro, json, false);
 }
 
 }  // namespace maplex::cli

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "maplex/core/error.hpp"
+#include "maplex/core/output.hpp"
 #include "maplex/tables/catalog.hpp"
 
 namespace maplex::cli {
@@ -40,11 +41,7 @@ nlohmann::json json_envelope(const std::string& command, const tables::Catalog& 
 
 // Writes `doc` to `path` (pretty, trailing newline); throws InputError when it cannot.
 void write_json_file(const std::string& path, const nlohmann::json& doc);
-// `text` to `path` through a temporary file renamed over it: a reader never sees half a file.
-void write_text_file(const std::string& path, const std::string& text);
 
-// Shortest text that reads back as the same double ("10.7544", "0.129306").
-std::string num(double value);
 // Four significant digits for estimates a person reads ("5.583"); JSON keeps every digit.
 std::string approx(double value);
 // num(v), or "-" for a missing (NaN) value.

@@ -23,6 +23,11 @@ void add_search_options(cxxopts::Options& options, const std::string& default_al
 // and exit status 128 + the signal (the records survive any interruption; runs/record.hpp).
 void guard_run(runs::RunOptions& options);
 
+// Runs a pareto spec (a new run or, with options.resume, the rest of one): writes the front files
+// the spec records, then prints the front or its result document (`json`). cmd_pareto.cpp.
+int finish_pareto(const runs::RunSpec& spec, const tables::Catalog& catalog,
+                  runs::RunOptions options, bool json, bool fresh);
+
 // The spec the options describe (budget from --latency-budget-ms when the command has it).
 // --run-dir, --runs-root and --no-records for a recorded command.
 void add_run_dir_options(cxxopts::Options& options, const std::string& command);

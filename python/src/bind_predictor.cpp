@@ -10,6 +10,7 @@
 
 #include "bindings.hpp"
 #include "maplex/core/error.hpp"
+#include "maplex/predictor/adapt.hpp"
 #include "maplex/predictor/plan.hpp"
 #include "maplex/predictor/predictor.hpp"
 #include "state.hpp"
@@ -81,12 +82,9 @@ class PyPredictor {
     }
     const py::gil_scoped_release release;
     const auto start = std::chrono::steady_clock::now();
-    auto po = pool_options(pool_, pool_samples_, seed_);
-    po.exclude = target.archs;
-    const auto p = predictor::build_pool(data_->catalog, device_, po);
-    auto fitted = std::make_unique<predictor::Predictor>(data_->features, config_);
-    fitted->train(p, target);
-    predictor_ = std::move(fitted);
+    auto adapted = predictor::adapt(data_->catalog, data_->features, device_, target,
+                                    pool_options(pool_, pool_samples_, seed_), config_);
+    predictor_ = std::make_unique<predictor::Predictor>(std::move(adapted.predictor));
     seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   }
 

@@ -11,6 +11,7 @@
 #include "maplex/core/error.hpp"
 #include "maplex/devices/registry.hpp"
 #include "maplex/devices/session.hpp"
+#include "maplex/report/front_files.hpp"
 #include "maplex/runs/prepare.hpp"
 #include "maplex/runs/run.hpp"
 #include "state.hpp"
@@ -46,7 +47,9 @@ std::string execute(const runs::RunSpec& spec, const runs::RunOptions& options, 
   auto session = devices::open_session(spec, d->catalog, false);
   const runs::Prepared prepared =
       runs::prepare(spec, d->catalog, d->features, session ? &session->live : nullptr);
-  return runs::execute(spec, prepared, d->catalog, options).result_json;
+  const auto result = runs::execute(spec, prepared, d->catalog, options);
+  report::write_front_files(spec, prepared, d->catalog, result);
+  return result.result_json;
 }
 
 std::string run(const std::string& command, const std::string& options_json,

@@ -7,6 +7,7 @@
 
 #include "maplex/core/error.hpp"
 #include "maplex/objectives/accuracy.hpp"
+#include "maplex/predictor/adapt.hpp"
 #include "maplex/predictor/predictor.hpp"
 
 namespace maplex::runs {
@@ -50,15 +51,13 @@ std::vector<int> settling_archs(const objectives::LatencySource& source,
 // The predictor adapted to the target's measurements (none of them in the pool) as a source.
 objectives::LatencySource adapted_source(const RunSpec& spec, const tables::Catalog& catalog,
                                          const predictor::FeatureCache& features,
-                                         predictor::PoolOptions po, const predictor::Target& target,
-                                         double confidence) {
+                                         const predictor::PoolOptions& po,
+                                         const predictor::Target& target, double confidence) {
   predictor::PredictorConfig cfg;
   cfg.method = predictor::parse_method(spec.method);
   cfg.seed = spec.seed;
-  po.exclude = target.adaptation.archs;
-  const auto pool = predictor::build_pool(catalog, target.name, po);
-  predictor::Predictor p(features, cfg);
-  p.train(pool, target.adaptation);
+  const auto a = predictor::adapt(catalog, features, target.name, target.adaptation, po, cfg);
+  const auto& p = a.predictor;
   return objectives::predicted_source(target.name, p.predictions(), p.log_sd(), confidence,
                                       static_cast<int>(target.adaptation.archs.size()));
 }

@@ -1,6 +1,7 @@
 #include "maplex/runs/spec.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "maplex/core/error.hpp"
@@ -47,7 +48,9 @@ std::string spec_to_json(const RunSpec& s) {
                         {"lut", s.local.lut},
                         {"pin_cpu", s.local.pin_cpu},
                         {"store", s.local.store}}},
-                      {"throttle_ms", s.throttle_ms}};
+                      {"throttle_ms", s.throttle_ms},
+                      {"front_csv", s.front_csv},
+                      {"front_plot", s.front_plot}};
   return j.dump(2);
 }
 
@@ -105,6 +108,11 @@ RunSpec parse_spec(const std::string& json_text, const std::string& source) {
     s.verify = field("verify").get<int>();
     s.search_confidence = field("search_confidence").get<double>();
     s.throttle_ms = field("throttle_ms").get<int>();
+    // Configs written before the front files were recorded have neither.
+    current = "front_csv";
+    s.front_csv = j.value("front_csv", std::string());
+    current = "front_plot";
+    s.front_plot = j.value("front_plot", std::string());
     const auto& local = field("local");
     s.local.threads = local.at("threads").get<int>();
     s.local.repeats = local.at("repeats").get<int>();
@@ -179,7 +187,17 @@ RunSpec spec_from_options(const std::string& command, const std::string& options
       j[key] = nullptr;
     }
   }
-  return parse_spec(j.dump(), command + " options");
+  RunSpec spec = parse_spec(j.dump(), command + " options");
+  for (auto* path : {&spec.front_csv, &spec.front_plot}) {
+    if (!path->empty() && command != "pareto") {
+      throw InputError(command + ": front_csv / front_plot " + quote(*path) +
+                       ", expected them only for pareto (a search has no front)");
+    }
+    if (!path->empty()) {
+      *path = std::filesystem::absolute(*path).string();  // the run may resume elsewhere
+    }
+  }
+  return spec;
 }
 
 }  // namespace maplex::runs

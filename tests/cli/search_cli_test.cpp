@@ -194,6 +194,45 @@ TEST(SearchCli, KilledAndResumedRunEndsAsAnUninterruptedOne) {
   }
 }
 
+// The front files of a killed pareto run: `maplex resume` writes them where the run was told to,
+// with the rows and the plot an uninterrupted run writes.
+TEST(ParetoCli, ResumeWritesTheFrontFilesOfAnUninterruptedRun) {
+  const std::vector<std::string> args = {"pareto", "--device", "titan_rtx_1", "--queries", "300",
+                                         "--seed", "4",        "--verify",    "2"};
+  const auto whole_csv = temp("whole_front.csv");
+  const auto whole_svg = temp("whole_front.svg");
+  const auto whole = run_maplex(
+      with(args, {"--no-records", "--out", whole_csv.string(), "--plot", whole_svg.string()}));
+  ASSERT_EQ(whole.exit_code, 0) << whole.err;
+  const auto dir = temp("kill_pareto_files");
+  const auto csv = temp("resumed_front.csv");
+  const auto svg = temp("resumed_front.svg");
+  run_and_kill(with(args, {"--run-dir", dir.string(), "--throttle-ms", "2", "--out", csv.string(),
+                           "--plot", svg.string()}),
+               dir, 60);
+  EXPECT_FALSE(std::filesystem::exists(csv));  // killed before the end: nothing written yet
+  const auto config = nlohmann::json::parse(slurp(dir / "config.json"));
+  EXPECT_EQ(config["front_csv"], std::filesystem::absolute(csv).string());
+  EXPECT_EQ(config["front_plot"], std::filesystem::absolute(svg).string());
+  const auto resumed = run_maplex({"resume", dir.string()});
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_NE(resumed.out.find("hypervolume (reference"), std::string::npos) << resumed.out;
+  // The rows (the lines after the schema and context lines) and the plot are the uninterrupted
+  // run's; the context line differs only where the run records its directory.
+  const auto rows = [](const std::string& text) {
+    return text.substr(text.find('\n', text.find('\n') + 1) + 1);
+  };
+  const std::string front = slurp(csv);
+  EXPECT_EQ(front.rfind("# maplex pareto front schema_version=1\n", 0), 0U);
+  EXPECT_GT(count_lines(rows(front)), 2);
+  EXPECT_EQ(rows(front), rows(slurp(whole_csv)));
+  EXPECT_EQ(slurp(svg), slurp(whole_svg));
+  for (const auto& p : {whole_csv, whole_svg, csv, svg}) {
+    std::filesystem::remove(p);
+  }
+  std::filesystem::remove_all(dir);
+}
+
 // SIGTERM (or SIGINT) ends a recorded run with one line saying how to continue it; the run
 // directory is named when the run starts.
 TEST(SearchCli, InterruptedRunSaysHowToContinue) {

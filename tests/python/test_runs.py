@@ -51,6 +51,16 @@ def test_pareto_is_judged_like_the_cli():
     assert judgement["front_size"] == len(got["front"]) > 2
 
 
+def test_pareto_writes_the_front_files_the_cli_writes(tmp_path):
+    args = ("pareto", "--device", "pixel3", "--queries", 150, "--verify", 0, "--no-records")
+    cli_json(*args, "--out", tmp_path / "cli.csv", "--plot", tmp_path / "cli.svg")
+    maplex.pareto("pixel3", queries=150, verify=0, front_csv=str(tmp_path / "py.csv"),
+                  front_plot=str(tmp_path / "py.svg"))
+    rows = [(tmp_path / f"{who}.csv").read_text().splitlines()[2:] for who in ("cli", "py")]
+    assert rows[0] == rows[1] and len(rows[0]) > 3
+    assert (tmp_path / "py.svg").read_text() == (tmp_path / "cli.svg").read_text()
+
+
 def test_a_recorded_run_resumes_to_its_result(tmp_path):
     run_dir = tmp_path / "run"
     first = maplex.search("gold_6226", 4, queries=80, seed=5, run_dir=run_dir)
@@ -91,6 +101,7 @@ def test_measure_on_this_machine_uses_the_store(tmp_path):
         (lambda: maplex.search("titan_rtx_1", 5, local={"thread": 2}), "did you mean 'threads'"),
         (lambda: maplex.search("titan_rtx_1", 5, threads=-1), "threads -1"),
         (lambda: maplex.pareto("pixel3", confidence=1.5), "1.5"),
+        (lambda: maplex.search("pixel3", 5, front_csv="f.csv"), "expected them only for pareto"),
         (lambda: maplex.resume("/nonexistent/run"), "/nonexistent/run"),
         (lambda: maplex.measure([0], device="pixel3"), "expected a live device"),
         (lambda: maplex.measure([99999], device="local"), "99999"),

@@ -55,6 +55,10 @@ struct RunSpec {
     std::string store;
   } local;
   int throttle_ms = 0;  // wait per step (slow evaluations for demos and the kill-and-resume test)
+  // pareto: where the front goes as CSV and as SVG when the run ends, absolute ("" = not written);
+  // recorded so that `maplex resume` writes them too (report/front_files.hpp).
+  std::string front_csv;
+  std::string front_plot;
 
   // A readable name for the run directory: "<command>-<device>".
   std::string name() const;
