@@ -8,6 +8,7 @@
 # Installs clang-format / clang-tidy from Debian's packages if missing.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+mode=${1:-}
 need=()
 command -v clang-format >/dev/null || need+=(clang-format)
 [[ "$mode" == "--format-only" ]] || command -v clang-tidy >/dev/null || need+=(clang-tidy)
@@ -16,7 +17,6 @@ if ((${#need[@]} > 0)); then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >&2
 fi
-mode=${1:-}
 mapfile -t files < <(git ls-files '*.cpp' '*.hpp' '*.cpp.in')
 clang-format --dry-run -Werror "${files[@]}"
 echo "format: ${#files[@]} files clean"
