@@ -5,10 +5,8 @@
 #include <cstdio>
 #include <string>
 
-#include <tbb/blocked_range.h>
-#include <tbb/parallel_for.h>
-
 #include "context.hpp"
+#include "maplex/core/parallel.hpp"
 
 namespace maplex::predictor::detail {
 
@@ -171,23 +169,21 @@ Eigen::VectorXd predict_bma(const Context& c, TrainReport& report, Eigen::Vector
   const auto size = norm.front().size();
   Eigen::VectorXd log_pred(size);
   log_var.resize(size);
-  tbb::parallel_for(tbb::blocked_range<Eigen::Index>(0, size, 256),
-                    [&](const tbb::blocked_range<Eigen::Index>& range) {
-                      for (Eigen::Index a = range.begin(); a != range.end(); ++a) {
-                        double s1 = 0;
-                        double s2 = 0;
-                        for (const auto& [w, idx] : ranked) {
-                          const Member& m = members[idx];
-                          const double x =
-                              std::log(m.alpha * norm[m.i](a) + (1 - m.alpha) * norm[m.j](a)) +
-                              m.log_scale;
-                          s1 += w * x;
-                          s2 += w * x * x;
-                        }
-                        log_pred(a) = s1;
-                        log_var(a) = std::max(0.0, s2 - s1 * s1) + residual_var;
-                      }
-                    });
+  parallel_blocks(static_cast<std::size_t>(size), 256, [&](std::size_t begin, std::size_t end) {
+    for (auto a = static_cast<Eigen::Index>(begin); a != static_cast<Eigen::Index>(end); ++a) {
+      double s1 = 0;
+      double s2 = 0;
+      for (const auto& [w, idx] : ranked) {
+        const Member& m = members[idx];
+        const double x =
+            std::log(m.alpha * norm[m.i](a) + (1 - m.alpha) * norm[m.j](a)) + m.log_scale;
+        s1 += w * x;
+        s2 += w * x * x;
+      }
+      log_pred(a) = s1;
+      log_var(a) = std::max(0.0, s2 - s1 * s1) + residual_var;
+    }
+  });
   report_members(c, members, ranked, report);
   return log_pred.array().exp().matrix();
 }

@@ -1,7 +1,5 @@
 #include "maplex/predictor/evaluation.hpp"
 
-#include <tbb/parallel_for.h>
-
 #include <array>
 #include <chrono>
 #include <cmath>
@@ -11,6 +9,7 @@
 #include <string_view>
 
 #include "maplex/core/error.hpp"
+#include "maplex/core/parallel.hpp"
 #include "maplex/core/rng.hpp"
 #include "maplex/predictor/plan.hpp"
 #include "maplex/predictor/ridge.hpp"
@@ -269,7 +268,7 @@ std::vector<EvalCell> run_units(const EvalOptions& options, const FeatureCache& 
   std::mutex progress_lock;
   int done = 0;
   const int total = static_cast<int>(units.size());
-  tbb::parallel_for(std::size_t{0}, units.size(), [&](std::size_t k) {
+  parallel_for(units.size(), [&](std::size_t k) {
     const std::size_t unit = units[k];
     try {
       EvalCell& cell = cells[k];

@@ -1,10 +1,10 @@
 #include "maplex/search/evaluator.hpp"
 
-#include <tbb/parallel_for.h>
-
 #include <cmath>
 #include <stdexcept>
 #include <string>
+
+#include "maplex/core/parallel.hpp"
 
 namespace maplex::search {
 
@@ -143,7 +143,7 @@ std::vector<Fitness> Evaluator::evaluate(std::span<const int> candidates, std::i
       assess(k);
     }
   } else {
-    tbb::parallel_for(std::size_t{0}, n, assess);
+    parallel_for(n, assess);
   }
   // Pass 2: admission, serial and in order.
   auto records = admit(candidates, out, step, fidelity);
@@ -151,7 +151,7 @@ std::vector<Fitness> Evaluator::evaluate(std::span<const int> candidates, std::i
   out.resize(admitted);
   // Pass 3: accuracy of the admitted feasible candidates: their class's first answer.
   const auto& answers = low ? low_class_answer_ : class_answer_;
-  tbb::parallel_for(std::size_t{0}, admitted, [&](std::size_t k) {
+  parallel_for(admitted, [&](std::size_t k) {
     if (!out[k].feasible()) {
       return;
     }
