@@ -5,15 +5,11 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <iostream>
 #include <utility>
 
 #include "commands.hpp"
 #include "common.hpp"
-#include "live_device.hpp"
 #include "maplex/core/error.hpp"
-#include "maplex/predictor/feature_cache.hpp"
-#include "maplex/report/front_files.hpp"
 #include "maplex/runs/run.hpp"
 #include "predictor_options.hpp"
 #include "search_options.hpp"
@@ -83,22 +79,11 @@ void print_front(const runs::Prepared& prepared, const runs::RunSpec& spec,
 
 int finish_pareto(const runs::RunSpec& spec, const tables::Catalog& catalog,
                   runs::RunOptions options, bool json, bool fresh) {
-  guard_run(options);
-  const auto features = predictor::FeatureCache::build(catalog.index());
-  auto local = open_session(spec, catalog, fresh);
-  const runs::Prepared prepared =
-      runs::prepare(spec, catalog, features, local ? &local->live : nullptr);
-  const auto result = runs::execute(spec, prepared, catalog, options);
-  report::write_front_files(spec, prepared, catalog, result);
-  if (json) {
-    std::cout << result.result_json << '\n';
-    return 0;
-  }
-  print_front(prepared, spec, catalog, result, nlohmann::json::parse(result.result_json));
-  if (!options.dir.empty()) {
-    std::printf("run records in %s\n", options.dir.string().c_str());
-  }
-  return 0;
+  return run_recorded(
+      spec, catalog, std::move(options), json, fresh,
+      [&](const runs::Prepared& prepared, const runs::RunResult& result, const devices::Session*) {
+        print_front(prepared, spec, catalog, result, nlohmann::json::parse(result.result_json));
+      });
 }
 
 int run_pareto(int argc, char** argv) {

@@ -22,11 +22,6 @@ namespace {
 
 int finish(const runs::RunSpec& spec, const tables::Catalog& catalog, runs::RunOptions options,
            bool json, bool fresh) {
-  guard_run(options);
-  const auto features = predictor::FeatureCache::build(catalog.index());
-  auto local = open_session(spec, catalog, fresh);
-  const runs::Prepared prepared =
-      runs::prepare(spec, catalog, features, local ? &local->live : nullptr);
   if (isatty(STDERR_FILENO) != 0) {
     options.progress = [](const search::SearchState& s, const search::Usage& u) {
       if (s.step % 50 == 0) {
@@ -35,27 +30,20 @@ int finish(const runs::RunSpec& spec, const tables::Catalog& catalog, runs::RunO
       }
     };
   }
-  const auto result = runs::execute(spec, prepared, catalog, options);
-  if (options.progress) {
-    std::fprintf(stderr, "\n");
-  }
-  if (json) {
-    std::cout << result.result_json << '\n';
-    return 0;
-  }
-  print_search_result(nlohmann::json::parse(result.result_json));
-  if (result.reused > 0) {
-    std::printf("resumed: %lld evaluations reused from the interrupted run\n",
-                static_cast<long long>(result.reused));
-  }
-  if (local) {
-    std::printf("%s; %d new measurements, %d from the store\n", local->live.description.c_str(),
-                local->device->new_measurements(), local->device->stored_hits());
-  }
-  if (!options.dir.empty()) {
-    std::printf("run records in %s\n", options.dir.string().c_str());
-  }
-  return 0;
+  return run_recorded(
+      spec, catalog, std::move(options), json, fresh,
+      [](const runs::Prepared&, const runs::RunResult& result, const devices::Session* local) {
+        print_search_result(nlohmann::json::parse(result.result_json));
+        if (result.reused > 0) {
+          std::printf("resumed: %lld evaluations reused from the interrupted run\n",
+                      static_cast<long long>(result.reused));
+        }
+        if (local != nullptr) {
+          std::printf("%s; %d new measurements, %d from the store\n",
+                      local->live.description.c_str(), local->device->new_measurements(),
+                      local->device->stored_hits());
+        }
+      });
 }
 
 // --seeds / --budgets-ms: one recorded run per (budget, seed), in the batch's directory.

@@ -7,11 +7,14 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <iostream>
 
 #include "common.hpp"
 #include "live_device.hpp"
 #include "maplex/core/error.hpp"
+#include "maplex/predictor/feature_cache.hpp"
 #include "maplex/predictor/predictor.hpp"
+#include "maplex/report/front_files.hpp"
 #include "predictor_options.hpp"
 
 namespace maplex::cli {
@@ -132,6 +135,29 @@ void guard_run(runs::RunOptions& options) {
   sigemptyset(&action.sa_mask);
   ::sigaction(SIGINT, &action, nullptr);
   ::sigaction(SIGTERM, &action, nullptr);
+}
+
+int run_recorded(const runs::RunSpec& spec, const tables::Catalog& catalog,
+                 runs::RunOptions options, bool json, bool fresh, const ShowRun& show) {
+  guard_run(options);
+  const auto features = predictor::FeatureCache::build(catalog.index());
+  auto local = open_session(spec, catalog, fresh);
+  const runs::Prepared prepared =
+      runs::prepare(spec, catalog, features, local ? &local->live : nullptr);
+  const auto result = runs::execute(spec, prepared, catalog, options);
+  if (options.progress) {
+    std::fprintf(stderr, "\n");
+  }
+  report::write_front_files(spec, prepared, catalog, result);
+  if (json) {
+    std::cout << result.result_json << '\n';
+    return 0;
+  }
+  show(prepared, result, local ? &*local : nullptr);
+  if (!options.dir.empty()) {
+    std::printf("run records in %s\n", options.dir.string().c_str());
+  }
+  return 0;
 }
 
 std::filesystem::path runs_root(const cxxopts::ParseResult& args) {

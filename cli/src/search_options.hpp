@@ -4,9 +4,12 @@
 
 #include <cxxopts.hpp>
 #include <filesystem>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "maplex/devices/session.hpp"
+#include "maplex/runs/prepare.hpp"
 #include "maplex/runs/run.hpp"
 #include "maplex/runs/spec.hpp"
 
@@ -23,8 +26,18 @@ void add_search_options(cxxopts::Options& options, const std::string& default_al
 // and exit status 128 + the signal (the records survive any interruption; runs/record.hpp).
 void guard_run(runs::RunOptions& options);
 
-// Runs a pareto spec (a new run or, with options.resume, the rest of one): writes the front files
-// the spec records, then prints the front or its result document (`json`). cmd_pareto.cpp.
+// How a command prints a finished run (its result, before "run records in DIR").
+using ShowRun = std::function<void(const runs::Prepared&, const runs::RunResult&,
+                                   const devices::Session* live)>;
+
+// Runs `spec` (a new run or, with options.resume, the rest of one): guards the run directory,
+// opens the live device the spec names, prepares, executes (a progress line on stderr when
+// options.progress is set), writes the files the spec records (report/front_files.hpp), then
+// prints the result document (`json`) or `show`'s text and where the records are.
+int run_recorded(const runs::RunSpec& spec, const tables::Catalog& catalog,
+                 runs::RunOptions options, bool json, bool fresh, const ShowRun& show);
+
+// A pareto spec through run_recorded, shown as the front and its hypervolumes. cmd_pareto.cpp.
 int finish_pareto(const runs::RunSpec& spec, const tables::Catalog& catalog,
                   runs::RunOptions options, bool json, bool fresh);
 

@@ -6,7 +6,6 @@
 // the bodies themselves (scripts/tsan.sh).
 
 #include <cstddef>
-#include <utility>
 
 #ifdef MAPLEX_TSAN
 #include <algorithm>
