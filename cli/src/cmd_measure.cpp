@@ -21,10 +21,9 @@
 #include "maplex/core/rng.hpp"
 #include "maplex/core/shard.hpp"
 #include "maplex/devices/registry.hpp"
+#include "maplex/measure/sweep.hpp"
 #include "maplex/measure/sweep_csv.hpp"
 #include "maplex/measure/timing.hpp"
-#include "maplex/space/cell.hpp"
-#include "maplex/space/sampling.hpp"
 #include "maplex/tables/measurements.hpp"
 #include "predictor_options.hpp"
 
@@ -47,44 +46,18 @@ std::set<int> excluded_archs(const cxxopts::ParseResult& args, const tables::Cat
 
 std::vector<int> chosen_archs(const cxxopts::ParseResult& args, const tables::Catalog& catalog,
                               Rng& rng) {
-  const auto& index = catalog.index();
-  const std::set<int> excluded = excluded_archs(args, catalog);
-  std::vector<int> out;
+  measure::SweepRequest request;
   if (args.count("arch") != 0U) {
-    for (const auto& a : args["arch"].as<std::vector<std::string>>()) {
-      out.push_back(index.resolve(a));
-    }
+    request.archs = args["arch"].as<std::vector<std::string>>();
   } else if (args.count("sample") != 0U) {
-    const int n = int_option(args, "sample", 1);
-    int available = 0;
-    for (int i = 0; i < index.size(); ++i) {
-      available += index.cell(i).connected && excluded.count(i) == 0U ? 1 : 0;
-    }
-    if (n > available) {
-      throw InputError("--sample " + std::to_string(n) + ", expected at most " +
-                       std::to_string(available) +
-                       " (the connected architectures not in --exclude)");
-    }
-    std::set<int> seen(excluded);
-    while (static_cast<int>(out.size()) < n) {
-      const int a = index.index_of(space::sample_connected(rng));
-      if (seen.insert(a).second) {
-        out.push_back(a);
-      }
-    }
+    request.sample = int_option(args, "sample", 1);
   } else if (args.count("all") != 0U) {
-    for (int i = 0; i < index.size(); ++i) {
-      out.push_back(i);
-    }
+    request.all = true;
   } else {
     throw UsageError("expected --arch A[,B...], --sample N or --all (see maplex measure --help)");
   }
-  std::erase_if(out, [&](int a) { return excluded.count(a) != 0U; });
-  // Shuffled (seeded), so no group of architectures sits in one slow stretch of the machine.
-  for (std::size_t i = out.size(); i > 1; --i) {
-    std::swap(out[i - 1], out[static_cast<std::size_t>(rng.below(i))]);
-  }
-  return out;
+  request.excluded = excluded_archs(args, catalog);
+  return measure::sweep_archs(request, catalog.index(), rng);
 }
 
 // "[#####-----] 12/100, 1m05s left" on one terminal line.

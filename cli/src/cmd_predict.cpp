@@ -17,147 +17,44 @@
 #include "maplex/core/rng.hpp"
 #include "maplex/devices/registry.hpp"
 #include "maplex/predictor/adapt.hpp"
-#include "maplex/predictor/metrics.hpp"
+#include "maplex/predictor/check.hpp"
 #include "maplex/predictor/predictor.hpp"
 #include "maplex/predictor/target.hpp"
-#include "maplex/report/figures.hpp"
-#include "maplex/space/sampling.hpp"
-#include "maplex/tables/measurements.hpp"
+#include "maplex/report/prediction_files.hpp"
 #include "predictor_options.hpp"
 
 namespace maplex::cli {
 
 namespace {
 
-void write_predictions(const std::string& path, const predictor::Predictor& p,
-                       const tables::Catalog& catalog, const nlohmann::json& context) {
-  std::ofstream out(path);
-  out << "# maplex predictions schema_version=" << kJsonSchemaVersion << '\n'
-      << "# " << context.dump() << '\n'
-      << "# log_sd: predictive standard deviation of log latency (the truth lies within "
-         "latency_ms * exp(+-1.96 log_sd) with about 95% probability)\n"
-      << "index,arch_str,latency_ms,log_sd\n";
-  for (int i = 0; i < catalog.index().size(); ++i) {
-    const auto k = static_cast<std::size_t>(i);
-    out << i << ',' << catalog.index().arch(i).str() << ',' << num(p.predictions()[k]) << ','
-        << num(p.log_sd()[k]) << '\n';
-  }
-  if (!out) {
-    throw InputError("--out " + quote(path) + ": cannot write, expected a writable file path");
-  }
-}
-
-// Measured (or true) latencies of some architectures, to score and plot the prediction against.
-struct Truth {
-  std::vector<int> archs;
-  std::vector<double> ms;
-};
-
-// Predicted vs measured on `truth` as the report's metrics.
-nlohmann::json score(const predictor::Predictor& p, const Truth& truth) {
-  std::vector<double> pred;
-  pred.reserve(truth.archs.size());
-  for (int a : truth.archs) {
-    pred.push_back(p.predictions()[static_cast<std::size_t>(a)]);
-  }
-  const auto m = predictor::evaluate_predictions(pred, truth.ms);
+nlohmann::json score_json(const predictor::Predictor& p, const predictor::CheckSet& checks) {
+  const auto m = predictor::score_checks(p, checks);
   return {{"acc10", m.acc10},     {"acc5", m.acc5}, {"spearman", m.spearman},
-          {"kendall", m.kendall}, {"mape", m.mape}, {"count", m.count}};
+          {"kendall", m.kendall}, {"mape", m.mape}, {"coverage95", m.coverage95},
+          {"count", m.count}};
 }
 
-bool measured(const predictor::Target& target, int a) {
-  const auto& archs = target.adaptation.archs;
-  return std::find(archs.begin(), archs.end(), a) != archs.end();
-}
-
-// A shipped device's table knows the truth: every other architecture it has.
-Truth table_truth(const predictor::Target& target, const tables::Catalog& catalog) {
-  Truth truth;
-  const auto column = catalog.latencies(target.name);
-  for (int i = 0; i < catalog.index().size(); ++i) {
-    const double t = column[static_cast<std::size_t>(i)];
-    if (!std::isnan(t) && !measured(target, i)) {
-      truth.archs.push_back(i);
-      truth.ms.push_back(t);
-    }
+// --device local --check N: the further architectures measured now, as the report's "checks".
+nlohmann::json checks_json(const predictor::Predictor& p, const predictor::CheckSet& checks,
+                           const space::ArchIndex& index) {
+  nlohmann::json out = nlohmann::json::array();
+  for (std::size_t k = 0; k < checks.archs.size(); ++k) {
+    const int a = checks.archs[k];
+    out.push_back({{"index", a},
+                   {"arch_str", index.arch(a).str()},
+                   {"measured_ms", checks.ms[k]},
+                   {"predicted_ms", p.predictions()[static_cast<std::size_t>(a)]}});
   }
-  return truth;
-}
-
-// --check-against FILE: a measurement file's rows (of the target's device when the file names
-// devices), the adaptation's own architectures left out (counted in `left_out`).
-Truth file_truth(const predictor::Target& target, const std::string& path,
-                 const tables::Catalog& catalog, int& left_out) {
-  const auto set = tables::load_measurements(path, catalog.index());
-  Truth truth;
-  for (const auto& m : set.rows) {
-    if (set.has_device_column && m.device != target.name) {
-      continue;
-    }
-    if (measured(target, m.index)) {
-      ++left_out;
-      continue;
-    }
-    truth.archs.push_back(m.index);
-    truth.ms.push_back(m.latency_ms);
-  }
-  if (truth.archs.empty()) {
-    throw InputError("--check-against " + quote(path) + ": no measurements of " +
-                     quote(target.name) +
-                     " besides the adaptation's, expected rows to score the prediction on");
-  }
-  return truth;
-}
-
-// --device local --check N: further architectures measured now (drawn with the seed).
-Truth add_live_checks(nlohmann::json& doc, const predictor::Predictor& p,
-                      const predictor::Target& target, LocalSession& local, int n,
-                      std::uint64_t seed, const tables::Catalog& catalog) {
-  Rng rng(Rng::derive(seed, 3));
-  Truth truth;
-  nlohmann::json checks = nlohmann::json::array();
-  std::set<int> seen(target.adaptation.archs.begin(), target.adaptation.archs.end());
-  while (static_cast<int>(checks.size()) < n) {
-    const int a = catalog.index().index_of(space::sample_connected(rng));
-    if (!seen.insert(a).second) {
-      continue;
-    }
-    truth.archs.push_back(a);
-    truth.ms.push_back(local.device->measure(a).latency_ms);
-    checks.push_back({{"index", a},
-                      {"arch_str", catalog.index().arch(a).str()},
-                      {"measured_ms", truth.ms.back()},
-                      {"predicted_ms", p.predictions()[static_cast<std::size_t>(a)]}});
-  }
-  doc["target"]["description"] = local.live.description;
-  doc["checks"] = checks;
-  if (n > 0) {
-    doc["against_measurements"] = score(p, truth);
-  }
-  return truth;
-}
-
-// --plot: predicted against the latencies the prediction was scored on (else the adaptation's).
-void plot_scatter(const std::string& path, const predictor::Predictor& p,
-                  const predictor::Target& target, const Truth& truth) {
-  const Truth& shown =
-      truth.archs.empty() ? Truth{target.adaptation.archs, target.adaptation.latency_ms} : truth;
-  std::vector<double> predicted;
-  for (int a : shown.archs) {
-    predicted.push_back(p.predictions()[static_cast<std::size_t>(a)]);
-  }
-  report::write_svg(
-      path, report::scatter_plot("maplex predict: " + target.name + " (" +
-                                     std::string(predictor::method_name(p.config().method)) + ")",
-                                 shown.archs, predicted, shown.ms));
+  return out;
 }
 
 void print_scores(const nlohmann::json& doc) {
   const auto line = [](const char* what, const nlohmann::json& t) {
     std::printf(
-        "against %s: %d architectures, +-10%% %.3f, +-5%% %.3f, Spearman %.3f, MAPE %.2f%%\n", what,
-        t["count"].get<int>(), t["acc10"].get<double>(), t["acc5"].get<double>(),
-        t["spearman"].get<double>(), t["mape"].get<double>());
+        "against %s: %d architectures, +-10%% %.3f, +-5%% %.3f, Spearman %.3f, MAPE %.2f%%, "
+        "inside the 95%% interval %.3f\n",
+        what, t["count"].get<int>(), t["acc10"].get<double>(), t["acc5"].get<double>(),
+        t["spearman"].get<double>(), t["mape"].get<double>(), t["coverage95"].get<double>());
   };
   if (doc.contains("checks")) {
     for (const auto& c : doc["checks"]) {
@@ -314,30 +211,36 @@ int run_predict(int argc, char** argv) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   auto doc = predict_document(p, target, pool, po, catalog, fit, seconds);
-  Truth truth;  // what the prediction is scored (and plotted) against
+  predictor::CheckSet checks;  // what the prediction is scored (and plotted) against
   if (target.simulated) {
-    truth = table_truth(target, catalog);
-    doc["against_table"] = score(p, truth);
+    checks = predictor::table_checks(target, catalog);
+    doc["against_table"] = score_json(p, checks);
   }
   if (args->count("check-against") != 0U) {
     const std::string path = (*args)["check-against"].as<std::string>();
-    int left_out = 0;
-    truth = file_truth(target, path, catalog, left_out);
-    doc["against_file"] = score(p, truth);
+    checks = predictor::file_checks(target, path, catalog);
+    doc["against_file"] = score_json(p, checks);
     doc["against_file"]["file"] = path;
-    doc["against_file"]["adaptation_rows_left_out"] = left_out;
+    doc["against_file"]["adaptation_rows_left_out"] = checks.adaptation_rows_left_out;
   }
   if (local) {
-    truth =
-        add_live_checks(doc, p, target, *local, int_option(*args, "check", 0), po.seed, catalog);
+    const auto measure = [&](int a) { return local->device->measure(a).latency_ms; };
+    checks = predictor::live_checks(target, int_option(*args, "check", 0), po.seed, catalog.index(),
+                                    measure);
+    doc["target"]["description"] = local->live.description;
+    doc["checks"] = checks_json(p, checks, catalog.index());
+    if (checks.archs.size() >= 2) {
+      doc["against_measurements"] = score_json(p, checks);
+    }
   }
   if (args->count("plot") != 0U) {
-    plot_scatter((*args)["plot"].as<std::string>(), p, target, truth);
+    report::write_prediction_plot((*args)["plot"].as<std::string>(), p, target, checks);
   }
   if (args->count("out") != 0U) {
     nlohmann::json context = doc;
     context.erase("schema_version");
-    write_predictions((*args)["out"].as<std::string>(), p, catalog, context);
+    report::write_predictions_csv((*args)["out"].as<std::string>(), p, catalog.index(),
+                                  kJsonSchemaVersion, context.dump());
   }
   if (args->count("json") != 0U) {
     std::cout << doc.dump(2) << '\n';

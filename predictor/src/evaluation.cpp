@@ -11,6 +11,7 @@
 #include "maplex/core/error.hpp"
 #include "maplex/core/parallel.hpp"
 #include "maplex/core/rng.hpp"
+#include "maplex/predictor/check.hpp"
 #include "maplex/predictor/plan.hpp"
 #include "maplex/predictor/ridge.hpp"
 
@@ -142,21 +143,15 @@ std::vector<int> adaptation_archs(const EvalOptions& options, const FeatureCache
 
 Metrics score(const Predictor& predictor, const EvalTarget& target, const std::vector<int>& archs,
               const std::vector<char>& is_adapt) {
-  std::vector<double> pred;
-  std::vector<double> truth;
-  int covered = 0;
+  CheckSet checks;
   for (int a : archs) {
     const auto i = static_cast<std::size_t>(a);
-    if (is_adapt[i] != 0) {
-      continue;
+    if (is_adapt[i] == 0) {
+      checks.archs.push_back(a);
+      checks.ms.push_back(target.truth[i]);
     }
-    pred.push_back(predictor.predictions()[i]);
-    truth.push_back(target.truth[i]);
-    covered += std::abs(std::log(truth.back() / pred.back())) <= 1.96 * predictor.log_sd()[i];
   }
-  Metrics m = evaluate_predictions(pred, truth);
-  m.coverage95 = static_cast<double>(covered) / static_cast<double>(pred.size());
-  return m;
+  return score_checks(predictor, checks);
 }
 
 struct TrialResult {

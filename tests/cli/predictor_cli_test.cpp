@@ -117,26 +117,39 @@ TEST(PredictCli, ScoredAgainstAFileOfChecks) {
   EXPECT_EQ(score["count"], 10);
   EXPECT_EQ(score["adaptation_rows_left_out"], 1);
   // The MAPE from the written predictions and the table's values.
-  std::map<int, double> predicted;
+  // The MAPE and the 95% interval's coverage from the written predictions and the file's values.
+  std::map<int, std::pair<double, double>> predicted;  // latency_ms, log_sd
   std::istringstream lines(slurp(out));
   for (std::string line; std::getline(lines, line);) {
     if (!line.empty() && std::isdigit(static_cast<unsigned char>(line[0])) != 0) {
       const auto c1 = line.find(',');
       const auto c2 = line.find(',', c1 + 1);  // index,arch_str,latency_ms,log_sd
       const auto c3 = line.find(',', c2 + 1);
-      predicted[std::stoi(line.substr(0, c1))] = std::stod(line.substr(c2 + 1, c3 - c2 - 1));
+      predicted[std::stoi(line.substr(0, c1))] = {std::stod(line.substr(c2 + 1, c3 - c2 - 1)),
+                                                  std::stod(line.substr(c3 + 1))};
     }
   }
   double mape = 0;
+  int inside = 0;
   for (const auto& [a, ms] : truth) {
-    mape += std::abs(predicted.at(a) / ms - 1) / 10;
+    const auto [pred, log_sd] = predicted.at(a);
+    mape += std::abs(pred / ms - 1) / 10;
+    inside += std::abs(std::log(ms / pred)) <= 1.96 * log_sd ? 1 : 0;
   }
   EXPECT_NEAR(score["mape"].get<double>(), 100 * mape, 1e-6);
+  EXPECT_DOUBLE_EQ(score["coverage95"].get<double>(), inside / 10.0);
   write(checks, "arch,latency_ms\n0,5.55665\n");
   expect_one_line_error(run_maplex({"predict", "--measurements", m.string(), "--check-against",
                                     checks.string(), "--json"}),
-                        1,
-                        "m3' besides the adaptation's, expected rows to score the prediction on");
+                        1, "': 0 measurements of '");
+  expect_one_line_error(run_maplex({"predict", "--measurements", m.string(), "--check-against",
+                                    checks.string(), "--json"}),
+                        1, "m3' besides the adaptation's, expected at least 2 to score");
+  // One row to score is not a score either (it used to end in an internal error).
+  write(checks, "arch,latency_ms\n0,5.55665\n100,7.11333\n");
+  expect_one_line_error(run_maplex({"predict", "--measurements", m.string(), "--check-against",
+                                    checks.string(), "--json"}),
+                        1, "': 1 measurement of '");
   std::filesystem::remove(m);
   std::filesystem::remove(checks);
   std::filesystem::remove(out);
