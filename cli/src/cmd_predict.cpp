@@ -114,7 +114,7 @@ nlohmann::json predict_document(const predictor::Predictor& p, const predictor::
                    {"pool", pool.names()},
                    {"pool_samples", po.samples_per_device}};
   doc["fit_rms_log_error"] = fit;
-  if (p.config().method == predictor::Method::maplex) {
+  if (!p.report().top_members.empty()) {  // maplex and maplex-posterior
     nlohmann::json members = nlohmann::json::array();
     for (const auto& [label, weight] : p.report().top_members) {
       members.push_back({{"member", label}, {"weight", weight}});

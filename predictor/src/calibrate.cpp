@@ -137,7 +137,7 @@ Pool pool_without(const Pool& pool, const DeviceSamples& held, bool family_out,
   return inner;
 }
 
-Calibration calibrate(const Context& c, const AdditivePrior& prior) {
+Calibration calibrate(const Context& c, const AdditivePrior& prior, bool stacked) {
   std::vector<InnerPoint> points;
   Calibration out;
   const bool leave_family = family_out(c);
@@ -147,7 +147,7 @@ Calibration calibrate(const Context& c, const AdditivePrior& prior) {
   if (points.size() < 20) {
     return out;
   }
-  out.posterior_weight = best_weight(points);
+  out.posterior_weight = stacked ? best_weight(points) : 1.0;
   std::vector<double> z;
   z.reserve(points.size());
   for (const InnerPoint& p : points) {

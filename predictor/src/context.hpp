@@ -47,7 +47,8 @@ Eigen::VectorXd predict_nearest(const Context& c, TrainReport& report);
 // the members' predictions plus their devices' residual variance.
 Eigen::VectorXd predict_bma(const Context& c, TrainReport& report, Eigen::VectorXd& log_var);
 // maplex: Bayesian additive model under the pool's prior (hier.cpp); also returns log variance.
-Eigen::VectorXd predict_hier(const Context& c, TrainReport& report, Eigen::VectorXd& log_var);
+Eigen::VectorXd predict_hier(const Context& c, TrainReport& report, Eigen::VectorXd& log_var,
+                             bool stacked);
 // Its posterior: a mixture of Gaussians over the additive coefficients (ms per feature).
 struct PosteriorMember {
   Eigen::VectorXd beta;
@@ -83,7 +84,8 @@ struct Calibration {
   double posterior_weight = 1;
   double log_sd_scale = 1;
 };
-Calibration calibrate(const Context& c, const AdditivePrior& prior);
+// Unless `stacked`, w stays 1 (the posterior alone: maplex-posterior).
+Calibration calibrate(const Context& c, const AdditivePrior& prior, bool stacked);
 // The pool without `held`, its chip and, when `family_out`, its family; `keep` gets the kept
 // devices' positions in `pool`.
 Pool pool_without(const Pool& pool, const DeviceSamples& held, bool family_out,

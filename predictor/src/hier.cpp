@@ -214,10 +214,11 @@ Moments mixture_moments(const Context& c, const std::vector<PosteriorMember>& me
   return out;
 }
 
-Eigen::VectorXd predict_hier(const Context& c, TrainReport& report, Eigen::VectorXd& log_var) {
+Eigen::VectorXd predict_hier(const Context& c, TrainReport& report, Eigen::VectorXd& log_var,
+                             bool stacked) {
   const AdditivePrior prior = additive_prior(c.features.additive, c.pool);
   const std::vector<PosteriorMember> members = hier_posterior(c, prior);
-  const Calibration cal = calibrate(c, prior);
+  const Calibration cal = calibrate(c, prior, stacked);
   report.top_members.clear();
   for (const PosteriorMember& m : members) {
     report.top_members.emplace_back(m.label, m.weight);

@@ -50,7 +50,14 @@ constexpr MethodEntry kRegistry[] = {
        return detail::predict_help(c);
      }},
     {Method::bma, "bma", &detail::predict_bma},
-    {Method::maplex, "maplex", &detail::predict_hier},
+    {Method::maplex_posterior, "maplex-posterior",
+     [](const detail::Context& c, TrainReport& r, Eigen::VectorXd& log_var) {
+       return detail::predict_hier(c, r, log_var, false);
+     }},
+    {Method::maplex, "maplex",
+     [](const detail::Context& c, TrainReport& r, Eigen::VectorXd& log_var) {
+       return detail::predict_hier(c, r, log_var, true);
+     }},
 };
 
 const MethodEntry& entry(Method method) {

@@ -103,8 +103,8 @@ class PyPredictor {
     out["method"] = std::string(predictor::method_name(config_.method));
     out["pool"] = r.pool;
     out["training_error"] = r.training_error;
-    out["seconds"] = seconds_;  // the fit in C++ (pool and adaptation), without Python's share
-    if (config_.method == predictor::Method::maplex) {
+    out["seconds"] = seconds_;     // the fit in C++ (pool and adaptation), without Python's share
+    if (!r.top_members.empty()) {  // maplex and maplex-posterior
       out["log_sd_calibration"] = r.log_sd_scale;
       out["posterior_weight"] = r.posterior_weight;
       out["top_members"] = r.top_members;

@@ -86,6 +86,41 @@ TEST(Predictor, EveryMethodPredictsPositiveLatenciesNearTheTruth) {
   }
 }
 
+// maplex is maplex-posterior's answer stacked in log space with the flops fit of the same
+// measurements: m = posterior^w flops^(1 - w), w chosen on the pool (below 1 here).
+TEST(Predictor, MaplexIsItsPosteriorStackedWithTheFlopsFit) {
+  const Pool pool = loo_pool("pixel3");
+  const Adaptation target = measured("pixel3", {100, 2000, 9000});
+  const auto fitted = [&](Method m) {
+    PredictorConfig cfg;
+    cfg.method = m;
+    cfg.seed = 4;
+    Predictor p(features(), cfg);
+    p.train(pool, target);
+    return p;
+  };
+  const Predictor stacked = fitted(Method::maplex);
+  const Predictor posterior = fitted(Method::maplex_posterior);
+  const Predictor flops = fitted(Method::flops);
+  EXPECT_EQ(posterior.report().posterior_weight, 1.0);
+  const double w = stacked.report().posterior_weight;
+  ASSERT_LT(w, 1.0);
+  ASSERT_GE(w, 0.0);
+  const double half_fastest =
+      0.5 * *std::min_element(target.latency_ms.begin(), target.latency_ms.end());
+  int compared = 0;
+  for (std::size_t a = 0; a < 15625; a += 7) {
+    const double f = flops.predictions()[a];
+    if (f <= half_fastest || posterior.predictions()[a] <= half_fastest) {
+      continue;  // floored differently by the two
+    }
+    const double expected = std::pow(posterior.predictions()[a], w) * std::pow(f, 1 - w);
+    EXPECT_NEAR(stacked.predictions()[a] / expected, 1.0, 1e-9) << a;
+    ++compared;
+  }
+  EXPECT_GT(compared, 1000);
+}
+
 TEST(Predictor, SameSeedSameBitsAndNearestPicksAGpuForAGpu) {
   const Pool pool = loo_pool("titan_rtx_1");
   const Adaptation target = measured("titan_rtx_1", {100, 2000, 9000});
@@ -182,7 +217,7 @@ TEST(BadInput, RejectedWithOneClearMessage) {
             "own pool");
   EXPECT_EQ(error_of([&] { parse_method("maple-y"); }),
             "method 'maple-y' is unknown, expected one of flops, lut, nearest, maple, maple-x1, "
-            "maple-x, help, bma, maplex");
+            "maple-x, help, bma, maplex-posterior, maplex");
   EXPECT_EQ(error_of([&] { protocol_cases(catalog(), "hepl"); }),
             "protocol 'hepl' is unknown, expected one of loo, help, family, nasflat");
   EXPECT_EQ(error_of([&] { plan_adaptation(pool, catalog().index(), 0, 1); }),

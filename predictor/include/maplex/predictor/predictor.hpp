@@ -35,6 +35,9 @@
 //             posterior is stacked with the flops fit of the measurements, and its spread scaled,
 //             by a weight and a factor chosen on the pool's own devices playing the target
 //             (calibrate.cpp).
+//   maplex-posterior  maplex without the stacking (its weight stays 1; the spread is calibrated
+//             the same way): round 2's answer, kept as an ablation so an evaluation measures what
+//             the stacking is worth in the same run.
 // All methods predict every one of the 15,625 architectures; predictions are in milliseconds.
 
 #include <cstdint>
@@ -50,11 +53,23 @@
 
 namespace maplex::predictor {
 
-enum class Method { flops, lut, nearest, maple, maple_x1, maple_x, help, bma, maplex };
+enum class Method {
+  flops,
+  lut,
+  nearest,
+  maple,
+  maple_x1,
+  maple_x,
+  help,
+  bma,
+  maplex_posterior,
+  maplex
+};
 
 inline constexpr Method kAllMethods[] = {Method::flops, Method::lut,      Method::nearest,
                                          Method::maple, Method::maple_x1, Method::maple_x,
-                                         Method::help,  Method::bma,      Method::maplex};
+                                         Method::help,  Method::bma,      Method::maplex_posterior,
+                                         Method::maplex};
 
 // HELP's 10 reference architectures (NB201 indices): the `help` method's hardware embedding is
 // the target's latency on them, so they must be among its measurements.
