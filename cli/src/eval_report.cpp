@@ -32,6 +32,28 @@ void print_row(const char* label, const std::vector<double>& values, const char*
   std::printf("\n");
 }
 
+// The mean's standard error over trials and each method's paired difference from the first.
+void print_uncertainty(const predictor::Evaluation& e, const MetricColumn& metric) {
+  if (e.options.trials < 2) {
+    return;
+  }
+  std::vector<double> se;
+  std::vector<double> diff;
+  std::vector<double> diff_se;
+  const predictor::Method first = e.options.methods.front();
+  for (auto m : e.options.methods) {
+    se.push_back(e.overall_se.at(m).*metric.field);
+    diff.push_back(e.overall.at(m).*metric.field - e.overall.at(first).*metric.field);
+    diff_se.push_back(e.difference_se.at(m).*metric.field);
+  }
+  print_row("  standard error", se, metric.format);
+  if (e.options.methods.size() > 1) {
+    print_row(("  minus " + std::string(predictor::method_name(first)).substr(0, 16)).c_str(), diff,
+              metric.format);
+    print_row("  its standard error", diff_se, metric.format);
+  }
+}
+
 // Per group (family, task) means, and the geometric mean of the groups' Spearman.
 void print_groups(const predictor::Evaluation& e) {
   if (e.groups.size() < 2) {
@@ -98,6 +120,7 @@ void print_evaluation(const predictor::Evaluation& e) {
       std::printf(metric.format, (*e.overall_ceiling).*metric.field);
     }
     std::printf("\n");
+    print_uncertainty(e, metric);
   }
   print_groups(e);
   if (o.protocol == "help") {
@@ -163,6 +186,15 @@ nlohmann::json evaluation_json(const predictor::Evaluation& e, const tables::Cat
     overall[std::string(predictor::method_name(m))] = metrics_json(metrics);
   }
   doc["mean_over_devices"] = overall;
+  nlohmann::json se = nlohmann::json::object();
+  nlohmann::json diff_se = nlohmann::json::object();
+  for (const auto& [m, metrics] : e.overall_se) {
+    se[std::string(predictor::method_name(m))] = metrics_json(metrics);
+    diff_se[std::string(predictor::method_name(m))] = metrics_json(e.difference_se.at(m));
+  }
+  // over trials (each a new pool sample and new measurements): sd of the per-trial means / sqrt(n)
+  doc["mean_over_devices_standard_error"] = se;
+  doc["difference_from_first_method_standard_error"] = diff_se;
   nlohmann::json whole = nlohmann::json::object();
   for (const auto& [m, metrics] : e.overall_whole) {
     whole[std::string(predictor::method_name(m))] = metrics_json(metrics);

@@ -200,6 +200,56 @@ std::vector<TrialResult> run_trial(const EvalOptions& options, const FeatureCach
   return out;
 }
 
+Metrics minus(const Metrics& a, const Metrics& b) {
+  Metrics d;
+  d.acc10 = a.acc10 - b.acc10;
+  d.acc5 = a.acc5 - b.acc5;
+  d.spearman = a.spearman - b.spearman;
+  d.kendall = a.kendall - b.kendall;
+  d.mape = a.mape - b.mape;
+  d.coverage95 = a.coverage95 - b.coverage95;
+  d.count = a.count;
+  return d;
+}
+
+// The standard error of the mean of `per_trial` (each field's sd / sqrt(n)); 0 for one trial.
+Metrics standard_error(const std::vector<Metrics>& per_trial) {
+  Metrics se = combine(per_trial, true);
+  const double root_n = std::sqrt(static_cast<double>(per_trial.size()));
+  for (double Metrics::*f : {&Metrics::acc10, &Metrics::acc5, &Metrics::spearman, &Metrics::kendall,
+                             &Metrics::mape, &Metrics::coverage95}) {
+    se.*f /= root_n;
+  }
+  return se;
+}
+
+// Method m's mean over devices in each trial.
+std::vector<Metrics> trial_means(const Evaluation& out, std::size_t m) {
+  std::vector<Metrics> means;
+  for (int t = 0; t < out.options.trials; ++t) {
+    std::vector<Metrics> per_device;
+    for (const auto& d : out.devices) {
+      per_device.push_back(d.methods[m].trials[static_cast<std::size_t>(t)]);
+    }
+    means.push_back(combine(per_device, false));
+  }
+  return means;
+}
+
+void summarise_trials(Evaluation& out) {
+  const auto& methods = out.options.methods;
+  const std::vector<Metrics> first = trial_means(out, 0);
+  for (std::size_t m = 0; m < methods.size(); ++m) {
+    const std::vector<Metrics> means = trial_means(out, m);
+    std::vector<Metrics> differences;
+    for (std::size_t t = 0; t < means.size(); ++t) {
+      differences.push_back(minus(means[t], first[t]));
+    }
+    out.overall_se[methods[m]] = standard_error(means);
+    out.difference_se[methods[m]] = standard_error(differences);
+  }
+}
+
 void summarise(Evaluation& out) {
   const EvalOptions& o = out.options;
   std::map<std::string, std::vector<const DeviceEvaluation*>> by_group;
@@ -236,6 +286,7 @@ void summarise(Evaluation& out) {
     }
     out.overall_ceiling = combine(c, false);
   }
+  summarise_trials(out);
 }
 
 }  // namespace

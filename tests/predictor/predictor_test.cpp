@@ -141,6 +141,48 @@ TEST(Predictor, SameSeedSameBitsAndNearestPicksAGpuForAGpu) {
       << n.report().nearest_device;
 }
 
+// The luck of the trials: the standard error of the mean over devices, from the per-trial means,
+// and that of each method's paired difference from the first method.
+TEST(Evaluation, StandardErrorsOverTrialsByHand) {
+  EvalOptions o;
+  o.protocol = "loo";
+  o.trials = 4;
+  o.methods = {Method::flops, Method::nearest};
+  o.noise_ceiling = false;
+  o.targets = {shipped_target(catalog(), "gold_6226"), shipped_target(catalog(), "2080ti_1")};
+  o.seed = 5;
+  const Evaluation e = evaluate(catalog(), features(), o);
+  ASSERT_EQ(e.devices.size(), 2U);
+  const auto trial_mean = [&](std::size_t m, std::size_t t) {
+    return (e.devices[0].methods[m].trials[t].acc10 + e.devices[1].methods[m].trials[t].acc10) / 2;
+  };
+  const auto se = [](const std::vector<double>& v) {
+    double mean = 0;
+    for (double x : v) {
+      mean += x / static_cast<double>(v.size());
+    }
+    double ss = 0;
+    for (double x : v) {
+      ss += (x - mean) * (x - mean);
+    }
+    return std::sqrt(ss / static_cast<double>(v.size() - 1)) /
+           std::sqrt(static_cast<double>(v.size()));
+  };
+  std::vector<double> flops;
+  std::vector<double> nearest;
+  std::vector<double> difference;
+  for (std::size_t t = 0; t < 4; ++t) {
+    flops.push_back(trial_mean(0, t));
+    nearest.push_back(trial_mean(1, t));
+    difference.push_back(nearest.back() - flops.back());
+  }
+  EXPECT_GT(se(flops), 0.0);
+  EXPECT_NEAR(e.overall_se.at(Method::flops).acc10, se(flops), 1e-12);
+  EXPECT_NEAR(e.overall_se.at(Method::nearest).acc10, se(nearest), 1e-12);
+  EXPECT_NEAR(e.difference_se.at(Method::nearest).acc10, se(difference), 1e-12);
+  EXPECT_EQ(e.difference_se.at(Method::flops).acc10, 0.0);
+}
+
 TEST(Evaluation, SameResultWithOneAndTwoThreads) {
   EvalOptions o;
   o.protocol = "loo";

@@ -91,6 +91,13 @@ struct Evaluation {
   // the groups' mean Spearman (NASFLAT's summary; NaN when one is not positive).
   std::map<std::string, std::map<Method, Metrics>> groups;
   std::map<Method, double> geomean_spearman;
+  // How much of `overall` is the luck of the trials (each draws a new pool sample and new
+  // measured architectures): per trial, the mean over devices; their standard deviation over the
+  // trials / sqrt(trials). `difference_se`: the same of each method's per-trial difference from
+  // the first method in options.methods (paired: both saw the same pools and measurements), the
+  // standard error of overall[m] - overall[first]. Zero with one trial.
+  std::map<Method, Metrics> overall_se;
+  std::map<Method, Metrics> difference_se;
   double seconds = 0;
 };
 
