@@ -25,6 +25,7 @@
 #include "maplex/core/shard.hpp"
 #include "maplex/predictor/feature_cache.hpp"
 #include "maplex/runs/compare.hpp"
+#include "maplex/search/algorithm.hpp"
 #include "predictor_options.hpp"
 #include "search_options.hpp"
 
@@ -137,7 +138,7 @@ int run_compare(int argc, char** argv) {
   auto options = make_options(
       "compare", "Predictor-guided vs measured search: feasibility, regret, measurements, time",
       true);
-  add_search_options(options, "re", 300);
+  add_search_options(options, std::string(search::kDefaultAlgorithm), 300);
   options.add_options()("latency-budget-ms", "The latency budget", cxxopts::value<double>())(
       "budget-percentiles",
       "Budgets at these percentiles of each device's latencies (instead of --latency-budget-ms)",

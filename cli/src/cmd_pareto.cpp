@@ -11,6 +11,7 @@
 #include "common.hpp"
 #include "maplex/core/error.hpp"
 #include "maplex/runs/run.hpp"
+#include "maplex/search/algorithm.hpp"
 #include "predictor_options.hpp"
 #include "search_options.hpp"
 
@@ -20,7 +21,7 @@ namespace {
 
 cxxopts::Options pareto_options() {
   auto options = make_options("pareto", "The accuracy/latency Pareto front on a device (NSGA-II)");
-  add_search_options(options, "nsga2", 1000, true);
+  add_search_options(options, std::string(search::kDefaultFrontAlgorithm), 1000, true);
   options.add_options()("out", "Write the front as CSV", cxxopts::value<std::string>())(
       "plot", "Write an SVG of the found and the true front", cxxopts::value<std::string>())(
       "throttle-ms", "Wait this long after every step (simulates slow evaluations)",

@@ -163,6 +163,37 @@ cxxopts::Options predict_options() {
   return options;
 }
 
+// Scores the prediction against the shipped table, --check-against's file and the live checks
+// (in the report); returns the last of them, the one to plot.
+predictor::CheckSet add_checks(nlohmann::json& doc, const cxxopts::ParseResult& args,
+                               const predictor::Predictor& p, const predictor::Target& target,
+                               std::optional<LocalSession>& local, const tables::Catalog& catalog,
+                               std::uint64_t seed) {
+  predictor::CheckSet checks;
+  if (target.simulated) {
+    checks = predictor::table_checks(target, catalog);
+    doc["against_table"] = score_json(p, checks);
+  }
+  if (args.count("check-against") != 0U) {
+    const std::string path = args["check-against"].as<std::string>();
+    checks = predictor::file_checks(target, path, catalog);
+    doc["against_file"] = score_json(p, checks);
+    doc["against_file"]["file"] = path;
+    doc["against_file"]["adaptation_rows_left_out"] = checks.adaptation_rows_left_out;
+  }
+  if (local) {
+    const auto measure = [&](int a) { return local->device->measure(a).latency_ms; };
+    checks = predictor::live_checks(target, int_option(args, "check", 0), seed, catalog.index(),
+                                    measure);
+    doc["target"]["description"] = local->live.description;
+    doc["checks"] = checks_json(p, checks, catalog.index());
+    if (checks.archs.size() >= 2) {
+      doc["against_measurements"] = score_json(p, checks);
+    }
+  }
+  return checks;
+}
+
 }  // namespace
 
 int run_predict(int argc, char** argv) {
@@ -211,28 +242,7 @@ int run_predict(int argc, char** argv) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   auto doc = predict_document(p, target, pool, po, catalog, fit, seconds);
-  predictor::CheckSet checks;  // what the prediction is scored (and plotted) against
-  if (target.simulated) {
-    checks = predictor::table_checks(target, catalog);
-    doc["against_table"] = score_json(p, checks);
-  }
-  if (args->count("check-against") != 0U) {
-    const std::string path = (*args)["check-against"].as<std::string>();
-    checks = predictor::file_checks(target, path, catalog);
-    doc["against_file"] = score_json(p, checks);
-    doc["against_file"]["file"] = path;
-    doc["against_file"]["adaptation_rows_left_out"] = checks.adaptation_rows_left_out;
-  }
-  if (local) {
-    const auto measure = [&](int a) { return local->device->measure(a).latency_ms; };
-    checks = predictor::live_checks(target, int_option(*args, "check", 0), po.seed, catalog.index(),
-                                    measure);
-    doc["target"]["description"] = local->live.description;
-    doc["checks"] = checks_json(p, checks, catalog.index());
-    if (checks.archs.size() >= 2) {
-      doc["against_measurements"] = score_json(p, checks);
-    }
-  }
+  const predictor::CheckSet checks = add_checks(doc, *args, p, target, local, catalog, po.seed);
   if (args->count("plot") != 0U) {
     report::write_prediction_plot((*args)["plot"].as<std::string>(), p, target, checks);
   }

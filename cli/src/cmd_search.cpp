@@ -13,6 +13,7 @@
 #include "maplex/predictor/feature_cache.hpp"
 #include "maplex/runs/batch.hpp"
 #include "maplex/runs/run.hpp"
+#include "maplex/search/algorithm.hpp"
 #include "predictor_options.hpp"
 #include "search_options.hpp"
 
@@ -106,7 +107,7 @@ int run_search_batch(const cxxopts::ParseResult& args, runs::RunSpec spec,
 int run_search(int argc, char** argv) {
   auto options =
       make_options("search", "The most accurate architecture within a latency budget on a device");
-  add_search_options(options, "re", 300);
+  add_search_options(options, std::string(search::kDefaultAlgorithm), 300);
   options.add_options()("latency-budget-ms", "The latency budget (required)",
                         cxxopts::value<double>())(
       "throttle-ms", "Wait this long after every step (simulates slow evaluations)",

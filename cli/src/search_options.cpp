@@ -15,6 +15,7 @@
 #include "maplex/predictor/feature_cache.hpp"
 #include "maplex/predictor/predictor.hpp"
 #include "maplex/report/front_files.hpp"
+#include "maplex/search/algorithm.hpp"
 #include "predictor_options.hpp"
 
 namespace maplex::cli {
@@ -43,10 +44,7 @@ void add_search_options(cxxopts::Options& options, const std::string& default_al
       "candidate is a device measurement from the shipped table) or live (measured search on "
       "this machine, --device local)",
       cxxopts::value<std::string>()->default_value("predicted"))(
-      "algorithm",
-      "re (regularized evolution), random, local, nsga2, bo (surrogate-assisted: an ensemble "
-      "accuracy model, expected improvement x P(within budget)) or hyperband (multi-fidelity: "
-      "candidates screened at 12 epochs, the best trained for 200)",
+      "algorithm", search::algorithm_help(),
       cxxopts::value<std::string>()->default_value(default_algorithm))(
       "population", "Population size (0 = the algorithm's default)",
       cxxopts::value<int>()->default_value("0"))(

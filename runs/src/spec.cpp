@@ -159,7 +159,7 @@ RunSpec spec_from_options(const std::string& command, const std::string& options
   RunSpec defaults;
   defaults.command = command;
   if (command == "pareto") {
-    defaults.algorithm = "nsga2";
+    defaults.algorithm = search::kDefaultFrontAlgorithm;
     defaults.limits.queries = 1000;
     defaults.verify = 7;
   }

@@ -80,28 +80,72 @@ int mutate_connected(Rng& rng, int parent, const space::ArchIndex& index) {
   }
 }
 
+namespace {
+
+// The registry: one line per algorithm (name, what it is, how to make it with the given or
+// default population and tournament sizes).
+struct AlgorithmEntry {
+  std::string_view name;
+  std::string_view description;
+  Algorithm (*make)(int population, int sample);
+};
+
+int or_default(int value, int fallback) { return value > 0 ? value : fallback; }
+
+constexpr AlgorithmEntry kAlgorithms[] = {
+    {"re", "regularized evolution",
+     [](int population, int sample) {
+       return Algorithm(RegularizedEvolution(or_default(population, 40), or_default(sample, 10)));
+     }},
+    {"random", "", [](int, int) { return Algorithm(RandomSearch()); }},
+    {"local", "", [](int, int) { return Algorithm(LocalSearch()); }},
+    {"nsga2", "", [](int population, int) { return Algorithm(Nsga2(or_default(population, 40))); }},
+    {"bo",
+     "surrogate-assisted: an ensemble accuracy model, expected improvement x P(within budget)",
+     [](int, int) { return Algorithm(BayesOpt()); }},
+    {"hyperband", "multi-fidelity: candidates screened at 12 epochs, the best trained for 200",
+     [](int population, int sample) {
+       return Algorithm(Hyperband(or_default(population, 40), or_default(sample, 10)));
+     }},
+};
+
+}  // namespace
+
 Algorithm make_algorithm(const std::string& name, int population, int sample) {
-  if (name == "random") {
-    return Algorithm(RandomSearch());
+  for (const AlgorithmEntry& e : kAlgorithms) {
+    if (e.name == name) {
+      return e.make(population, sample);
+    }
   }
-  if (name == "re") {
-    return Algorithm(
-        RegularizedEvolution(population > 0 ? population : 40, sample > 0 ? sample : 10));
+  throw InputError("algorithm " + quote(name) + " is unknown, expected one of " +
+                   algorithm_names());
+}
+
+std::vector<std::string> algorithms() {
+  std::vector<std::string> out;
+  for (const AlgorithmEntry& e : kAlgorithms) {
+    out.emplace_back(e.name);
   }
-  if (name == "local") {
-    return Algorithm(LocalSearch());
+  return out;
+}
+
+std::string algorithm_names() {
+  std::string out;
+  for (const AlgorithmEntry& e : kAlgorithms) {
+    out += (out.empty() ? "" : ", ") + std::string(e.name);
   }
-  if (name == "nsga2") {
-    return Algorithm(Nsga2(population > 0 ? population : 40));
+  return out;
+}
+
+std::string algorithm_help() {
+  std::string out;
+  for (const AlgorithmEntry& e : kAlgorithms) {
+    out += (out.empty() ? "" : ", ") + std::string(e.name);
+    if (!e.description.empty()) {
+      out += " (" + std::string(e.description) + ")";
+    }
   }
-  if (name == "bo") {
-    return Algorithm(BayesOpt());
-  }
-  if (name == "hyperband") {
-    return Algorithm(Hyperband(population > 0 ? population : 40, sample > 0 ? sample : 10));
-  }
-  throw InputError("algorithm " + quote(name) +
-                   " is unknown, expected re, random, local, nsga2, bo or hyperband");
+  return out;
 }
 
 }  // namespace maplex::search

@@ -97,10 +97,33 @@ void expect_same(const Trace& a, const Trace& b) {
   EXPECT_EQ(a.steps, b.steps);
 }
 
+// The registry: each name makes the algorithm of that name; the defaults are registered; an
+// unknown name is refused with the registered ones.
+TEST(Search, EveryRegisteredNameMakesThatAlgorithm) {
+  ASSERT_GE(algorithms().size(), 6U);
+  for (const std::string& name : algorithms()) {
+    EXPECT_EQ(make_algorithm(name).name(), name);
+    EXPECT_NE(algorithm_help().find(name), std::string::npos) << name;
+  }
+  const auto registered = [](std::string_view n) {
+    const auto all = algorithms();
+    return std::find(all.begin(), all.end(), n) != all.end();
+  };
+  EXPECT_TRUE(registered(kDefaultAlgorithm));
+  EXPECT_TRUE(registered(kDefaultFrontAlgorithm));
+  try {
+    make_algorithm("annealing");
+    FAIL() << "expected an InputError";
+  } catch (const InputError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "algorithm 'annealing' is unknown, expected one of " + algorithm_names());
+  }
+}
+
 TEST(Search, SerialAndParallelRunsAreIdentical) {
   const auto measured = titan_problem(6.0);
   const auto predicted = predicted_problem(6.0);
-  for (const std::string name : {"re", "random", "local", "nsga2", "bo", "hyperband"}) {
+  for (const std::string name : algorithms()) {
     SCOPED_TRACE(name);
     expect_same(trace_with_threads(1, name, measured, 7), trace_with_threads(2, name, measured, 7));
     expect_same(trace_with_threads(1, name, predicted, 7),
@@ -157,7 +180,7 @@ TEST(Search, IsomorphicCellsNeverCostTwoQueries) {
     classes[i] = static_cast<int>(i % 40);
   }
   p.set_query_classes(classes);
-  for (const std::string name : {"re", "random", "local", "nsga2", "bo", "hyperband"}) {
+  for (const std::string name : algorithms()) {
     SCOPED_TRACE(name);
     Limits limits;
     limits.evaluations = 3000;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "maplex/objectives/accuracy.hpp"
+#include "maplex/search/algorithm.hpp"
 #include "maplex/search/evaluator.hpp"
 
 namespace maplex::runs {
@@ -27,7 +28,7 @@ struct RunSpec {
   std::optional<double> budget_ms;
   std::optional<double> max_flops_m;  // further constraints (millions, on the dataset's network)
   std::optional<double> max_params_m;
-  std::string algorithm = "re";
+  std::string algorithm{search::kDefaultAlgorithm};
   int population = 0;  // 0 = the algorithm's default
   int sample = 0;
   search::Limits limits;

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -91,8 +92,17 @@ std::size_t tournament(Rng& rng, const std::vector<Member>& pop, int sample);
 // and not isomorphic to the parent).
 int mutate_connected(Rng& rng, int parent, const space::ArchIndex& index);
 
-// By name with default parameters: "random", "re", "local", "nsga2", "bo", "hyperband". Throws
-// InputError otherwise.
+// The algorithms by name (search/src/algorithm.cpp's registry: re, random, local, nsga2, bo,
+// hyperband), with their default parameters where population or sample is 0. Throws InputError
+// naming the value and the known names otherwise.
 Algorithm make_algorithm(const std::string& name, int population = 0, int sample = 0);
+// Every registered name, in the registry's order; the same comma separated; and with each one's
+// description (help texts).
+std::vector<std::string> algorithms();
+std::string algorithm_names();
+std::string algorithm_help();
+// What a single-objective search and a Pareto front run when no algorithm is named.
+inline constexpr std::string_view kDefaultAlgorithm = "re";
+inline constexpr std::string_view kDefaultFrontAlgorithm = "nsga2";
 
 }  // namespace maplex::search
