@@ -123,7 +123,7 @@ TEST(Search, EveryRegisteredNameMakesThatAlgorithm) {
 TEST(Search, SerialAndParallelRunsAreIdentical) {
   const auto measured = titan_problem(6.0);
   const auto predicted = predicted_problem(6.0);
-  for (const std::string name : algorithms()) {
+  for (const std::string& name : algorithms()) {
     SCOPED_TRACE(name);
     expect_same(trace_with_threads(1, name, measured, 7), trace_with_threads(2, name, measured, 7));
     expect_same(trace_with_threads(1, name, predicted, 7),
@@ -180,7 +180,7 @@ TEST(Search, IsomorphicCellsNeverCostTwoQueries) {
     classes[i] = static_cast<int>(i % 40);
   }
   p.set_query_classes(classes);
-  for (const std::string name : algorithms()) {
+  for (const std::string& name : algorithms()) {
     SCOPED_TRACE(name);
     Limits limits;
     limits.evaluations = 3000;
