@@ -13,6 +13,7 @@
 #include <optional>
 
 #include "maplex/core/error.hpp"
+#include "maplex/core/json_integer.hpp"
 #include "maplex/core/rng.hpp"
 #include "maplex/measure/engine.hpp"
 #include "maplex/measure/local.hpp"
@@ -250,7 +251,7 @@ std::string profile_to_json(const Profile& p) {
 Profile profile_from_json(const std::string& text) {
   try {
     const auto doc = nlohmann::json::parse(text);
-    if (doc.at("schema_version").get<int>() != kProfileSchemaVersion) {
+    if (json_integer<int>(doc.at("schema_version")) != kProfileSchemaVersion) {
       throw InputError("profile schema version " + doc.at("schema_version").dump() + ", expected " +
                        std::to_string(kProfileSchemaVersion));
     }
@@ -260,20 +261,20 @@ Profile profile_from_json(const std::string& text) {
     const auto& h = doc.at("host");
     p.host.hostname = h.at("hostname").get<std::string>();
     p.host.cpu_model = h.at("cpu_model").get<std::string>();
-    p.host.logical_cpus = h.at("logical_cpus").get<int>();
+    p.host.logical_cpus = json_integer<int>(h.at("logical_cpus"));
     p.host.max_clock_mhz = h.at("max_clock_mhz").get<double>();
     p.host.clock_source = h.at("clock_source").get<std::string>();
-    p.host.memory_bytes = h.at("memory_bytes").get<std::int64_t>();
+    p.host.memory_bytes = json_integer<std::int64_t>(h.at("memory_bytes"));
     p.host.kernel = h.at("kernel").get<std::string>();
     p.host.onednn_version = h.at("onednn_version").get<std::string>();
     for (const auto& c : h.at("caches")) {
-      p.host.caches.push_back({c.at("level").get<int>(), c.at("type").get<std::string>(),
-                               c.at("bytes").get<std::int64_t>()});
+      p.host.caches.push_back({json_integer<int>(c.at("level")), c.at("type").get<std::string>(),
+                               json_integer<std::int64_t>(c.at("bytes"))});
     }
     p.hardware_counters = doc.at("hardware_counters").get<bool>();
     p.counters_note = doc.at("counters_note").get<std::string>();
     p.workload = doc.at("workload").get<std::string>();
-    p.workload_runs = doc.at("workload_runs").get<int>();
+    p.workload_runs = json_integer<int>(doc.at("workload_runs"));
     for (const auto& c : doc.at("counters")) {
       p.counters.push_back({c.at("name").get<std::string>(), c.at("hardware").get<bool>(),
                             c.at("per_inference").get<double>()});

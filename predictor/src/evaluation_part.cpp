@@ -7,6 +7,7 @@
 
 #include "maplex/core/build_info.hpp"
 #include "maplex/core/error.hpp"
+#include "maplex/core/json_integer.hpp"
 #include "maplex/predictor/evaluation.hpp"
 
 namespace maplex::predictor {
@@ -39,7 +40,7 @@ Metrics metrics_of(const json& j) {
   m.kendall = number_of(j.at("kendall"));
   m.mape = number_of(j.at("mape"));
   m.coverage95 = number_of(j.at("coverage95"));
-  m.count = j.at("count").get<int>();
+  m.count = json_integer<int>(j.at("count"));
   return m;
 }
 
@@ -73,13 +74,13 @@ EvalOptions options_of(const json& j) {
   for (const auto& m : j.at("methods")) {
     o.methods.push_back(parse_method(m.get<std::string>()));
   }
-  o.adapt = j.at("adapt").get<int>();
-  o.trials = j.at("trials").get<int>();
+  o.adapt = json_integer<int>(j.at("adapt"));
+  o.trials = json_integer<int>(j.at("trials"));
   o.select = j.at("select").get<std::string>() == "plan" ? AdaptSelect::plan : AdaptSelect::random;
-  o.pool_samples = j.at("pool_samples").get<int>();
-  o.seed = j.at("seed").get<std::uint64_t>();
+  o.pool_samples = json_integer<int>(j.at("pool_samples"));
+  o.seed = json_integer<std::uint64_t>(j.at("seed"));
   o.noise_ceiling = j.at("noise_ceiling").get<bool>();
-  o.ceiling_samples = j.at("ceiling_samples").get<int>();
+  o.ceiling_samples = json_integer<int>(j.at("ceiling_samples"));
   o.pool = j.at("pool").get<std::vector<std::string>>();
   for (const auto& t : j.at("targets")) {
     o.targets.push_back({t.get<std::string>(), {}, {}, {}, {}});
@@ -99,7 +100,7 @@ json cell_json(const EvalCell& c, const EvalOptions& o) {
 EvalCell cell_of(const json& j, const EvalOptions& o) {
   EvalCell c;
   c.case_index = j.at("case").get<std::size_t>();
-  c.trial = j.at("trial").get<int>();
+  c.trial = json_integer<int>(j.at("trial"));
   for (const Method m : o.methods) {
     const json& r = j.at("methods").at(std::string(method_name(m)));
     c.scored.push_back(metrics_of(r.at("scored")));
@@ -170,7 +171,8 @@ EvalPart parse_part_document(const std::string& text, const std::string& name) {
                        std::to_string(kEvalPartSchemaVersion));
     }
     EvalPart part;
-    part.shard = {doc.at("shard").at("index").get<int>(), doc.at("shard").at("count").get<int>()};
+    part.shard = {json_integer<int>(doc.at("shard").at("index")),
+                  json_integer<int>(doc.at("shard").at("count"))};
     part.options = options_of(doc.at("options"));
     part.seconds = doc.at("seconds").get<double>();
     for (const auto& c : doc.at("cases")) {

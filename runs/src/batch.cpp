@@ -9,6 +9,7 @@
 #include "documents.hpp"
 #include "maplex/core/build_info.hpp"
 #include "maplex/core/error.hpp"
+#include "maplex/core/json_integer.hpp"
 #include "maplex/runs/prepare.hpp"
 #include "maplex/runs/run.hpp"
 
@@ -147,7 +148,8 @@ std::string merge_batch_documents_json(
     try {
       docs.push_back(json::parse(text));
       const auto& s = docs.back().at("shard");
-      shards.emplace_back(name, Shard{s.at("index").get<int>(), s.at("count").get<int>()});
+      shards.emplace_back(
+          name, Shard{json_integer<int>(s.at("index")), json_integer<int>(s.at("count"))});
     } catch (const json::exception& e) {
       throw InputError("" + quote(name) + " is not the JSON of maplex search --shard (" +
                        printable(e.what()) + ")");

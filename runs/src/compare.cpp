@@ -6,6 +6,7 @@
 
 #include "documents.hpp"
 #include "maplex/core/error.hpp"
+#include "maplex/core/json_integer.hpp"
 #include "maplex/objectives/accuracy.hpp"
 #include "maplex/runs/prepare.hpp"
 #include "maplex/runs/run.hpp"
@@ -351,7 +352,7 @@ double number_of(const nlohmann::json& v) { return v.is_null() ? kNaN : v.get<do
 CompareCase case_of(const nlohmann::json& row, const nlohmann::json& arms) {
   CompareCase c;
   c.device = row.at("device").get<std::string>();
-  c.trial = row.at("trial").get<int>();
+  c.trial = json_integer<int>(row.at("trial"));
   c.optimum_test_accuracy = number_of(row.at("optimum").at("test_accuracy"));
   for (const auto& arm : arms) {
     const auto& j = row.at(arm.at("name").get<std::string>());
@@ -359,7 +360,7 @@ CompareCase case_of(const nlohmann::json& row, const nlohmann::json& arms) {
     s.truly_feasible = j.at("truly_feasible").get<bool>();
     s.regret = number_of(j.at("regret"));
     s.test_accuracy = number_of(j.at("test_accuracy"));
-    s.measurements = j.at("device_measurements").get<int>();
+    s.measurements = json_integer<int>(j.at("device_measurements"));
     s.seconds = j.at("seconds").get<double>();
     c.sides.push_back(s);
   }
@@ -382,7 +383,8 @@ void check_compare_part(const nlohmann::json& first, const std::string& first_na
   }
   const auto& config = doc.at("config");
   const std::size_t units = config.at("devices").size() * config.at("trials").get<std::size_t>();
-  const Shard shard{doc.at("shard").at("index").get<int>(), doc.at("shard").at("count").get<int>()};
+  const Shard shard{json_integer<int>(doc.at("shard").at("index")),
+                    json_integer<int>(doc.at("shard").at("count"))};
   std::size_t owned = 0;
   for (const auto& row : doc.at("cases")) {
     if (unit_of(row, config) >= units || !shard.owns(unit_of(row, config))) {
@@ -412,7 +414,8 @@ std::string merge_compare_documents_json(
     try {
       docs.push_back(nlohmann::json::parse(text));
       const auto& s = docs.back().at("shard");
-      shards.emplace_back(name, Shard{s.at("index").get<int>(), s.at("count").get<int>()});
+      shards.emplace_back(
+          name, Shard{json_integer<int>(s.at("index")), json_integer<int>(s.at("count"))});
     } catch (const nlohmann::json::exception& e) {
       throw InputError("" + quote(name) + " is not the JSON of maplex compare --shard (" +
                        printable(e.what()) + ")");

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "maplex/core/error.hpp"
+#include "maplex/core/json_integer.hpp"
 #include "maplex/runs/spec.hpp"
 
 namespace maplex::runs {
@@ -209,17 +210,17 @@ Checkpoint read_checkpoint(const std::filesystem::path& path) {
   Checkpoint c;
   try {
     const auto j = nlohmann::json::parse(read_text(path));
-    if (j.at("schema_version").get<int>() != kSchemaVersion) {
+    if (json_integer<int>(j.at("schema_version")) != kSchemaVersion) {
       throw InputError(path.string() + ": schema_version " + j.at("schema_version").dump() +
                        ", expected " + std::to_string(kSchemaVersion));
     }
-    c.step = j.at("step").get<std::int64_t>();
-    c.evaluations = j.at("evaluations").get<std::int64_t>();
+    c.step = json_integer<std::int64_t>(j.at("step"));
+    c.evaluations = json_integer<std::int64_t>(j.at("evaluations"));
     c.seconds = j.at("seconds").get<double>();
     c.finished = j.at("finished").get<bool>();
     c.rng_state = j.at("rng_state").get<std::string>();
     for (const auto& m : j.at("population")) {
-      c.population.emplace_back(m.at(0).get<int>(), m.at(1).get<std::int64_t>());
+      c.population.emplace_back(json_integer<int>(m.at(0)), json_integer<std::int64_t>(m.at(1)));
     }
   } catch (const nlohmann::json::exception& e) {
     throw InputError(path.string() + ": " + e.what() + ", expected a maplex checkpoint");

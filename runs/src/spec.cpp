@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "maplex/core/error.hpp"
+#include "maplex/core/json_integer.hpp"
 
 namespace maplex::runs {
 
@@ -71,7 +72,7 @@ RunSpec parse_spec(const std::string& json_text, const std::string& source) {
   };
   RunSpec s;
   try {
-    if (field("schema_version").get<int>() != kSchemaVersion) {
+    if (json_integer<int>(field("schema_version")) != kSchemaVersion) {
       throw InputError(source + ": schema_version " + field("schema_version").dump() +
                        ", expected " + std::to_string(kSchemaVersion));
     }
@@ -81,7 +82,8 @@ RunSpec parse_spec(const std::string& json_text, const std::string& source) {
     s.dataset = field("dataset").get<std::string>();
     // Configs written before validation accuracy was shipped selected on test accuracy.
     s.accuracy = j.value("accuracy", std::string("test"));
-    s.fidelity = j.value("fidelity_epochs", 200);
+    current = "fidelity_epochs";
+    s.fidelity = j.contains("fidelity_epochs") ? json_integer<int>(j.at("fidelity_epochs")) : 200;
     s.source = field("latency_source").get<std::string>();
     if (!field("latency_budget_ms").is_null()) {
       s.budget_ms = field("latency_budget_ms").get<double>();
@@ -93,32 +95,32 @@ RunSpec parse_spec(const std::string& json_text, const std::string& source) {
       s.max_params_m = field("max_params_m").get<double>();
     }
     s.algorithm = field("algorithm").get<std::string>();
-    s.population = field("population").get<int>();
-    s.sample = field("sample").get<int>();
-    s.limits.queries = field("queries").get<int>();
-    s.limits.measurements = field("measurement_limit").get<int>();
+    s.population = json_integer<int>(field("population"));
+    s.sample = json_integer<int>(field("sample"));
+    s.limits.queries = json_integer<int>(field("queries"));
+    s.limits.measurements = json_integer<int>(field("measurement_limit"));
     s.limits.seconds = field("time_limit_s").get<double>();
-    s.limits.evaluations = field("evaluation_limit").get<std::int64_t>();
-    s.seed = field("seed").get<std::uint64_t>();
+    s.limits.evaluations = json_integer<std::int64_t>(field("evaluation_limit"));
+    s.seed = json_integer<std::uint64_t>(field("seed"));
     s.confidence = field("confidence").get<double>();
     s.method = field("method").get<std::string>();
     s.pool = field("pool").get<std::vector<std::string>>();
-    s.pool_samples = field("pool_samples").get<int>();
-    s.adapt = field("adapt").get<int>();
-    s.verify = field("verify").get<int>();
+    s.pool_samples = json_integer<int>(field("pool_samples"));
+    s.adapt = json_integer<int>(field("adapt"));
+    s.verify = json_integer<int>(field("verify"));
     s.search_confidence = field("search_confidence").get<double>();
-    s.throttle_ms = field("throttle_ms").get<int>();
+    s.throttle_ms = json_integer<int>(field("throttle_ms"));
     // Configs written before the front files were recorded have neither.
     current = "front_csv";
     s.front_csv = j.value("front_csv", std::string());
     current = "front_plot";
     s.front_plot = j.value("front_plot", std::string());
     const auto& local = field("local");
-    s.local.threads = local.at("threads").get<int>();
-    s.local.repeats = local.at("repeats").get<int>();
-    s.local.warmup = local.at("warmup").get<int>();
+    s.local.threads = json_integer<int>(local.at("threads"));
+    s.local.repeats = json_integer<int>(local.at("repeats"));
+    s.local.warmup = json_integer<int>(local.at("warmup"));
     s.local.lut = local.at("lut").get<bool>();
-    s.local.pin_cpu = local.at("pin_cpu").get<int>();
+    s.local.pin_cpu = json_integer<int>(local.at("pin_cpu"));
     s.local.store = local.at("store").get<std::string>();
   } catch (const nlohmann::json::exception& e) {
     throw InputError(source + ": field " + quote(current) + ": " + e.what() +

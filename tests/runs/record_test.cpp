@@ -11,6 +11,7 @@
 #include "maplex/core/error.hpp"
 #include "maplex/runs/spec.hpp"
 #include "maplex/space/arch.hpp"
+#include "nlohmann/json.hpp"
 
 namespace maplex::runs {
 namespace {
@@ -18,6 +19,7 @@ namespace {
 const space::ArchIndex& code_order() {
   static const space::ArchIndex index = [] {
     std::vector<space::Arch> v;
+    v.reserve(15625);
     for (int c = 0; c < 15625; ++c) {
       v.push_back(space::Arch::from_code(c));
     }
@@ -27,8 +29,8 @@ const space::ArchIndex& code_order() {
 }
 
 std::filesystem::path temp(const std::string& name) {
-  const auto p = std::filesystem::temp_directory_path() /
-                 ("maplex_rec_" + std::to_string(::getpid()) + "_" + name);
+  auto p = std::filesystem::temp_directory_path() /
+           ("maplex_rec_" + std::to_string(::getpid()) + "_" + name);
   std::filesystem::remove_all(p);
   return p;
 }
@@ -138,6 +140,48 @@ TEST(Checkpoint, RoundTripAndAtomicReplace) {
   std::ofstream(path, std::ios::trunc) << "{\"step\": ";
   EXPECT_THROW((void)read_checkpoint(path), InputError);
   std::filesystem::remove(path);
+}
+
+// Found by fuzz_run_records: a population entry of 1.2e52 was cast to int unchecked (undefined
+// behaviour). Every integer of a record is a JSON integer within its type's range, or one line.
+TEST(Checkpoint, IntegersOutOfRangeOrFractionalAreRefusedByName) {
+  const auto path = temp("cp_range.json");
+  const auto message = [&](const std::string& population) {
+    std::ofstream(path, std::ios::trunc)
+        << R"({"schema_version": 1, "step": 3, "evaluations": 7, "seconds": 0.5, )"
+        << R"("finished": false, "rng_state": "1", "population": )" << population << "}";
+    try {
+      (void)read_checkpoint(path);
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  EXPECT_EQ(message("[[5, 0], [6, 1]]"), "accepted");
+  for (const std::string bad :
+       {"[[1.2e52, 0]]", "[[5.5, 0]]", "[[2147483648, 0]]", "[[-2147483649, 0]]", "[[5, 1e300]]",
+        "[[5, 18446744073709551615]]"}) {
+    const std::string m = message(bad);
+    EXPECT_NE(m.find(path.string()), std::string::npos) << bad << ": " << m;
+    EXPECT_NE(m.find("is not an integer from"), std::string::npos) << bad << ": " << m;
+    EXPECT_EQ(m.find('\n'), std::string::npos) << m;
+  }
+  std::filesystem::remove(path);
+}
+
+TEST(Spec, AnIntegerFieldOutOfRangeIsRefusedByName) {
+  RunSpec s;
+  s.device = "pixel3";
+  s.budget_ms = 8;
+  auto j = nlohmann::json::parse(spec_to_json(s));
+  j["population"] = 1e40;
+  try {
+    (void)parse_spec(j.dump(), "config.json");
+    FAIL() << "expected an InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("field 'population'"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("is not an integer from"), std::string::npos) << e.what();
+  }
 }
 
 TEST(Spec, RoundTripKeepsEveryField) {
