@@ -12,6 +12,7 @@
 
 #include "commands.hpp"
 #include "common.hpp"
+#include "eval_report.hpp"
 #include "live_device.hpp"
 #include "maplex/core/error.hpp"
 #include "maplex/core/rng.hpp"
@@ -26,13 +27,6 @@
 namespace maplex::cli {
 
 namespace {
-
-nlohmann::json score_json(const predictor::Predictor& p, const predictor::CheckSet& checks) {
-  const auto m = predictor::score_checks(p, checks);
-  return {{"acc10", m.acc10},     {"acc5", m.acc5}, {"spearman", m.spearman},
-          {"kendall", m.kendall}, {"mape", m.mape}, {"coverage95", m.coverage95},
-          {"count", m.count}};
-}
 
 // --device local --check N: the further architectures measured now, as the report's "checks".
 nlohmann::json checks_json(const predictor::Predictor& p, const predictor::CheckSet& checks,
@@ -172,12 +166,12 @@ predictor::CheckSet add_checks(nlohmann::json& doc, const cxxopts::ParseResult& 
   predictor::CheckSet checks;
   if (target.simulated) {
     checks = predictor::table_checks(target, catalog);
-    doc["against_table"] = score_json(p, checks);
+    doc["against_table"] = metrics_json(predictor::score_checks(p, checks));
   }
   if (args.count("check-against") != 0U) {
     const std::string path = args["check-against"].as<std::string>();
     checks = predictor::file_checks(target, path, catalog);
-    doc["against_file"] = score_json(p, checks);
+    doc["against_file"] = metrics_json(predictor::score_checks(p, checks));
     doc["against_file"]["file"] = path;
     doc["against_file"]["adaptation_rows_left_out"] = checks.adaptation_rows_left_out;
   }
@@ -188,7 +182,7 @@ predictor::CheckSet add_checks(nlohmann::json& doc, const cxxopts::ParseResult& 
     doc["target"]["description"] = local->live.description;
     doc["checks"] = checks_json(p, checks, catalog.index());
     if (checks.archs.size() >= 2) {
-      doc["against_measurements"] = score_json(p, checks);
+      doc["against_measurements"] = metrics_json(predictor::score_checks(p, checks));
     }
   }
   return checks;

@@ -80,13 +80,13 @@ void print_groups(const predictor::Evaluation& e) {
   print_row("geomean Spearman", g, "%10.3f");
 }
 
+}  // namespace
+
 nlohmann::json metrics_json(const predictor::Metrics& m) {
   return {{"acc10", m.acc10},          {"acc5", m.acc5}, {"spearman", m.spearman},
           {"kendall", m.kendall},      {"mape", m.mape}, {"count", m.count},
           {"coverage95", m.coverage95}};
 }
-
-}  // namespace
 
 void print_evaluation(const predictor::Evaluation& e) {
   const auto& o = e.options;

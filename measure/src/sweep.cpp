@@ -19,15 +19,7 @@ std::vector<int> sampled(int n, const std::set<int>& excluded, const space::Arch
     throw InputError("--sample " + std::to_string(n) + ", expected at most " +
                      std::to_string(available) + " (the connected architectures not in --exclude)");
   }
-  std::vector<int> out;
-  std::set<int> seen(excluded);
-  while (static_cast<int>(out.size()) < n) {
-    const int a = index.index_of(space::sample_connected(rng));
-    if (seen.insert(a).second) {
-      out.push_back(a);
-    }
-  }
-  return out;
+  return space::sample_distinct_connected(rng, n, index, excluded);
 }
 
 }  // namespace

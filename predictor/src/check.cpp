@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <set>
 
 #include "maplex/core/error.hpp"
 #include "maplex/core/rng.hpp"
@@ -66,13 +65,9 @@ CheckSet live_checks(const Target& target, int n, std::uint64_t seed, const spac
                      const std::function<double(int)>& measure) {
   Rng rng(Rng::derive(seed, 3));
   CheckSet checks;
-  std::set<int> seen(target.adaptation.archs.begin(), target.adaptation.archs.end());
-  while (static_cast<int>(checks.archs.size()) < n) {
-    const int a = index.index_of(space::sample_connected(rng));
-    if (!seen.insert(a).second) {
-      continue;
-    }
-    checks.archs.push_back(a);
+  checks.archs = space::sample_distinct_connected(
+      rng, n, index, {target.adaptation.archs.begin(), target.adaptation.archs.end()});
+  for (int a : checks.archs) {
     checks.ms.push_back(measure(a));
   }
   return checks;

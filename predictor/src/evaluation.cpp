@@ -52,6 +52,11 @@ Metrics ceiling(const FeatureCache& f, const EvalTarget& t, int samples, std::ui
   return evaluate_predictions(pred, truth);
 }
 
+// The metrics a summary averages (count is carried over).
+constexpr double Metrics::*kMetricFields[] = {&Metrics::acc10,    &Metrics::acc5,
+                                              &Metrics::spearman, &Metrics::kendall,
+                                              &Metrics::mape,     &Metrics::coverage95};
+
 Metrics combine(const std::vector<Metrics>& all, bool sd) {
   Metrics m;
   const double n = static_cast<double>(all.size());
@@ -70,12 +75,9 @@ Metrics combine(const std::vector<Metrics>& all, bool sd) {
     }
     return all.size() > 1 ? std::sqrt(var / (n - 1)) : 0.0;
   };
-  m.acc10 = stat(&Metrics::acc10);
-  m.acc5 = stat(&Metrics::acc5);
-  m.spearman = stat(&Metrics::spearman);
-  m.kendall = stat(&Metrics::kendall);
-  m.mape = stat(&Metrics::mape);
-  m.coverage95 = stat(&Metrics::coverage95);
+  for (double Metrics::*f : kMetricFields) {
+    m.*f = stat(f);
+  }
   m.count = all.empty() ? 0 : all.front().count;
   return m;
 }
@@ -201,14 +203,10 @@ std::vector<TrialResult> run_trial(const EvalOptions& options, const FeatureCach
 }
 
 Metrics minus(const Metrics& a, const Metrics& b) {
-  Metrics d;
-  d.acc10 = a.acc10 - b.acc10;
-  d.acc5 = a.acc5 - b.acc5;
-  d.spearman = a.spearman - b.spearman;
-  d.kendall = a.kendall - b.kendall;
-  d.mape = a.mape - b.mape;
-  d.coverage95 = a.coverage95 - b.coverage95;
-  d.count = a.count;
+  Metrics d = a;
+  for (double Metrics::*f : kMetricFields) {
+    d.*f -= b.*f;
+  }
   return d;
 }
 
@@ -216,8 +214,7 @@ Metrics minus(const Metrics& a, const Metrics& b) {
 Metrics standard_error(const std::vector<Metrics>& per_trial) {
   Metrics se = combine(per_trial, true);
   const double root_n = std::sqrt(static_cast<double>(per_trial.size()));
-  for (double Metrics::*f : {&Metrics::acc10, &Metrics::acc5, &Metrics::spearman, &Metrics::kendall,
-                             &Metrics::mape, &Metrics::coverage95}) {
+  for (double Metrics::*f : kMetricFields) {
     se.*f /= root_n;
   }
   return se;

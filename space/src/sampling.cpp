@@ -20,6 +20,18 @@ Arch sample_connected(Rng& rng) {
   return a;
 }
 
+std::vector<int> sample_distinct_connected(Rng& rng, int n, const ArchIndex& index,
+                                           std::set<int> avoid) {
+  std::vector<int> out;
+  while (static_cast<int>(out.size()) < n) {
+    const int a = index.index_of(sample_connected(rng));
+    if (avoid.insert(a).second) {
+      out.push_back(a);
+    }
+  }
+  return out;
+}
+
 Arch mutate(Rng& rng, const Arch& parent) {
   const auto edge = static_cast<int>(rng.below(kNumEdges));
   // Draw among the 4 other ops: skip over the current one.

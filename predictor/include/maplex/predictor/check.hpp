@@ -26,7 +26,8 @@ struct CheckSet {
 CheckSet table_checks(const Target& target, const tables::Catalog& catalog);
 
 // A measurement file's rows (of the target's device when the file names devices), the adaptation's
-// own architectures left out. Throws InputError naming the file when no row is left to score.
+// own architectures left out. Throws InputError naming the file when fewer than 2 rows are left
+// to score.
 CheckSet file_checks(const Target& target, const std::string& path, const tables::Catalog& catalog);
 
 // `n` connected architectures drawn with `seed` (none of the adaptation's, none twice), measured

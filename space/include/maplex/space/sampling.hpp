@@ -10,9 +10,12 @@
 
 #include <array>
 #include <cstdint>
+#include <set>
+#include <vector>
 
 #include "maplex/core/rng.hpp"
 #include "maplex/space/arch.hpp"
+#include "maplex/space/index.hpp"
 
 namespace maplex::space {
 
@@ -22,6 +25,10 @@ inline constexpr int kNumNeighbours = kNumEdges * (kNumOps - 1);  // 24
 Arch sample(Rng& rng);
 Arch sample_connected(Rng& rng);
 Arch mutate(Rng& rng, const Arch& parent);
+// `n` distinct connected cells by NB201 index, none of `avoid`, in the order drawn
+// (sample_connected until n are new). The caller makes sure that many remain outside `avoid`.
+std::vector<int> sample_distinct_connected(Rng& rng, int n, const ArchIndex& index,
+                                           std::set<int> avoid);
 
 class Sampler {
  public:
