@@ -191,15 +191,19 @@ Moments mixture_moments(const Context& c, const std::vector<PosteriorMember>& me
   }
   Eigen::VectorXd m1 = Eigen::VectorXd::Zero(size);
   Eigen::VectorXd m2 = Eigen::VectorXd::Zero(size);
+  // The members' parameter variances enter the second moment linearly: x' (sum w C) x, one
+  // product for the whole mixture instead of one per member.
+  Eigen::MatrixXd cov = Eigen::MatrixXd::Zero(x.cols(), x.cols());
   for (const PosteriorMember& m : members) {
     Eigen::VectorXd mean = x * m.beta;
     for (Eigen::Index i = 0; i < size && m.offset.size() > 0; ++i) {
       mean(i) += m.offset(rows[static_cast<std::size_t>(i)]);
     }
-    const Eigen::VectorXd var = (x * m.cov).cwiseProduct(x).rowwise().sum();
+    cov += m.weight * m.cov;
     m1 += m.weight * mean;
-    m2 += m.weight * (var + mean.cwiseAbs2() * (1 + m.residual_var));
+    m2 += m.weight * mean.cwiseAbs2() * (1 + m.residual_var);
   }
+  m2 += (x * cov).cwiseProduct(x).rowwise().sum();
   // A prediction is floored at half the fastest measurement, as every pool device's fit is (the
   // additive model can go negative far from the data); the log-sd is that of a log-normal with
   // the same two moments.

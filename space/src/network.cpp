@@ -168,14 +168,63 @@ std::vector<Layer> network_layers(const Arch& arch, Dataset dataset) {
   return b.take();
 }
 
-Costs costs(const Arch& arch, Dataset dataset) {
+namespace {
+
+struct Count {
   std::int64_t macs = 0;
   std::int64_t params = 0;
+};
+
+Count count_layers(const Arch& arch, Dataset dataset) {
+  Count n;
   for (const Layer& layer : network_layers(arch, dataset)) {
-    macs += layer.macs();
-    params += layer.params();
+    n.macs += layer.macs();
+    n.params += layer.params();
   }
-  return {static_cast<double>(macs) / 1e6, static_cast<double>(params) / 1e6};
+  return n;
+}
+
+// Every cell of a stage has the same channels and resolution, and every edge's op is built
+// whatever the others are (dead edges included), so a network's counts are those of the cell with
+// every edge `none` plus, per edge, what its op adds there. Exact in integers; built once per
+// dataset from network_layers, which stays the definition.
+struct CostTable {
+  Count base;
+  std::array<Count, kNumOps> per_edge;
+
+  explicit CostTable(Dataset dataset) {
+    const auto uniform = [&](Op op) {
+      std::array<Op, kNumEdges> ops;
+      ops.fill(op);
+      return count_layers(Arch(ops), dataset);
+    };
+    base = uniform(Op::none);
+    for (Op op : kAllOps) {
+      const Count all = uniform(op);
+      per_edge[static_cast<std::size_t>(op_id(op))] = {(all.macs - base.macs) / kNumEdges,
+                                                       (all.params - base.params) / kNumEdges};
+    }
+  }
+};
+
+const CostTable& cost_table(Dataset dataset) {
+  static const std::array<CostTable, 3> tables = {CostTable(Dataset::cifar10),
+                                                  CostTable(Dataset::cifar100),
+                                                  CostTable(Dataset::imagenet16_120)};
+  return tables[static_cast<std::size_t>(dataset)];
+}
+
+}  // namespace
+
+Costs costs(const Arch& arch, Dataset dataset) {
+  const CostTable& t = cost_table(dataset);
+  Count n = t.base;
+  for (int e = 0; e < kNumEdges; ++e) {
+    const Count& edge = t.per_edge[static_cast<std::size_t>(op_id(arch.op(e)))];
+    n.macs += edge.macs;
+    n.params += edge.params;
+  }
+  return {static_cast<double>(n.macs) / 1e6, static_cast<double>(n.params) / 1e6};
 }
 
 }  // namespace maplex::space

@@ -50,6 +50,11 @@ LatencyTable load_latency_table(const std::filesystem::path& path, const space::
   std::vector<std::vector<double>> values(
       devices.size(), std::vector<double>(static_cast<std::size_t>(index.size()), nan));
   std::vector<int> line_of(static_cast<std::size_t>(index.size()), 0);
+  std::vector<std::string> what;  // each column's name in an error, built once
+  what.reserve(devices.size());
+  for (const std::string& device : devices) {
+    what.push_back("latency_ms of device " + quote(device));
+  }
   for (const CsvRow& row : file.rows()) {
     const int i = file.integer(row, 0, "index", 0, index.size() - 1);
     const std::string expected = index.arch(i).str();
@@ -69,8 +74,7 @@ LatencyTable load_latency_table(const std::filesystem::path& path, const space::
       if (row.fields[d + 2].empty()) {
         continue;  // not measured on this device
       }
-      values[d][static_cast<std::size_t>(i)] =
-          file.positive(row, d + 2, "latency_ms of device " + quote(devices[d]));
+      values[d][static_cast<std::size_t>(i)] = file.positive(row, d + 2, what[d]);
     }
   }
   return LatencyTable(file.path(), std::move(devices), std::move(values));

@@ -69,6 +69,25 @@ TEST(Network, LayerShapes) {
   EXPECT_EQ(stage3_convs, 30);
 }
 
+TEST(Network, CostsAreTheSumOverTheLayersForEveryCell) {
+  // costs() adds per-edge counts; the definition is the sum over network_layers. Every cell, every
+  // dataset, exactly (integer counts / 1e6).
+  for (Dataset d : kAllDatasets) {
+    for (int code = 0; code < kNumArchs; ++code) {
+      const Arch a = Arch::from_code(code);
+      std::int64_t macs = 0;
+      std::int64_t params = 0;
+      for (const Layer& layer : network_layers(a, d)) {
+        macs += layer.macs();
+        params += layer.params();
+      }
+      const Costs c = costs(a, d);
+      ASSERT_EQ(c.flops_m, static_cast<double>(macs) / 1e6) << a.str() << " " << dataset_name(d);
+      ASSERT_EQ(c.params_m, static_cast<double>(params) / 1e6) << a.str() << " " << dataset_name(d);
+    }
+  }
+}
+
 TEST(Dataset, ParseAndReject) {
   EXPECT_EQ(parse_dataset("cifar100"), Dataset::cifar100);
   try {
