@@ -3,6 +3,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include <cstdint>
 #include <vector>
 
 #include "maplex/space/cell.hpp"
@@ -76,6 +77,19 @@ void BM_CostsCifar10(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_CostsCifar10);
+
+// The definition costs() is checked against: MACs and parameters summed over the layer list.
+void BM_LayerListCostsCifar10(benchmark::State& state) {
+  const Arch a = Arch::from_code(12345);
+  for (auto _ : state) {
+    std::int64_t macs = 0;
+    for (const Layer& layer : network_layers(a, Dataset::cifar10)) {
+      macs += layer.macs() + layer.params();
+    }
+    benchmark::DoNotOptimize(macs);
+  }
+}
+BENCHMARK(BM_LayerListCostsCifar10);
 
 void BM_LoadCatalog(benchmark::State& state) {
   for (auto _ : state) {
