@@ -39,8 +39,8 @@ const Fixture& fixture() {
 // the predicted source, 0 for the table (measured search).
 void BM_Search300(benchmark::State& state) {
   const auto& f = fixture();
-  const char* names[] = {"re", "random", "local", "nsga2", "bo", "hyperband"};
-  const auto algorithm = search::make_algorithm(names[state.range(0)]);
+  const auto names = search::algorithms();
+  const auto algorithm = search::make_algorithm(names.at(state.range(0)));
   const auto& problem = state.range(1) == 1 ? f.predicted.problem : f.measured.problem;
   std::uint64_t seed = 0;
   for (auto _ : state) {
@@ -49,13 +49,16 @@ void BM_Search300(benchmark::State& state) {
     search::run(algorithm, s, e, f.catalog.index(), [](const search::SearchState&) {});
     benchmark::DoNotOptimize(search::summarize(s).best);
   }
-  state.SetLabel(std::string(names[state.range(0)]) +
-                 (state.range(1) == 1 ? " predicted" : " measured"));
+  state.SetLabel(names.at(state.range(0)) + (state.range(1) == 1 ? " predicted" : " measured"));
 }
-BENCHMARK(BM_Search300)
-    ->ArgsProduct({{0, 1, 2, 3, 4, 5}, {1}})
-    ->Args({0, 0})
-    ->Unit(benchmark::kMillisecond);
+// Every registered algorithm on the predicted source, and the default on the table.
+void search300_args(benchmark::internal::Benchmark* b) {
+  for (std::size_t k = 0; k < search::algorithms().size(); ++k) {
+    b->Args({static_cast<std::int64_t>(k), 1});
+  }
+  b->Args({0, 0});
+}
+BENCHMARK(BM_Search300)->Apply(search300_args)->Unit(benchmark::kMillisecond);
 
 // Evaluator::evaluate on a batch of the whole space (after a first pass, so every candidate is a
 // repeat and the query limit never stops admission): latency and constraint in parallel, serial

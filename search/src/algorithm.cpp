@@ -9,6 +9,7 @@
 #include "maplex/search/nsga2.hpp"
 #include "maplex/search/random_search.hpp"
 #include "maplex/search/regularized_evolution.hpp"
+#include "maplex/search/screen.hpp"
 #include "maplex/space/cell.hpp"
 #include "maplex/space/sampling.hpp"
 
@@ -107,6 +108,9 @@ constexpr AlgorithmEntry kAlgorithms[] = {
      [](int population, int sample) {
        return Algorithm(Hyperband(or_default(population, 40), or_default(sample, 10)));
      }},
+    {"screen",
+     "multi-fidelity: the largest networks screened at 12 epochs, the best trained for 200",
+     [](int, int) { return Algorithm(Screen()); }},
 };
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include "maplex/search/algorithm.hpp"
 #include "run.hpp"
 
 namespace maplex::testing {
@@ -167,7 +168,7 @@ void run_and_kill(const std::vector<std::string>& args, const std::filesystem::p
 }
 
 TEST(SearchCli, KilledAndResumedRunEndsAsAnUninterruptedOne) {
-  for (const std::string algorithm : {"re", "nsga2", "bo", "hyperband"}) {
+  for (const std::string& algorithm : maplex::search::algorithms()) {
     SCOPED_TRACE(algorithm);
     const auto args = with(kSearch, {"--algorithm", algorithm, "--seed", "3"});
     const auto whole = json_of(run_maplex(with(args, {"--no-records", "--json"})));

@@ -73,6 +73,16 @@ Trace trace_run(const Algorithm& algorithm, const objectives::Problem& problem, 
   return t;
 }
 
+// Runs `name` to its end; returns every admitted evaluation in order.
+std::vector<Record> run_recorded(const std::string& name, SearchState& state,
+                                 Evaluator& evaluator) {
+  std::vector<Record> rows;
+  evaluator.set_sink([&rows](const Record& r) { rows.push_back(r); });
+  run(make_algorithm(name), state, evaluator, catalog().index(), [](const SearchState&) {});
+  evaluator.set_sink({});
+  return rows;
+}
+
 Trace trace_with_threads(int threads, const std::string& name, const objectives::Problem& p,
                          std::uint64_t seed) {
   const tbb::global_control gc(tbb::global_control::max_allowed_parallelism,
@@ -213,9 +223,7 @@ TEST(Search, FidelityCostsAddUp) {
   limits.queries = 100;
   SearchState state(8);
   Evaluator evaluator(p, limits);
-  std::vector<Record> rows;
-  evaluator.set_sink([&](const Record& r) { rows.push_back(r); });
-  run(make_algorithm("hyperband"), state, evaluator, index, [](const SearchState&) {});
+  const std::vector<Record> rows = run_recorded("hyperband", state, evaluator);
   const Usage& u = evaluator.usage();
   EXPECT_GT(u.low_queries, 0);
   EXPECT_DOUBLE_EQ(evaluator.spent(), u.queries + u.low_queries * 12.0 / 200.0);
@@ -260,6 +268,60 @@ TEST(Search, FidelityCostsAddUp) {
   SearchState s2(8);
   Evaluator e2(single, limits);
   EXPECT_THROW(make_algorithm("hyperband").step(s2, e2, index), InputError);
+  EXPECT_THROW(make_algorithm("screen").step(s2, e2, index), InputError);
+}
+
+// screen: every network trained for 200 epochs was screened at 12 first, screening spends at most
+// half the query budget, nothing infeasible is queried, and the budget is spent.
+TEST(Search, ScreenTrainsOnlyWhatItScreenedWithinItsShare) {
+  const auto p = titan_problem(6.0);
+  const auto& index = catalog().index();
+  const auto lat = lat_of("titan_rtx_1");
+  Limits limits;
+  limits.queries = 100;
+  SearchState state(1);
+  Evaluator evaluator(p, limits);
+  const std::vector<Record> rows = run_recorded("screen", state, evaluator);
+  std::set<int> screened;  // networks (classes) queried at 12 epochs so far
+  int full = 0;
+  for (const Record& r : rows) {
+    const int a = r.fitness.index;
+    if (r.new_query) {
+      EXPECT_LE(lat[static_cast<std::size_t>(a)], 6.0) << a;
+    }
+    if (r.new_query && r.low_fidelity) {
+      screened.insert(index.class_id(a));
+    } else if (r.new_query) {
+      ++full;
+      EXPECT_EQ(screened.count(index.class_id(a)), 1U) << a << " trained before it was screened";
+    }
+  }
+  EXPECT_GT(full, 0);
+  EXPECT_EQ(full, evaluator.usage().queries);
+  EXPECT_LE(evaluator.usage().low_queries * 12.0 / 200.0, 50.0);
+  EXPECT_GE(evaluator.spent(), 100.0);
+  EXPECT_EQ(evaluator.stop_reason(), "queries");
+}
+
+// screen on measured latencies, 300 queries: within 0.2 points of the exhaustive optimum (the most
+// accurate connected cell within the budget, by the table's test accuracy) at three budgets.
+TEST(Search, ScreenComesCloseToTheExhaustiveOptimum) {
+  const auto lat = lat_of("titan_rtx_1");
+  const auto& records = catalog().archs().records;
+  for (const double budget : {4.0, 6.0, 10.0}) {
+    SCOPED_TRACE(budget);
+    double optimum = 0;
+    for (int a = 0; a < catalog().index().size(); ++a) {
+      if (catalog().index().cell(a).connected && lat[static_cast<std::size_t>(a)] <= budget) {
+        optimum = std::max(optimum, records[static_cast<std::size_t>(a)].test_acc[0]);
+      }
+    }
+    const Trace t = trace_run(make_algorithm("screen"), titan_problem(budget), Limits{}, 1);
+    ASSERT_TRUE(t.outcome.best && t.outcome.best_feasible);
+    EXPECT_GE(t.outcome.best->accuracy, optimum - 0.2);
+    std::printf("screen at %.0f ms: %.3f (optimum %.3f)\n", budget, t.outcome.best->accuracy,
+                optimum);
+  }
 }
 
 TEST(Search, MeasurementLimitStopsMeasuredSearch) {

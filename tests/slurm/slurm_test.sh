@@ -14,6 +14,8 @@ chmod 755 "$work"
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  # munged daemonizes itself: its pid is in its pid file, not in pids
+  [[ -f $work/munge/pid ]] && kill "$(cat "$work/munge/pid")" 2>/dev/null
   wait 2>/dev/null || true
   rm -rf "$work"
 }

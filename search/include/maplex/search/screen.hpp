@@ -1,0 +1,64 @@
+#pragma once
+// Screening from the largest networks ("screen"): successive halving over the whole space in an
+// order known before any training. Connected cells are taken from the most to the fewest FLOPs
+// (a network's FLOPs are known from its cell alone; among the networks that meet a latency budget
+// the most accurate are nearly always among the largest), a batch per step, and each is screened
+// at the low fidelity (NB201's 12 epochs, 12/200 of a query; an infeasible one is never queried).
+// The largest networks rarely meet a budget: the first step probes 64 networks evenly spaced along
+// the order, and screening starts as high as the cap on evaluations allows while still expecting
+// to find the networks it wants to screen (at the top of the order when it can afford to scan it
+// all). Screening stops when the next batch could take it past `share` of the query budget (or of
+// the cap on evaluations), or when every cell has been screened. Then each step promotes the
+// `promote` best screened networks, by their 12-epoch accuracy (on a predicted source the last of
+// them is the best one whose 99% latency bound meets the budget), to the full fidelity: the
+// screened cell and up to 3 of its network's other connected cells, the fastest (one query per
+// network; its isomorphic cells share the answer, and a latency check may prefer one). It finishes
+// when every screened network is promoted.
+//
+// Nothing is drawn at random, and the state between steps is the evaluator's: the screened
+// networks are its low-fidelity queries, the promoted ones its full-fidelity answers, and the
+// screening position follows from the probes' answers and the step count. A killed run resumes like
+// the others. Needs a problem with a low fidelity (a search at `--fidelity 200`).
+//
+// Its parameters were fixed before any comparison: half the budget screens (Hyperband's even
+// split between its two brackets), 64 cells a batch, 4 networks promoted a step. The probes and
+// the safe pick were added after the first comparison (BENCHMARKS.md shows each version): without
+// them a search of 100 queries could end its evaluations above the budget, and a predicted search
+// could promote nothing a failed check could fall back on.
+
+#include <string>
+
+#include "maplex/search/algorithm.hpp"
+
+namespace maplex::search {
+
+class Screen {
+ public:
+  // Throws InputError unless 0 < share < 1, batch >= 1 and promote >= 1.
+  explicit Screen(double share = 0.5, int batch = 64, int promote = 4);
+  std::string name() const { return "screen"; }
+  Parameters parameters() const {
+    return {{"share", share_}, {"batch", batch_}, {"promote", promote_}};
+  }
+  void step(SearchState& state, Evaluator& evaluator, const space::ArchIndex& index) const;
+
+ private:
+  // The cells a screening step takes: fewer than `batch` when the share of the budget is small, so
+  // that screening never spends the query budget it leaves for promotion.
+  int batch_for(const Evaluator& evaluator) const;
+  // Positions along the order of the first step's probes.
+  std::vector<std::size_t> probes(const Evaluator& evaluator, std::size_t cells) const;
+  // Where screening starts (a probe's position), from the probes that met the budget (their
+  // networks were queried) and what the limits leave for screening.
+  std::size_t start(const std::vector<int>& order, const Evaluator& evaluator) const;
+  bool screening(const Evaluator& evaluator, std::size_t cursor, std::size_t cells) const;
+  void promote(SearchState& state, Evaluator& evaluator, const space::ArchIndex& index) const;
+  // The networks a step promotes from those screened (best 12-epoch accuracy first).
+  std::vector<int> pick(const std::vector<int>& ranked, const objectives::Problem& problem) const;
+
+  double share_;
+  int batch_;
+  int promote_;
+};
+
+}  // namespace maplex::search

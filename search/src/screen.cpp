@@ -1,0 +1,229 @@
+#include "maplex/search/screen.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <set>
+
+#include "maplex/core/error.hpp"
+#include "maplex/space/network.hpp"
+
+namespace maplex::search {
+
+namespace {
+
+// At least this many screening batches when the budget's share is small.
+constexpr int kMinBatches = 16;
+// The first step evaluates this many networks evenly spaced along the order (at most a quarter of
+// the screening budget) to see where along it the budget is met.
+constexpr int kProbes = 64;
+// "Almost sure to meet the budget": the predicted latency's one-sided 99% bound meets it.
+constexpr double kSafeZ = 2.326;
+// A promoted network's isomorphic cells evaluated with it (its answer is theirs, free).
+constexpr std::size_t kSiblings = 3;
+// Evaluations (and measurements) kept for each query promotion will spend: the network's cell
+// and its siblings.
+constexpr double kPerPromotedQuery = 1 + kSiblings;
+
+// One cell per network (query class): its connected cell with the fewest FLOPs (a dead edge is
+// built but adds nothing to what the network computes; ties: the lower index), the networks by
+// those FLOPs, most first.
+std::vector<int> screening_order(const objectives::Problem& problem,
+                                 const space::ArchIndex& index) {
+  const auto classes = static_cast<std::size_t>(problem.num_query_classes());
+  std::vector<int> cell(classes, -1);
+  std::vector<double> flops(classes, std::numeric_limits<double>::infinity());
+  for (int a = 0; a < problem.size(); ++a) {
+    if (index.cell(a).connected) {
+      const auto c = static_cast<std::size_t>(problem.query_class(a));
+      const double f = space::costs(index.arch(a), space::Dataset::cifar10).flops_m;
+      if (f < flops[c]) {
+        flops[c] = f;
+        cell[c] = a;
+      }
+    }
+  }
+  std::vector<int> order;
+  for (std::size_t c = 0; c < classes; ++c) {
+    if (cell[c] >= 0) {
+      order.push_back(static_cast<int>(c));
+    }
+  }
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+    return flops[static_cast<std::size_t>(a)] > flops[static_cast<std::size_t>(b)];
+  });
+  for (int& c : order) {
+    c = cell[static_cast<std::size_t>(c)];
+  }
+  return order;
+}
+
+}  // namespace
+
+Screen::Screen(double share, int batch, int promote)
+    : share_(share), batch_(batch), promote_(promote) {
+  if (!(share > 0 && share < 1) || batch < 1 || promote < 1) {
+    throw InputError("screen: share " + std::to_string(share) + ", batch " + std::to_string(batch) +
+                     ", promote " + std::to_string(promote) +
+                     ", expected 0 < share < 1, batch >= 1, promote >= 1");
+  }
+}
+
+int Screen::batch_for(const Evaluator& evaluator) const {
+  const double cells =
+      share_ * evaluator.limits().queries / evaluator.problem().low_cost() / kMinBatches;
+  return std::clamp(static_cast<int>(cells), 1, batch_);
+}
+
+std::vector<std::size_t> Screen::probes(const Evaluator& evaluator, std::size_t cells) const {
+  const double most = share_ * evaluator.limits().queries / evaluator.problem().low_cost() / 4;
+  const auto count = std::min<std::size_t>(
+      cells, static_cast<std::size_t>(std::clamp(static_cast<int>(most), 1, kProbes)));
+  const std::size_t spacing = std::max<std::size_t>(1, cells / std::max<std::size_t>(count, 1));
+  std::vector<std::size_t> at;
+  for (std::size_t k = 0; k < count; ++k) {
+    at.push_back(k * spacing);
+  }
+  return at;
+}
+
+std::size_t Screen::start(const std::vector<int>& order, const Evaluator& evaluator) const {
+  // Screening can afford `window` evaluations (what the limits leave after the probes and the
+  // promotion's reserve) and wants `wanted` networks that meet the budget. Each probe that met it
+  // stands for the `spacing` networks around it; screening starts at the highest probe whose
+  // window is expected to hold the wanted networks, else at the one whose window holds the most.
+  const std::vector<std::size_t> at = probes(evaluator, order.size());
+  const Limits& limits = evaluator.limits();
+  const double reserve = kPerPromotedQuery * (1 - share_) * limits.queries;
+  double window = static_cast<double>(limits.evaluations) - reserve;
+  if (limits.measurements > 0) {
+    window = std::min(window, limits.measurements - reserve);
+  }
+  window -= static_cast<double>(at.size());
+  const double wanted = share_ * limits.queries / evaluator.problem().low_cost();
+  const double spacing = at.size() > 1 ? static_cast<double>(at[1] - at[0]) : 1.0;
+  const std::set<int> screened(evaluator.low_queried().begin(), evaluator.low_queried().end());
+  std::size_t best = 0;
+  double best_count = -1;
+  for (std::size_t i = 0; i < at.size(); ++i) {
+    double count = 0;
+    for (std::size_t k = i; k < at.size() && static_cast<double>(at[k] - at[i]) < window; ++k) {
+      count += screened.count(order[at[k]]) != 0U ? spacing : 0.0;
+    }
+    if (count >= wanted) {
+      return at[i];
+    }
+    if (count > best_count) {
+      best_count = count;
+      best = at[i];
+    }
+  }
+  return best;
+}
+
+bool Screen::screening(const Evaluator& evaluator, std::size_t cursor, std::size_t cells) const {
+  if (cursor >= cells) {
+    return false;
+  }
+  // Promotion is left the rest of the query budget and, per query it will spend, a few
+  // evaluations and measurements (a network's isomorphic cells are evaluated with it).
+  const int b = batch_for(evaluator);
+  const Limits& limits = evaluator.limits();
+  const Usage& used = evaluator.usage();
+  const double reserve = kPerPromotedQuery * (1 - share_) * limits.queries;
+  const double spend = evaluator.spent() + b * evaluator.problem().low_cost();
+  return spend <= share_ * limits.queries &&
+         static_cast<double>(used.evaluations + b) <=
+             static_cast<double>(limits.evaluations) - reserve &&
+         (limits.measurements == 0 || used.measurements + b <= limits.measurements - reserve);
+}
+
+void Screen::promote(SearchState& state, Evaluator& evaluator,
+                     const space::ArchIndex& index) const {
+  const objectives::Problem& problem = evaluator.problem();
+  // The screened networks not yet promoted: the evaluator's low-fidelity queries (the first cell
+  // of each) without a full-fidelity answer, by the 12-epoch accuracy they were paid for.
+  std::vector<int> screened;
+  for (int a : evaluator.low_queried()) {
+    if (evaluator.answered_by(a) < 0) {
+      screened.push_back(a);
+    }
+  }
+  if (screened.empty()) {
+    state.finished = true;
+    return;
+  }
+  std::stable_sort(screened.begin(), screened.end(),
+                   [&](int a, int b) { return problem.low_accuracy(a) > problem.low_accuracy(b); });
+  screened = pick(screened, problem);
+  // Each promoted network's screened cell, then up to kSiblings of its other connected cells,
+  // those with the fewest FLOPs (the fewest dead convolutions: the fastest) first.
+  std::map<int, std::vector<std::pair<double, int>>> siblings;  // by query class
+  for (int a : screened) {
+    siblings[problem.query_class(a)];
+  }
+  for (int a = 0; a < problem.size(); ++a) {
+    const auto it = siblings.find(problem.query_class(a));
+    if (it != siblings.end() && index.cell(a).connected &&
+        std::find(screened.begin(), screened.end(), a) == screened.end()) {
+      it->second.emplace_back(space::costs(index.arch(a), space::Dataset::cifar10).flops_m, a);
+    }
+  }
+  std::vector<int> candidates = screened;
+  for (int a : screened) {
+    auto& more = siblings[problem.query_class(a)];
+    std::sort(more.begin(), more.end());
+    for (std::size_t k = 0; k < more.size() && k < kSiblings; ++k) {
+      candidates.push_back(more[k].second);
+    }
+  }
+  evaluate_into(state, evaluator, candidates);
+}
+
+std::vector<int> Screen::pick(const std::vector<int>& ranked,
+                              const objectives::Problem& problem) const {
+  const auto n = std::min(ranked.size(), static_cast<std::size_t>(promote_));
+  std::vector<int> out(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(n));
+  const objectives::LatencySource& source = problem.source();
+  if (source.log_sd.empty() || !problem.budget_ms() || n < 2) {
+    return out;
+  }
+  // On a predicted source the last pick is the best network almost sure to meet the budget, so
+  // a latency check that fails the riskier ones finds a safe answer among those promoted.
+  const auto safe = std::find_if(ranked.begin(), ranked.end(), [&](int a) {
+    const auto i = static_cast<std::size_t>(a);
+    return source.latency_ms[i] * std::exp(kSafeZ * source.log_sd[i]) <= *problem.budget_ms();
+  });
+  if (safe != ranked.end() && std::find(out.begin(), out.end(), *safe) == out.end()) {
+    out.back() = *safe;
+  }
+  return out;
+}
+
+void Screen::step(SearchState& state, Evaluator& evaluator, const space::ArchIndex& index) const {
+  if (!evaluator.problem().has_low_fidelity()) {
+    throw InputError(
+        "algorithm \"screen\" needs a cheaper fidelity to screen with, expected --fidelity 200 "
+        "(it screens at 12 epochs)");
+  }
+  const std::vector<int> order = screening_order(evaluator.problem(), index);
+  if (state.step == 0) {  // the probes: where along the order the budget starts to be met
+    std::vector<int> batch;
+    for (std::size_t p : probes(evaluator, order.size())) {
+      batch.push_back(order[p]);
+    }
+    evaluator.evaluate(batch, state.step, Fidelity::low);
+    return;
+  }
+  const auto b = static_cast<std::size_t>(batch_for(evaluator));
+  const std::size_t cursor = start(order, evaluator) + static_cast<std::size_t>(state.step - 1) * b;
+  if (screening(evaluator, cursor, order.size())) {
+    const std::span<const int> batch(order.data() + cursor, std::min(b, order.size() - cursor));
+    evaluator.evaluate(batch, state.step, Fidelity::low);
+    return;
+  }
+  promote(state, evaluator, index);
+}
+
+}  // namespace maplex::search
