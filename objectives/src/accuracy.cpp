@@ -56,6 +56,10 @@ std::vector<double> test_accuracies(const tables::ArchTable& table, space::Datas
 
 double query_cost(AccuracyChoice choice) { return choice.epochs / 200.0; }
 
+double full_query_equivalents(double spent, AccuracyChoice choice) {
+  return std::round(spent * query_cost(choice) * 1e9) / 1e9;
+}
+
 int queries_for_budget(int full_equivalents, AccuracyChoice choice) {
   const double q = std::floor(full_equivalents / query_cost(choice) + 1e-9);
   return std::max(1, static_cast<int>(std::min(q, 1e9)));

@@ -56,7 +56,7 @@ CompareSide run_side(const RunSpec& spec, const Prepared& base, double budget,
     const auto r = execute(case_spec, p, catalog, RunOptions{});
     s.queries = r.usage.queries;
     s.low_queries = r.usage.low_queries;
-    s.spent = r.spent * objectives::query_cost(spec.accuracy_choice());
+    s.spent = objectives::full_query_equivalents(r.spent, spec.accuracy_choice());
     s.stopped_by = r.stopped_by;
     s.measurements = p.problem.source().adaptation_measurements + r.usage.measurements +
                      (r.verification ? static_cast<int>(r.verification->checks.size()) : 0);

@@ -155,6 +155,33 @@ TEST(AccuracyCli, FidelityCostsAddUp) {
   EXPECT_DOUBLE_EQ(doc["best"]["accuracy"].get<double>(), valid12[answered_by(doc)]);
 }
 
+// Screening at 12 epochs spends budget in steps of 0.06 full queries; the text output and the JSON
+// give the sum as a person writes it (300.04), not as floating-point sums leave it
+// (300.03999999999996).
+TEST(AccuracyCli, FullQueryEquivalentsReadAsWritten) {
+  const std::vector<std::string> args = {
+      "search", "--device",    "titan_rtx_1", "--latency-budget-ms",
+      "6",      "--algorithm", "screen",      "--no-records"};
+  auto with_json = args;
+  with_json.emplace_back("--json");
+  const auto doc = json_of(with_json);
+  const auto& spent = doc["spent"];
+  ASSERT_GT(spent["low_fidelity_queries"].get<int>(), 0);
+  const double expected =
+      spent["accuracy_queries"].get<int>() + spent["low_fidelity_queries"].get<int>() * 0.06;
+  EXPECT_NEAR(spent["full_query_equivalents"].get<double>(), expected, 1e-9);
+  const std::string written = spent["full_query_equivalents"].dump();
+  const auto dot = written.find('.');
+  EXPECT_TRUE(dot == std::string::npos || written.size() - dot - 1 <= 2) << written;
+  const RunResult r = run_maplex(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto at = r.out.find(" full-query equivalents)");
+  ASSERT_NE(at, std::string::npos) << r.out;
+  const auto open = r.out.rfind('(', at);
+  const std::string text = r.out.substr(open + 1, at - open - 1);
+  EXPECT_EQ(text, written) << r.out;
+}
+
 TEST(AccuracyCli, BadChoicesOneClearLine) {
   for (const auto& [flag, value, text] :
        std::vector<std::tuple<std::string, std::string, std::string>>{

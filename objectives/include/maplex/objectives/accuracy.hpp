@@ -36,6 +36,9 @@ std::vector<double> test_accuracies(const tables::ArchTable& table, space::Datas
 
 // One query at `choice`'s fidelity, in full (200-epoch) query equivalents.
 double query_cost(AccuracyChoice choice);
+// `spent` budget units (queries at `choice`'s fidelity, low-fidelity ones as their fraction) in
+// full query equivalents, to 1e-9 (sums of 0.06 read 300.04, not 300.03999999999996).
+double full_query_equivalents(double spent, AccuracyChoice choice);
 // The queries at `choice`'s fidelity that `full_equivalents` full queries buy (at least 1).
 int queries_for_budget(int full_equivalents, AccuracyChoice choice);
 
