@@ -50,6 +50,13 @@ LatencySource table_source(std::string device, std::vector<double> latency_ms) {
   return s;
 }
 
+double chance_within(double median, double sd, double budget) {
+  if (!(sd > 0)) {
+    return median <= budget ? 1.0 : 0.0;
+  }
+  return 0.5 * std::erfc(-(std::log(budget) - std::log(median)) / (sd * std::sqrt(2.0)));
+}
+
 double normal_quantile(double p) {
   if (!(p > 0 && p < 1)) {
     throw std::invalid_argument("normal_quantile: p outside (0, 1)");

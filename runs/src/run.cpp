@@ -53,7 +53,7 @@ double p_within_budget(const search::Fitness& f, const Prepared& p, const RunRes
     correction = r.verification->correction;
   }
   const auto i = static_cast<std::size_t>(f.index);
-  return chance_within(correction * f.latency_ms, p.problem.source().log_sd[i], budget);
+  return objectives::chance_within(correction * f.latency_ms, p.problem.source().log_sd[i], budget);
 }
 
 nlohmann::json describe(const search::Fitness& f, const Prepared& p, const tables::Catalog& catalog,

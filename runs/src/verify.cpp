@@ -14,14 +14,9 @@ constexpr double kMinChance = 0.01;
 
 }  // namespace
 
-double chance_within(double median, double sd, double budget) {
-  if (!(sd > 0)) {
-    return median <= budget ? 1.0 : 0.0;
-  }
-  return 0.5 * std::erfc(-(std::log(budget) - std::log(median)) / (sd * std::sqrt(2.0)));
-}
-
 namespace {
+
+using objectives::chance_within;
 
 // The queried candidates, most accurate first (ties: faster, then lower index).
 std::vector<objectives::Fitness> by_accuracy(std::span<const objectives::Fitness> archive) {

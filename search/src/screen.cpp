@@ -19,7 +19,7 @@ constexpr int kMinBatches = 16;
 // the screening budget) to see where along it the budget is met.
 constexpr int kProbes = 64;
 // "Almost sure to meet the budget": the predicted latency's one-sided 99% bound meets it.
-constexpr double kSafeZ = 2.326;
+constexpr double kSafeChance = 0.99;
 // A promoted network's isomorphic cells evaluated with it (its answer is theirs, free).
 constexpr std::size_t kSiblings = 3;
 // Evaluations (and measurements) kept for each query promotion will spend: the network's cell
@@ -156,7 +156,7 @@ void Screen::promote(SearchState& state, Evaluator& evaluator,
   }
   std::stable_sort(screened.begin(), screened.end(),
                    [&](int a, int b) { return problem.low_accuracy(a) > problem.low_accuracy(b); });
-  screened = pick(screened, problem);
+  screened = pick(screened, evaluator);
   // Each promoted network's screened cell, then up to kSiblings of its other connected cells,
   // those with the fewest FLOPs (the fewest dead convolutions: the fastest) first.
   std::map<int, std::vector<std::pair<double, int>>> siblings;  // by query class
@@ -181,20 +181,29 @@ void Screen::promote(SearchState& state, Evaluator& evaluator,
   evaluate_into(state, evaluator, candidates);
 }
 
-std::vector<int> Screen::pick(const std::vector<int>& ranked,
-                              const objectives::Problem& problem) const {
+std::vector<int> Screen::pick(const std::vector<int>& ranked, const Evaluator& evaluator) const {
+  const objectives::Problem& problem = evaluator.problem();
   const auto n = std::min(ranked.size(), static_cast<std::size_t>(promote_));
   std::vector<int> out(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(n));
   const objectives::LatencySource& source = problem.source();
   if (source.log_sd.empty() || !problem.budget_ms() || n < 2) {
     return out;
   }
-  // On a predicted source the last pick is the best network almost sure to meet the budget, so
-  // a latency check that fails the riskier ones finds a safe answer among those promoted.
-  const auto safe = std::find_if(ranked.begin(), ranked.end(), [&](int a) {
+  // On a predicted source the last pick is the best network almost sure to meet the budget (its
+  // chance at least kSafeChance), so that a latency check that fails the riskier ones finds a safe
+  // answer among those promoted. When no screened network is that sure (a predictor unsure of the
+  // whole device), the surest screened network is promoted instead, once.
+  const auto chance = [&](int a) {
     const auto i = static_cast<std::size_t>(a);
-    return source.latency_ms[i] * std::exp(kSafeZ * source.log_sd[i]) <= *problem.budget_ms();
-  });
+    return objectives::chance_within(source.latency_ms[i], source.log_sd[i], *problem.budget_ms());
+  };
+  double surest = 0;
+  for (int a : evaluator.low_queried()) {
+    surest = std::max(surest, chance(a));
+  }
+  const double level = std::min(kSafeChance, surest);
+  const auto safe =
+      std::find_if(ranked.begin(), ranked.end(), [&](int a) { return chance(a) >= level; });
   if (safe != ranked.end() && std::find(out.begin(), out.end(), *safe) == out.end()) {
     out.back() = *safe;
   }

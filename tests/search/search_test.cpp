@@ -38,12 +38,14 @@ objectives::Problem titan_problem(std::optional<double> budget) {
 
 // A predicted-style source (free latencies) built from another device's table, so the search sees
 // latencies that differ from the truth, as with a predictor.
-objectives::Problem predicted_problem(double budget) {
+// `log_sd` and the bound's `confidence` as given (a search explores at 0.15).
+objectives::Problem predicted_problem(double budget, double log_sd = 0.05,
+                                      double confidence = 0.9) {
   const auto pred = lat_of("2080ti_1");
-  const std::vector<double> sd(pred.size(), 0.05);
+  const std::vector<double> sd(pred.size(), log_sd);
   objectives::Problem p(objectives::test_accuracies(catalog().archs(), space::Dataset::cifar10),
-                        objectives::predicted_source("titan_rtx_1", pred, sd, 0.9, 3), budget,
-                        catalog().index());
+                        objectives::predicted_source("titan_rtx_1", pred, sd, confidence, 3),
+                        budget, catalog().index());
   objectives::add_low_fidelity(p, catalog().archs(), space::Dataset::cifar10,
                                {objectives::AccuracySplit::test, 200});
   return p;
@@ -322,6 +324,37 @@ TEST(Search, ScreenComesCloseToTheExhaustiveOptimum) {
     std::printf("screen at %.0f ms: %.3f (optimum %.3f)\n", budget, t.outcome.best->accuracy,
                 optimum);
   }
+}
+
+// A predictor unsure of the whole device (log-sd 0.5 everywhere: no screened network has a 99%
+// chance of meeting 6 ms): screen still promotes the screened network surest to meet the budget,
+// although its 12-epoch accuracy ranks it below everything promoted on accuracy, so that a failed
+// latency check has a safe answer to fall back on.
+TEST(Search, ScreenPromotesTheSurestNetworkWhenNoneIsAlmostSure) {
+  const auto pred = lat_of("2080ti_1");
+  const double budget = 6.0;
+  const auto p = predicted_problem(budget, 0.5, 0.15);
+  Limits limits;
+  limits.queries = 100;
+  SearchState state(1);
+  Evaluator evaluator(p, limits);
+  run_recorded("screen", state, evaluator);
+  const auto chance = [&](int a) {
+    return objectives::chance_within(pred[static_cast<std::size_t>(a)], 0.5, budget);
+  };
+  const std::vector<int> screened = evaluator.low_queried();
+  ASSERT_FALSE(screened.empty());
+  const int surest = *std::max_element(screened.begin(), screened.end(),
+                                       [&](int a, int b) { return chance(a) < chance(b); });
+  ASSERT_LT(chance(surest), 0.99);
+  EXPECT_GT(chance(surest), 0.5);  // its median prediction meets the budget
+  EXPECT_GE(evaluator.answered_by(surest), 0) << surest << " was never trained for 200 epochs";
+  // Promotion on 12-epoch accuracy alone would not have reached it.
+  int better = 0;
+  for (int a : screened) {
+    better += p.low_accuracy(a) > p.low_accuracy(surest) ? 1 : 0;
+  }
+  EXPECT_GE(better, evaluator.usage().queries) << "the surest network ranks high on accuracy too";
 }
 
 TEST(Search, MeasurementLimitStopsMeasuredSearch) {

@@ -59,6 +59,10 @@ LatencySource predicted_source(std::string device, std::vector<double> predictio
 // below 1.2e-9).
 double normal_quantile(double p);
 
+// P(latency <= budget) for a log-normal latency with median `median` and log-sd `sd` (a step at
+// the budget when sd is 0).
+double chance_within(double median, double sd, double budget);
+
 // A further constraint on an exactly known cost of each architecture (FLOPs, parameters).
 struct CostLimit {
   std::string name;           // for messages: "FLOPs", "params"

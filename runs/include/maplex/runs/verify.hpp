@@ -53,10 +53,6 @@ struct Verification {
 using Readapt =
     std::function<objectives::LatencySource(const std::vector<std::pair<int, double>>& checks)>;
 
-// P(latency <= budget) for a log-normal latency with median `median` and log-sd `sd` (a step at
-// the budget when sd is 0).
-double chance_within(double median, double sd, double budget);
-
 // `archive`: every architecture the search evaluated (queried ones carry an accuracy); `source`: a
 // predicted source with log_sd; `confidence`: of the fallback bound; `measure(index)`: one device
 // measurement in ms (NaN when the device cannot run it: skipped, not counted). Throws

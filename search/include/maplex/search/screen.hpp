@@ -10,7 +10,8 @@
 // all). Screening stops when the next batch could take it past `share` of the query budget (or of
 // the cap on evaluations), or when every cell has been screened. Then each step promotes the
 // `promote` best screened networks, by their 12-epoch accuracy (on a predicted source the last of
-// them is the best one whose 99% latency bound meets the budget), to the full fidelity: the
+// them is the best one whose 99% latency bound meets the budget; when no screened network is that
+// sure, the surest one, once), to the full fidelity: the
 // screened cell and up to 3 of its network's other connected cells, the fastest (one query per
 // network; its isomorphic cells share the answer, and a latency check may prefer one). It finishes
 // when every screened network is promoted.
@@ -54,7 +55,7 @@ class Screen {
   bool screening(const Evaluator& evaluator, std::size_t cursor, std::size_t cells) const;
   void promote(SearchState& state, Evaluator& evaluator, const space::ArchIndex& index) const;
   // The networks a step promotes from those screened (best 12-epoch accuracy first).
-  std::vector<int> pick(const std::vector<int>& ranked, const objectives::Problem& problem) const;
+  std::vector<int> pick(const std::vector<int>& ranked, const Evaluator& evaluator) const;
 
   double share_;
   int batch_;
