@@ -35,8 +35,15 @@ double Evaluator::spent() const {
   return usage_.queries + usage_.low_queries * problem_->low_cost();
 }
 
+namespace {
+
+// Sums of low-fidelity costs (0.06 each) are not exact: a query fits when it fits to this.
+constexpr double kBudgetSlack = 1e-9;
+
+}  // namespace
+
 std::string_view Evaluator::stop_reason() const {
-  if (spent() >= limits_.queries) {
+  if (spent() + 1 > limits_.queries + kBudgetSlack) {
     return "queries";
   }
   if (usage_.evaluations >= limits_.evaluations) {
@@ -99,7 +106,9 @@ std::vector<Record> Evaluator::admit(std::span<const int> candidates,
     const bool new_measurement = measures && is_measured_[ai] == 0;
     const auto cls = static_cast<std::size_t>(problem_->query_class(a));
     const bool new_query = assessed[k].feasible() && answers[cls] < 0;
-    if (usage_.evaluations >= limits_.evaluations || (new_query && spent() >= limits_.queries) ||
+    const double cost = low ? problem_->low_cost() : 1.0;
+    if (usage_.evaluations >= limits_.evaluations ||
+        (new_query && spent() + cost > limits_.queries + kBudgetSlack) ||
         (new_measurement && limits_.measurements > 0 &&
          usage_.measurements >= limits_.measurements) ||
         (limits_.seconds > 0 && elapsed() >= limits_.seconds)) {

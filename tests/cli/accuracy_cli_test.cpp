@@ -170,6 +170,8 @@ TEST(AccuracyCli, FullQueryEquivalentsReadAsWritten) {
   const double expected =
       spent["accuracy_queries"].get<int>() + spent["low_fidelity_queries"].get<int>() * 0.06;
   EXPECT_NEAR(spent["full_query_equivalents"].get<double>(), expected, 1e-9);
+  EXPECT_LE(expected, 300.0 + 1e-9);  // the default budget, never exceeded
+  EXPECT_GT(expected, 299.0);
   const std::string written = spent["full_query_equivalents"].dump();
   const auto dot = written.find('.');
   EXPECT_TRUE(dot == std::string::npos || written.size() - dot - 1 <= 2) << written;

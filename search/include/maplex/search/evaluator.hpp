@@ -13,7 +13,9 @@
 //
 // Multi-fidelity: a problem with a low fidelity (NB201's 12-epoch accuracy) can be asked at it; a
 // low-fidelity query costs the problem's low_cost() of a full one, is shared within a query class
-// like a full one, and spends the same query budget (the query that crosses it is the last).
+// like a full one, and spends the same query budget. A query is admitted only when its cost fits in
+// what is left of the budget (the spend never exceeds it), and the budget counts as spent once a
+// full query no longer fits (what is left is less than 1).
 
 #include <chrono>
 #include <cstdint>
