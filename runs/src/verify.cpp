@@ -12,10 +12,6 @@ namespace {
 // A check with less chance than this of passing is not worth a device measurement.
 constexpr double kMinChance = 0.01;
 
-}  // namespace
-
-namespace {
-
 using objectives::chance_within;
 
 // The queried candidates, most accurate first (ties: faster, then lower index).

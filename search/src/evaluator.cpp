@@ -8,6 +8,16 @@
 
 namespace maplex::search {
 
+namespace {
+
+// What a full-fidelity query costs of the query budget (a low-fidelity one: the problem's
+// low_cost()); the search stops when it no longer fits in what is left.
+constexpr double kFullQueryCost = 1.0;
+// Sums of low-fidelity costs (0.06 each) are not exact: a query fits when it fits to this.
+constexpr double kBudgetSlack = 1e-9;
+
+}  // namespace
+
 Evaluator::Evaluator(const objectives::Problem& problem, Limits limits)
     : problem_(&problem),
       limits_(limits),
@@ -35,15 +45,8 @@ double Evaluator::spent() const {
   return usage_.queries + usage_.low_queries * problem_->low_cost();
 }
 
-namespace {
-
-// Sums of low-fidelity costs (0.06 each) are not exact: a query fits when it fits to this.
-constexpr double kBudgetSlack = 1e-9;
-
-}  // namespace
-
 std::string_view Evaluator::stop_reason() const {
-  if (spent() + 1 > limits_.queries + kBudgetSlack) {
+  if (spent() + kFullQueryCost > limits_.queries + kBudgetSlack) {
     return "queries";
   }
   if (usage_.evaluations >= limits_.evaluations) {
@@ -106,7 +109,7 @@ std::vector<Record> Evaluator::admit(std::span<const int> candidates,
     const bool new_measurement = measures && is_measured_[ai] == 0;
     const auto cls = static_cast<std::size_t>(problem_->query_class(a));
     const bool new_query = assessed[k].feasible() && answers[cls] < 0;
-    const double cost = low ? problem_->low_cost() : 1.0;
+    const double cost = low ? problem_->low_cost() : kFullQueryCost;
     if (usage_.evaluations >= limits_.evaluations ||
         (new_query && spent() + cost > limits_.queries + kBudgetSlack) ||
         (new_measurement && limits_.measurements > 0 &&
