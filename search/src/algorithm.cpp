@@ -1,16 +1,20 @@
 #include "maplex/search/algorithm.hpp"
 
+#include <algorithm>
+#include <limits>
 #include <numeric>
 
 #include "maplex/core/error.hpp"
 #include "maplex/search/bayes_opt.hpp"
 #include "maplex/search/hyperband.hpp"
+#include "maplex/search/layers.hpp"
 #include "maplex/search/local_search.hpp"
 #include "maplex/search/nsga2.hpp"
 #include "maplex/search/random_search.hpp"
 #include "maplex/search/regularized_evolution.hpp"
 #include "maplex/search/screen.hpp"
 #include "maplex/space/cell.hpp"
+#include "maplex/space/network.hpp"
 #include "maplex/space/sampling.hpp"
 
 namespace maplex::search {
@@ -81,6 +85,46 @@ int mutate_connected(Rng& rng, int parent, const space::ArchIndex& index) {
   }
 }
 
+std::vector<int> screened_untrained(const Evaluator& evaluator) {
+  std::vector<int> out;
+  for (int a : evaluator.low_queried()) {
+    if (evaluator.answered_by(a) < 0) {
+      out.push_back(a);
+    }
+  }
+  return out;
+}
+
+std::vector<int> networks_by_flops(const objectives::Problem& problem,
+                                   const space::ArchIndex& index) {
+  const auto classes = static_cast<std::size_t>(problem.num_query_classes());
+  std::vector<int> cell(classes, -1);
+  std::vector<double> flops(classes, std::numeric_limits<double>::infinity());
+  for (int a = 0; a < problem.size(); ++a) {
+    if (index.cell(a).connected) {
+      const auto c = static_cast<std::size_t>(problem.query_class(a));
+      const double f = space::costs(index.arch(a), space::Dataset::cifar10).flops_m;
+      if (f < flops[c]) {
+        flops[c] = f;
+        cell[c] = a;
+      }
+    }
+  }
+  std::vector<int> order;
+  for (std::size_t c = 0; c < classes; ++c) {
+    if (cell[c] >= 0) {
+      order.push_back(static_cast<int>(c));
+    }
+  }
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+    return flops[static_cast<std::size_t>(a)] > flops[static_cast<std::size_t>(b)];
+  });
+  for (int& c : order) {
+    c = cell[static_cast<std::size_t>(c)];
+  }
+  return order;
+}
+
 namespace {
 
 // The registry: one line per algorithm (name, what it is, how to make it with the given or
@@ -111,6 +155,10 @@ constexpr AlgorithmEntry kAlgorithms[] = {
     {"screen",
      "multi-fidelity: the largest networks screened at 12 epochs, the best trained for 200",
      [](int, int) { return Algorithm(Screen()); }},
+    {"layers",
+     "multi-fidelity fronts: every network screened at 12 epochs, the non-dominated layers of "
+     "(latency, 12-epoch accuracy) trained for 200",
+     [](int, int) { return Algorithm(Layers()); }},
 };
 
 }  // namespace

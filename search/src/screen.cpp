@@ -26,39 +26,6 @@ constexpr std::size_t kSiblings = 3;
 // and its siblings.
 constexpr double kPerPromotedQuery = 1 + kSiblings;
 
-// One cell per network (query class): its connected cell with the fewest FLOPs (a dead edge is
-// built but adds nothing to what the network computes; ties: the lower index), the networks by
-// those FLOPs, most first.
-std::vector<int> screening_order(const objectives::Problem& problem,
-                                 const space::ArchIndex& index) {
-  const auto classes = static_cast<std::size_t>(problem.num_query_classes());
-  std::vector<int> cell(classes, -1);
-  std::vector<double> flops(classes, std::numeric_limits<double>::infinity());
-  for (int a = 0; a < problem.size(); ++a) {
-    if (index.cell(a).connected) {
-      const auto c = static_cast<std::size_t>(problem.query_class(a));
-      const double f = space::costs(index.arch(a), space::Dataset::cifar10).flops_m;
-      if (f < flops[c]) {
-        flops[c] = f;
-        cell[c] = a;
-      }
-    }
-  }
-  std::vector<int> order;
-  for (std::size_t c = 0; c < classes; ++c) {
-    if (cell[c] >= 0) {
-      order.push_back(static_cast<int>(c));
-    }
-  }
-  std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
-    return flops[static_cast<std::size_t>(a)] > flops[static_cast<std::size_t>(b)];
-  });
-  for (int& c : order) {
-    c = cell[static_cast<std::size_t>(c)];
-  }
-  return order;
-}
-
 }  // namespace
 
 Screen::Screen(double share, int batch, int promote)
@@ -142,14 +109,8 @@ bool Screen::screening(const Evaluator& evaluator, std::size_t cursor, std::size
 void Screen::promote(SearchState& state, Evaluator& evaluator,
                      const space::ArchIndex& index) const {
   const objectives::Problem& problem = evaluator.problem();
-  // The screened networks not yet promoted: the evaluator's low-fidelity queries (the first cell
-  // of each) without a full-fidelity answer, by the 12-epoch accuracy they were paid for.
-  std::vector<int> screened;
-  for (int a : evaluator.low_queried()) {
-    if (evaluator.answered_by(a) < 0) {
-      screened.push_back(a);
-    }
-  }
+  // The screened networks not yet promoted, by the 12-epoch accuracy they were paid for.
+  std::vector<int> screened = screened_untrained(evaluator);
   if (screened.empty()) {
     state.finished = true;
     return;
@@ -216,7 +177,7 @@ void Screen::step(SearchState& state, Evaluator& evaluator, const space::ArchInd
         "algorithm \"screen\" needs a cheaper fidelity to screen with, expected --fidelity 200 "
         "(it screens at 12 epochs)");
   }
-  const std::vector<int> order = screening_order(evaluator.problem(), index);
+  const std::vector<int> order = networks_by_flops(evaluator.problem(), index);
   if (state.step == 0) {  // the probes: where along the order the budget starts to be met
     std::vector<int> batch;
     for (std::size_t p : probes(evaluator, order.size())) {

@@ -92,6 +92,15 @@ std::size_t tournament(Rng& rng, const std::vector<Member>& pop, int sample);
 // and not isomorphic to the parent).
 int mutate_connected(Rng& rng, int parent, const space::ArchIndex& index);
 
+// The networks screened at the low fidelity and not yet trained at the full one: the evaluator's
+// low-fidelity queries (the first cell of each network) without a full-fidelity answer, in order.
+std::vector<int> screened_untrained(const Evaluator& evaluator);
+// One cell per network (query class): its connected cell with the fewest FLOPs (a dead edge is
+// built but adds nothing to what the network computes; ties: the lower index), the networks by
+// those FLOPs, most first.
+std::vector<int> networks_by_flops(const objectives::Problem& problem,
+                                   const space::ArchIndex& index);
+
 // The algorithms by name (search/src/algorithm.cpp's registry: re, random, local, nsga2, bo,
 // hyperband), with their default parameters where population or sample is 0. Throws InputError
 // naming the value and the known names otherwise.
