@@ -1,5 +1,6 @@
-// maplex pareto: the accuracy/latency front found by NSGA-II with the predicted (or measured)
-// latency, its hypervolume, and for a shipped device the true front's hypervolume and a plot.
+// maplex pareto: the accuracy/latency front found by layers (or NSGA-II) with the predicted (or
+// measured) latency, its hypervolume, and for a shipped device the true front's hypervolume and a
+// plot.
 
 #include <algorithm>
 #include <cmath>
@@ -20,8 +21,9 @@ namespace maplex::cli {
 namespace {
 
 cxxopts::Options pareto_options() {
-  auto options = make_options("pareto", "The accuracy/latency Pareto front on a device (NSGA-II)");
-  add_search_options(options, std::string(search::kDefaultFrontAlgorithm), 1000, true);
+  auto options =
+      make_options("pareto", "The accuracy/latency Pareto front on a device (layers, or NSGA-II)");
+  add_search_options(options, "", 1000, true);
   options.add_options()("out", "Write the front as CSV", cxxopts::value<std::string>())(
       "plot", "Write an SVG of the found and the true front", cxxopts::value<std::string>())(
       "throttle-ms", "Wait this long after every step (simulates slow evaluations)",

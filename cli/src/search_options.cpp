@@ -44,7 +44,13 @@ void add_search_options(cxxopts::Options& options, const std::string& default_al
       "candidate is a device measurement from the shipped table) or live (measured search on "
       "this machine, --device local)",
       cxxopts::value<std::string>()->default_value("predicted"))(
-      "algorithm", search::algorithm_help(),
+      "algorithm",
+      search::algorithm_help() +
+          (default_algorithm.empty()
+               ? ". Default (empty): " + std::string(search::kDefaultFrontAlgorithm) + ", or " +
+                     std::string(search::kFallbackFrontAlgorithm) +
+                     " with --fidelity 12 or --latency-source live"
+               : std::string()),
       cxxopts::value<std::string>()->default_value(default_algorithm))(
       "population", "Population size (0 = the algorithm's default)",
       cxxopts::value<int>()->default_value("0"))(
@@ -197,6 +203,9 @@ runs::RunSpec search_spec(const cxxopts::ParseResult& args, const std::string& c
   s.fidelity = args["fidelity"].as<int>();
   s.source = args["latency-source"].as<std::string>();
   s.algorithm = args["algorithm"].as<std::string>();
+  if (s.algorithm.empty()) {  // pareto's default depends on the fidelity and the source
+    s.algorithm = runs::front_algorithm_for(s);
+  }
   s.population = int_option(args, "population", 0);
   s.sample = int_option(args, "sample", 0);
   s.limits.queries = int_option(args, "queries", 1);

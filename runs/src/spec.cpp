@@ -154,6 +154,11 @@ void check_keys(const nlohmann::json& given, const nlohmann::json& known,
 
 }  // namespace
 
+std::string front_algorithm_for(const RunSpec& spec) {
+  const bool screens = spec.fidelity == 200 && spec.source != "live";
+  return std::string(screens ? search::kDefaultFrontAlgorithm : search::kFallbackFrontAlgorithm);
+}
+
 RunSpec spec_from_options(const std::string& command, const std::string& options_json) {
   if (command != "search" && command != "pareto") {
     throw InputError("run command " + quote(command) + ", expected search or pareto");
@@ -161,7 +166,7 @@ RunSpec spec_from_options(const std::string& command, const std::string& options
   RunSpec defaults;
   defaults.command = command;
   if (command == "pareto") {
-    defaults.algorithm = search::kDefaultFrontAlgorithm;
+    defaults.algorithm.clear();  // decided below from the run's fidelity and source
     defaults.limits.queries = 1000;
     defaults.verify = 7;
   }
@@ -190,6 +195,9 @@ RunSpec spec_from_options(const std::string& command, const std::string& options
     }
   }
   RunSpec spec = parse_spec(j.dump(), command + " options");
+  if (spec.algorithm.empty()) {
+    spec.algorithm = front_algorithm_for(spec);
+  }
   for (auto* path : {&spec.front_csv, &spec.front_plot}) {
     if (!path->empty() && command != "pareto") {
       throw InputError(command + ": front_csv / front_plot " + quote(*path) +

@@ -14,7 +14,11 @@ TEST(SpecFromOptions, CommandDefaultsAsTheCliHasThem) {
   EXPECT_FALSE(search.budget_ms.has_value());
   const RunSpec pareto = spec_from_options("pareto", "{}");
   EXPECT_EQ(pareto.command, "pareto");
-  EXPECT_EQ(pareto.algorithm, "nsga2");
+  EXPECT_EQ(pareto.algorithm, "layers");
+  // Where layers cannot screen, the front comes from NSGA-II.
+  EXPECT_EQ(spec_from_options("pareto", R"({"fidelity_epochs": 12})").algorithm, "nsga2");
+  EXPECT_EQ(spec_from_options("pareto", R"({"latency_source": "live"})").algorithm, "nsga2");
+  EXPECT_EQ(spec_from_options("pareto", R"({"algorithm": "re"})").algorithm, "re");
   EXPECT_EQ(pareto.limits.queries, 1000);
   EXPECT_EQ(pareto.verify, 7);
 }

@@ -112,6 +112,10 @@ std::string algorithm_names();
 std::string algorithm_help();
 // What a single-objective search and a Pareto front run when no algorithm is named.
 inline constexpr std::string_view kDefaultAlgorithm = "re";
-inline constexpr std::string_view kDefaultFrontAlgorithm = "nsga2";
+// `layers` screens at 12 epochs and reads latencies from the source: where a run has one
+// fidelity, or latencies only by measuring (a live source), its front comes from the fallback
+// (runs::front_algorithm_for decides).
+inline constexpr std::string_view kDefaultFrontAlgorithm = "layers";
+inline constexpr std::string_view kFallbackFrontAlgorithm = "nsga2";
 
 }  // namespace maplex::search
