@@ -78,9 +78,9 @@ RunSpec parse_spec(const std::string& json_text, const std::string& source);
 std::string front_algorithm_for(const RunSpec& spec);
 
 // The spec of `command` ("search": re, 300 queries, 2 checks; "pareto": front_algorithm_for's,
-// 1,000 queries, 7 front checks, as the CLI's defaults) with the fields of `options_json` (an object with
-// config.json's keys, "local" merged key by key) put over it. Throws InputError naming an unknown
-// key (with the nearest known one) or a value of the wrong type.
+// 1,000 queries, 7 front checks, as the CLI's defaults) with the fields of `options_json` (an
+// object with config.json's keys, "local" merged key by key) put over it. Throws InputError naming
+// an unknown key (with the nearest known one) or a value of the wrong type.
 RunSpec spec_from_options(const std::string& command, const std::string& options_json);
 
 }  // namespace maplex::runs
