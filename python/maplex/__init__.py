@@ -96,9 +96,9 @@ def search(device=None, latency_budget_ms=None, *, measurements=None, run_dir=No
 
 
 def pareto(device=None, *, measurements=None, run_dir=None, threads=0, **options):
-    """The accuracy/latency front on ``device`` (`layers`, or NSGA-II where it cannot screen;
-    1,000 queries by default), with its
-    judgement against the true front where the table knows it (``maplex pareto --json``)."""
+    """The accuracy/latency front on ``device`` (``layers``, or NSGA-II where it cannot screen;
+    1,000 queries by default), with its judgement against the true front where the table knows it
+    (``maplex pareto --json``)."""
     return _run("pareto", device, measurements, run_dir, threads, options)
 
 
