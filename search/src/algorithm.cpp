@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <map>
 #include <numeric>
 
 #include "maplex/core/error.hpp"
@@ -90,6 +91,30 @@ std::vector<int> screened_untrained(const Evaluator& evaluator) {
   for (int a : evaluator.low_queried()) {
     if (evaluator.answered_by(a) < 0) {
       out.push_back(a);
+    }
+  }
+  return out;
+}
+
+std::vector<int> with_siblings(const objectives::Problem& problem, const space::ArchIndex& index,
+                               const std::vector<int>& cells, std::size_t most) {
+  std::map<int, std::vector<std::pair<double, int>>> siblings;  // by query class
+  for (int a : cells) {
+    siblings[problem.query_class(a)];
+  }
+  for (int a = 0; a < problem.size(); ++a) {
+    const auto it = siblings.find(problem.query_class(a));
+    if (it != siblings.end() && index.cell(a).connected &&
+        std::find(cells.begin(), cells.end(), a) == cells.end()) {
+      it->second.emplace_back(space::costs(index.arch(a), space::Dataset::cifar10).flops_m, a);
+    }
+  }
+  std::vector<int> out = cells;
+  for (int a : cells) {
+    auto& more = siblings[problem.query_class(a)];
+    std::sort(more.begin(), more.end());
+    for (std::size_t k = 0; k < more.size() && k < most; ++k) {
+      out.push_back(more[k].second);
     }
   }
   return out;

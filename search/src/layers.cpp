@@ -96,19 +96,11 @@ void Layers::promote(SearchState& state, Evaluator& evaluator,
     return;
   }
   const std::vector<int> train = spread(first_layer(std::move(screened), problem), promote_);
-  // Each trained network's screened cell, then its other connected cells (free: they share the
-  // answer; a device that runs dead ops times each cell of a network differently, and the front
-  // wants the fastest).
-  std::vector<int> candidates = train;
-  for (int a : train) {
-    const int c = problem.query_class(a);
-    for (int b = 0; b < problem.size(); ++b) {
-      if (b != a && problem.query_class(b) == c && index.cell(b).connected) {
-        candidates.push_back(b);
-      }
-    }
-  }
-  evaluate_into(state, evaluator, candidates);
+  // Each trained network's screened cell, then all its other connected cells (free: they share
+  // the answer; a device that runs dead ops times each cell of a network differently, and the
+  // front wants the fastest).
+  evaluate_into(state, evaluator,
+                with_siblings(problem, index, train, std::numeric_limits<std::size_t>::max()));
 }
 
 void Layers::step(SearchState& state, Evaluator& evaluator, const space::ArchIndex& index) const {

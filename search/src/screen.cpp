@@ -2,12 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
-#include <map>
 #include <set>
 
 #include "maplex/core/error.hpp"
-#include "maplex/space/network.hpp"
 
 namespace maplex::search {
 
@@ -118,28 +115,8 @@ void Screen::promote(SearchState& state, Evaluator& evaluator,
   std::stable_sort(screened.begin(), screened.end(),
                    [&](int a, int b) { return problem.low_accuracy(a) > problem.low_accuracy(b); });
   screened = pick(screened, evaluator);
-  // Each promoted network's screened cell, then up to kSiblings of its other connected cells,
-  // those with the fewest FLOPs (the fewest dead convolutions: the fastest) first.
-  std::map<int, std::vector<std::pair<double, int>>> siblings;  // by query class
-  for (int a : screened) {
-    siblings[problem.query_class(a)];
-  }
-  for (int a = 0; a < problem.size(); ++a) {
-    const auto it = siblings.find(problem.query_class(a));
-    if (it != siblings.end() && index.cell(a).connected &&
-        std::find(screened.begin(), screened.end(), a) == screened.end()) {
-      it->second.emplace_back(space::costs(index.arch(a), space::Dataset::cifar10).flops_m, a);
-    }
-  }
-  std::vector<int> candidates = screened;
-  for (int a : screened) {
-    auto& more = siblings[problem.query_class(a)];
-    std::sort(more.begin(), more.end());
-    for (std::size_t k = 0; k < more.size() && k < kSiblings; ++k) {
-      candidates.push_back(more[k].second);
-    }
-  }
-  evaluate_into(state, evaluator, candidates);
+  // Each promoted network's screened cell, then up to kSiblings of its other connected cells.
+  evaluate_into(state, evaluator, with_siblings(problem, index, screened, kSiblings));
 }
 
 std::vector<int> Screen::pick(const std::vector<int>& ranked, const Evaluator& evaluator) const {

@@ -95,6 +95,11 @@ int mutate_connected(Rng& rng, int parent, const space::ArchIndex& index);
 // The networks screened at the low fidelity and not yet trained at the full one: the evaluator's
 // low-fidelity queries (the first cell of each network) without a full-fidelity answer, in order.
 std::vector<int> screened_untrained(const Evaluator& evaluator);
+// `cells` (one per network), then for each up to `most` of its network's other connected cells,
+// those with the fewest FLOPs (the fewest dead convolutions: the fastest) first (ties: the lower
+// index). They share the network's answer at no query; a latency check or a front may prefer one.
+std::vector<int> with_siblings(const objectives::Problem& problem, const space::ArchIndex& index,
+                               const std::vector<int>& cells, std::size_t most);
 // One cell per network (query class): its connected cell with the fewest FLOPs (a dead edge is
 // built but adds nothing to what the network computes; ties: the lower index), the networks by
 // those FLOPs, most first.
