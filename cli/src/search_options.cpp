@@ -203,9 +203,7 @@ runs::RunSpec search_spec(const cxxopts::ParseResult& args, const std::string& c
   s.fidelity = args["fidelity"].as<int>();
   s.source = args["latency-source"].as<std::string>();
   s.algorithm = args["algorithm"].as<std::string>();
-  if (s.algorithm.empty()) {  // pareto's default depends on the fidelity and the source
-    s.algorithm = runs::front_algorithm_for(s);
-  }
+  runs::settle_algorithm(s);  // pareto's default depends on the fidelity and the source
   s.population = int_option(args, "population", 0);
   s.sample = int_option(args, "sample", 0);
   s.limits.queries = int_option(args, "queries", 1);

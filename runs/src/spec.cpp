@@ -159,6 +159,12 @@ std::string front_algorithm_for(const RunSpec& spec) {
   return std::string(screens ? search::kDefaultFrontAlgorithm : search::kFallbackFrontAlgorithm);
 }
 
+void settle_algorithm(RunSpec& spec) {
+  if (spec.command == "pareto" && spec.algorithm.empty()) {
+    spec.algorithm = front_algorithm_for(spec);
+  }
+}
+
 RunSpec spec_from_options(const std::string& command, const std::string& options_json) {
   if (command != "search" && command != "pareto") {
     throw InputError("run command " + quote(command) + ", expected search or pareto");
@@ -195,9 +201,7 @@ RunSpec spec_from_options(const std::string& command, const std::string& options
     }
   }
   RunSpec spec = parse_spec(j.dump(), command + " options");
-  if (spec.algorithm.empty()) {
-    spec.algorithm = front_algorithm_for(spec);
-  }
+  settle_algorithm(spec);
   for (auto* path : {&spec.front_csv, &spec.front_plot}) {
     if (!path->empty() && command != "pareto") {
       throw InputError(command + ": front_csv / front_plot " + quote(*path) +

@@ -19,6 +19,8 @@ TEST(SpecFromOptions, CommandDefaultsAsTheCliHasThem) {
   EXPECT_EQ(spec_from_options("pareto", R"({"fidelity_epochs": 12})").algorithm, "nsga2");
   EXPECT_EQ(spec_from_options("pareto", R"({"latency_source": "live"})").algorithm, "nsga2");
   EXPECT_EQ(spec_from_options("pareto", R"({"algorithm": "re"})").algorithm, "re");
+  // Only pareto's empty name is a default: a search keeps it, and is refused when it starts.
+  EXPECT_EQ(spec_from_options("search", R"({"algorithm": ""})").algorithm, "");
   EXPECT_EQ(pareto.limits.queries, 1000);
   EXPECT_EQ(pareto.verify, 7);
 }

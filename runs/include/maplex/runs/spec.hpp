@@ -76,6 +76,9 @@ RunSpec parse_spec(const std::string& json_text, const std::string& source);
 // can screen, a 200-epoch run whose latencies are read from the source (predicted or table); nsga2
 // otherwise (`--fidelity 12`, or a live source that must measure every latency).
 std::string front_algorithm_for(const RunSpec& spec);
+// A pareto run that names no algorithm (empty) gets front_algorithm_for's; any other spec is kept
+// as it is (an empty name for a search is refused by name when the search starts).
+void settle_algorithm(RunSpec& spec);
 
 // The spec of `command` ("search": re, 300 queries, 2 checks; "pareto": front_algorithm_for's,
 // 1,000 queries, 7 front checks, as the CLI's defaults) with the fields of `options_json` (an
