@@ -3,7 +3,7 @@
 # 1,000 architectures each, 200 of them measured a second time (--fresh, same calibration), the
 # predictor from 3 planned measurements with the runtime's own per-op table scored on the 1,000,
 # the runtimes side by side, and a search from an empty store on each.
-# Usage: bench/runtimes.sh [OUT_DIR]   (about 20 minutes on 2 cores; needs python3 for the summary)
+# Usage: bench/runtimes.sh [OUT_DIR]   (about 20-30 minutes on 2 cores; needs python3 for the summary)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bin=${MAPLEX_BIN:-build/maplex}

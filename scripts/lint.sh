@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Checks formatting (clang-format) and, unless --format-only, runs clang-tidy over the sources.
+# Checks formatting (clang-format) and function sizes (scripts/function_sizes.py, every source) and,
+# unless --format-only, runs clang-tidy over the sources.
 #   scripts/lint.sh                 clang-format + clang-tidy over every source (about 12-20 min on 2 cores)
 #   scripts/lint.sh --format-only   clang-format only
 #   scripts/lint.sh --since REV     clang-format + clang-tidy over the sources changed since commit REV
@@ -20,6 +21,9 @@ fi
 mapfile -t files < <(git ls-files '*.cpp' '*.hpp' '*.cpp.in')
 clang-format --dry-run -Werror "${files[@]}"
 echo "format: ${#files[@]} files clean"
+# No function over 80 lines in any tracked source, tests and benchmarks included (clang-tidy's
+# readability-function-size sees only what it is given: the changed sources in CI).
+python3 scripts/function_sizes.py 80
 if [[ "$mode" != "--format-only" ]]; then
   [[ -f build/compile_commands.json ]] || scripts/setup.sh
   # Tests and benchmarks are left out: their macros (TEST, the benchmark loop) trip the checks.

@@ -187,7 +187,8 @@ int run_measure(int argc, char** argv) {
   const auto device_ptr =
       open_live(device, local_options(settings, args->count("fresh") != 0U), catalog);
   measure::Device& local = *device_ptr;
-  const auto rows = measure_all(local, archs);
+  auto rows = measure_all(local, archs);
+  local.rescale(rows);  // the file at the scale with this sweep's calibration rounds
   const double median_cv =
       measure::write_sweep_csv(out_path, rows, local, catalog.index(), part ? &*part : nullptr);
   if (args->count("json") != 0U) {

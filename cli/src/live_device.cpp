@@ -19,9 +19,15 @@ void add_local_options(cxxopts::Options& options, const std::string& threads_opt
       cxxopts::value<std::string>()->default_value(""))(
       "fresh", "Measure again what the store already holds (the new values replace the old)")(
       "repeats", "Timed (network, reference) run pairs per measurement",
-      cxxopts::value<int>()->default_value("15"))("warmup", "Untimed runs of each network first",
-                                                  cxxopts::value<int>()->default_value("3"))(
-      threads_option, "oneDNN threads per inference", cxxopts::value<int>()->default_value("1"))(
+      cxxopts::value<int>()->default_value("15"))(
+      "layouts",
+      "Memory layouts the pairs are shared among, each with the networks built afresh (a "
+      "network's speed depends on where its buffers fall; at most --repeats; 0 = the runtime's "
+      "own: 8 for OpenCV DNN, 1 for the others)",
+      cxxopts::value<int>()->default_value("0"))(
+      "warmup", "Untimed runs of each network first (in each layout)",
+      cxxopts::value<int>()->default_value("3"))(threads_option, "oneDNN threads per inference",
+                                                 cxxopts::value<int>()->default_value("1"))(
       "pin-cpu", "Pin the measuring thread to this CPU (with 1 thread; -1 = no pinning)",
       cxxopts::value<int>()->default_value("-1"))(
       "fingerprint-scope",
@@ -36,6 +42,7 @@ runs::RunSpec::Local local_settings(const cxxopts::ParseResult& args,
   runs::RunSpec::Local s;
   s.threads = int_option(args, threads_option, 1);
   s.repeats = int_option(args, "repeats", 1);
+  s.layouts = int_option(args, "layouts", 0);
   s.warmup = int_option(args, "warmup", 0);
   s.store = args["store"].as<std::string>();
   s.pin_cpu = args["pin-cpu"].as<int>();

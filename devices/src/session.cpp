@@ -8,6 +8,7 @@ measure::LocalOptions local_options(const runs::RunSpec::Local& settings, bool f
   measure::LocalOptions o;
   o.threads = settings.threads;
   o.repeats = settings.repeats;
+  o.layouts = settings.layouts;
   o.warmup = settings.warmup;
   o.fresh = fresh;
   o.pin_cpu = settings.pin_cpu;

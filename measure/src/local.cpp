@@ -42,9 +42,14 @@ LocalOptions checked(LocalOptions o) {
     }
     pin_to_cpu(o.pin_cpu);
   }
+  if (o.layouts < 0) {
+    throw InputError("--layouts " + std::to_string(o.layouts) +
+                     ", expected at least 1 (or 0: the runtime's default)");
+  }
   if (!o.runtime) {
     throw std::invalid_argument("LocalDevice: no runtime");
   }
+  o.layouts = std::min(o.layouts == 0 ? o.runtime->default_layouts() : o.layouts, o.repeats);
   // Before any network is built: OpenMP sizes its thread team at the first parallel region.
   o.runtime->set_threads(o.threads);
   return o;
@@ -54,11 +59,23 @@ std::string settings_of(const LocalOptions& o) {
   return "engine=" + o.runtime->name() + "-" + o.runtime->version() +
          ";build=" + std::string(build_info().build_type) +
          ";threads=" + std::to_string(o.threads) + ";warmup=" + std::to_string(o.warmup) +
-         ";repeats=" + std::to_string(o.repeats) + ";seed=" + std::to_string(o.seed) +
+         ";repeats=" + std::to_string(o.repeats) +
+         // One layout keeps the settings (and so the stored rows) of the stores made before.
+         (o.layouts > 1 ? ";layouts=" + std::to_string(o.layouts) : std::string()) +
+         ";seed=" + std::to_string(o.seed) +
          ";network=nb201-cifar-b1-fp32;reference=" + kReferenceArch;
 }
 
 std::string arch_item(int index) { return "arch:" + std::to_string(index); }
+
+// The seed of an item's layouts: FNV-1a of its name, mixed with the weights' seed.
+std::uint64_t layout_seed(std::uint64_t seed, const std::string& item) {
+  std::uint64_t h = 14695981039346656037ULL;
+  for (const unsigned char c : item) {
+    h = (h ^ c) * 1099511628211ULL;
+  }
+  return Rng::derive(seed, h);
+}
 
 // `local` for maplex's own engine, `local:<runtime>` for another runtime; the fingerprint is the
 // machine's, with the runtime's name for another runtime (each runtime is its own device).
@@ -85,9 +102,20 @@ LocalDevice::LocalDevice(const space::ArchIndex& index, LocalOptions options)
       store_(options_.store),
       reference_(reference_network(options_)) {
   // The scale is the median reference time over every calibration round this machine, runtime
-  // and settings have had, fixed for the session (so every latency of a session is its ratio times
-  // one number); a new store calibrates first, and sweeps add rounds (calibrate_again), so the
-  // median of later sessions follows the machine's drift rather than one moment of it.
+  // and settings have had, fixed for the session until a sweep ends and rescales (so every latency
+  // a session returns is its ratio times one number); a new store calibrates first, and sweeps add
+  // rounds (calibrate_again), so the median of later sessions follows the machine's drift rather
+  // than one moment of it.
+  if (!scale_from_store()) {
+    time_item(
+        "reference", [this] { return reference_network(options_); },
+        kCalibrationRounds * options_.repeats);
+    ++new_;
+    scale_from_store();
+  }
+}
+
+bool LocalDevice::scale_from_store() {
   std::vector<double> rounds;
   for (const auto& prefix : {"reference", "calibration:"}) {
     for (const auto& row : store_.all(key_, prefix)) {
@@ -95,21 +123,26 @@ LocalDevice::LocalDevice(const space::ArchIndex& index, LocalOptions options)
     }
   }
   if (rounds.empty()) {
-    auto twin = reference_network(options_);
-    rounds.push_back(
-        time_item("reference", *twin, kCalibrationRounds * options_.repeats).reference_median_ms);
-    ++new_;
+    return false;
   }
   calibrations_ = static_cast<int>(rounds.size());
   scale_ms_ = median_of(rounds);
   const auto [lo, hi] = std::minmax_element(rounds.begin(), rounds.end());
   scale_spread_ = (*hi - *lo) / scale_ms_;
+  return true;
+}
+
+void LocalDevice::rescale(std::vector<Measurement>& rows) {
+  scale_from_store();
+  for (auto& m : rows) {
+    m.latency_ms = m.timing.ratio * scale_ms_;
+  }
 }
 
 void LocalDevice::calibrate_again() {
-  auto twin = reference_network(options_);
-  time_item("calibration:" + utc_now() + "#" + std::to_string(new_), *twin,
-            kCalibrationRounds * options_.repeats);
+  time_item(
+      "calibration:" + utc_now() + "#" + std::to_string(new_),
+      [this] { return reference_network(options_); }, kCalibrationRounds * options_.repeats);
 }
 
 DeviceFacts LocalDevice::facts() const {
@@ -123,19 +156,27 @@ std::string LocalDevice::description() const {
   std::snprintf(
       buf, sizeof buf,
       "%s = %s (%s, %d logical CPUs, fingerprint %s), %s %s, %d thread%s, %d repeats "
-      "after %d warm-up runs%s, reference %.4g ms (median of %d calibration%s, spread %.1f%%), "
+      "after %d warm-up runs%s%s, reference %.4g ms (median of %d calibration%s, spread %.1f%%), "
       "store %s",
       name_.c_str(), h.hostname.c_str(), h.cpu_model.c_str(), h.logical_cpus,
       key_.fingerprint.c_str(),
       o.runtime->name() == "onednn" ? "oneDNN" : o.runtime->name().c_str(),
       o.runtime->version().c_str(), o.threads, o.threads == 1 ? "" : "s", o.repeats, o.warmup,
+      o.layouts > 1 ? (" in " + std::to_string(o.layouts) + " memory layouts").c_str() : "",
       o.pin_cpu >= 0 ? (", pinned to CPU " + std::to_string(o.pin_cpu)).c_str() : "", scale_ms_,
       calibrations_, calibrations_ == 1 ? "" : "s", 100 * scale_spread_, o.store.string().c_str());
   return buf;
 }
 
-StoredTiming LocalDevice::time_item(const std::string& item, Network& network, int repeats) {
-  const Timing t = time_against(network, *reference_, {options_.warmup, repeats});
+StoredTiming LocalDevice::time_item(const std::string& item, const NetworkBuilder& build,
+                                    int repeats) {
+  const TimingOptions timing{options_.warmup, repeats};
+  const Timing t =
+      options_.layouts == 1
+          ? time_against(*build(), *reference_, timing)
+          : time_over_layouts(
+                build, [this] { return reference_network(options_); }, timing,
+                {std::min(options_.layouts, repeats), layout_seed(options_.seed, item)});
   StoredTiming row{
       item,    t.ratio,   t.ratio_cv,    t.target_median_ms, t.target_cv, t.reference_median_ms,
       repeats, utc_now(), host_.hostname};
@@ -164,12 +205,14 @@ LocalMeasurement LocalDevice::measure(int index) {
   if (auto row = stored(item)) {
     return {index, row->ratio * scale_ms_, *row, true};
   }
-  const auto network = options_.runtime->build(
-      make_weights(index_->arch(index), arch_weight_seed(options_.seed, index)));
-  StoredTiming row = time_item(item, *network, options_.repeats);
+  const NetworkBuilder build = [this, index] {
+    return options_.runtime->build(
+        make_weights(index_->arch(index), arch_weight_seed(options_.seed, index)));
+  };
+  StoredTiming row = time_item(item, build, options_.repeats);
   if (row.ratio_cv > kUnsteadyCv) {
     // A disturbed stretch of the machine: measured once more, the steadier of the two kept.
-    const StoredTiming again = time_item(item, *network, options_.repeats);
+    const StoredTiming again = time_item(item, build, options_.repeats);
     if (row.ratio_cv < again.ratio_cv) {
       store_.put(key_, row);
     } else {
@@ -205,9 +248,14 @@ std::optional<Lut> LocalDevice::lut() {
       const std::string item = std::string("op:") + lut_op_name(op) + ":" + std::to_string(s);
       std::optional<StoredTiming> row = stored(item);
       if (!row) {
-        const auto chain = options_.runtime->op_chain(
-            op, s, kOpCopies, Rng::derive(options_.seed, 100 + static_cast<std::uint64_t>(o)));
-        row = time_item(item, *chain, options_.repeats);
+        row = time_item(
+            item,
+            [this, op, s, o] {
+              return options_.runtime->op_chain(
+                  op, s, kOpCopies,
+                  Rng::derive(options_.seed, 100 + static_cast<std::uint64_t>(o)));
+            },
+            options_.repeats);
         ++new_;
       }
       lut.op_ms[static_cast<std::size_t>(s)][static_cast<std::size_t>(o)] =

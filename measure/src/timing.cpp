@@ -1,9 +1,13 @@
 #include "maplex/measure/timing.hpp"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <stdexcept>
+
+#include "maplex/core/rng.hpp"
 
 namespace maplex::measure {
 
@@ -15,6 +19,33 @@ double time_once(Network& e) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
       .count();
 }
+
+// Heap blocks of random sizes, allocated on construction and freed on destruction, so that what is
+// built meanwhile lands elsewhere in memory.
+class HeapOffset {
+ public:
+  explicit HeapOffset(Rng& rng) {
+    for (auto& block : blocks_) {
+      // 1 byte to 256 KiB: below glibc's mmap threshold the block shifts the heap itself.
+      block = static_cast<char*>(std::malloc(1 + rng.below(kLargest)));
+      if (block == nullptr) {
+        throw std::bad_alloc();
+      }
+      *static_cast<volatile char*>(block) = 1;  // a block the compiler may not elide
+    }
+  }
+  HeapOffset(const HeapOffset&) = delete;
+  HeapOffset& operator=(const HeapOffset&) = delete;
+  ~HeapOffset() {
+    for (char* block : blocks_) {
+      std::free(block);
+    }
+  }
+
+ private:
+  static constexpr std::uint64_t kLargest = std::uint64_t{256} * 1024;
+  std::array<char*, 4> blocks_{};
+};
 
 }  // namespace
 
@@ -69,6 +100,37 @@ Timing time_against(Network& target, Network& reference, const TimingOptions& op
   t.reference_median_ms = median_of(t.reference_ms);
   t.latency_ms = t.ratio * (sweep_reference_ms > 0 ? sweep_reference_ms : t.reference_median_ms);
   return t;
+}
+
+Timing time_over_layouts(const NetworkBuilder& make_target, const NetworkBuilder& make_reference,
+                         const TimingOptions& options, const LayoutOptions& layouts,
+                         double sweep_reference_ms) {
+  if (layouts.layouts < 1 || layouts.layouts > options.pairs) {
+    throw std::invalid_argument("time_over_layouts: expected 1 <= layouts <= pairs");
+  }
+  Rng rng(layouts.seed);
+  Timing all;
+  double log_ratio = 0;
+  std::vector<double> cvs;
+  for (int l = 0; l < layouts.layouts; ++l) {
+    const int pairs = options.pairs / layouts.layouts + (l < options.pairs % layouts.layouts);
+    const HeapOffset offset(rng);
+    const auto reference = make_reference();
+    const auto target = make_target();
+    const Timing t = time_against(*target, *reference, {options.warmup, pairs});
+    log_ratio += std::log(t.ratio);
+    cvs.push_back(t.ratio_cv);
+    all.target_ms.insert(all.target_ms.end(), t.target_ms.begin(), t.target_ms.end());
+    all.reference_ms.insert(all.reference_ms.end(), t.reference_ms.begin(), t.reference_ms.end());
+  }
+  all.ratio = std::exp(log_ratio / layouts.layouts);
+  all.ratio_cv = median_of(cvs);
+  all.target_median_ms = median_of(all.target_ms);
+  all.target_cv = cv_of(all.target_ms);
+  all.reference_median_ms = median_of(all.reference_ms);
+  all.latency_ms =
+      all.ratio * (sweep_reference_ms > 0 ? sweep_reference_ms : all.reference_median_ms);
+  return all;
 }
 
 }  // namespace maplex::measure

@@ -35,7 +35,8 @@ class Predictor:
     def report(self) -> dict[str, Any]: ...
 
 def measure(archs: Sequence[int], device: str = ..., repeats: int = ..., warmup: int = ...,
-            threads: int = ..., store: str = ..., fresh: bool = ...) -> dict[str, Any]: ...
+            threads: int = ..., store: str = ..., fresh: bool = ...,
+            layouts: int = ...) -> dict[str, Any]: ...
 def search(device: Optional[str] = ..., latency_budget_ms: Optional[float] = ..., *,
            measurements: Union[None, str, PathLike[str], Mapping[int, float]] = ...,
            run_dir: Union[None, str, PathLike[str]] = ..., threads: int = ...,

@@ -111,16 +111,18 @@ void bind_runs(py::module_& m) {
   m.def(
       "measure",
       [](const std::vector<int>& archs, const std::string& device, int repeats, int warmup,
-         int threads, const std::string& store, bool fresh) {
+         int threads, const std::string& store, bool fresh, int layouts) {
         runs::RunSpec::Local s;
         s.repeats = repeats;
+        s.layouts = layouts;
         s.warmup = warmup;
         s.threads = threads;
         s.store = store;
         return measure(archs, device, s, fresh);
       },
       py::arg("archs"), py::arg("device") = "local", py::arg("repeats") = 15, py::arg("warmup") = 3,
-      py::arg("threads") = 1, py::arg("store") = "", py::arg("fresh") = false);
+      py::arg("threads") = 1, py::arg("store") = "", py::arg("fresh") = false,
+      py::arg("layouts") = runs::RunSpec::Local{}.layouts);
   m.def("live_devices", [] { return devices::live_device_list(); });
 }
 

@@ -45,6 +45,7 @@ std::string spec_to_json(const RunSpec& s) {
                       {"local",
                        {{"threads", s.local.threads},
                         {"repeats", s.local.repeats},
+                        {"layouts", s.local.layouts},
                         {"warmup", s.local.warmup},
                         {"lut", s.local.lut},
                         {"pin_cpu", s.local.pin_cpu},
@@ -118,6 +119,8 @@ RunSpec parse_spec(const std::string& json_text, const std::string& source) {
     const auto& local = field("local");
     s.local.threads = json_integer<int>(local.at("threads"));
     s.local.repeats = json_integer<int>(local.at("repeats"));
+    // Configs written before layouts were recorded measured in one.
+    s.local.layouts = local.contains("layouts") ? json_integer<int>(local.at("layouts")) : 1;
     s.local.warmup = json_integer<int>(local.at("warmup"));
     s.local.lut = local.at("lut").get<bool>();
     s.local.pin_cpu = json_integer<int>(local.at("pin_cpu"));

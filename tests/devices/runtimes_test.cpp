@@ -111,6 +111,13 @@ TEST(Runtimes, EachRuntimeIsItsOwnDeviceInTheStore) {
     EXPECT_EQ(device->name(), local_device_name(name));
     EXPECT_TRUE(fingerprints.insert(device->fingerprint()).second);
     EXPECT_NE(device->description().find(find_runtime(name)->version()), std::string::npos);
+    // Each measures in its own default number of memory layouts (at most the repeats); one
+    // layout leaves the stored settings as they were before layouts.
+    const int layouts = std::min(find_runtime(name)->default_layouts(), o.repeats);
+    EXPECT_EQ(device->key().settings.find(";layouts=" + std::to_string(layouts) + ";") !=
+                  std::string::npos,
+              layouts > 1)
+        << device->key().settings;
     const auto m = device->measure(11472);
     EXPECT_GT(m.latency_ms, 0);
     EXPECT_FALSE(m.from_store);
@@ -120,6 +127,9 @@ TEST(Runtimes, EachRuntimeIsItsOwnDeviceInTheStore) {
     EXPECT_DOUBLE_EQ(stored.front().second, m.latency_ms);
   }
   std::filesystem::remove(store);
+  // OpenCV DNN's networks depend on their memory layout (BENCHMARKS.md, issue 12).
+  EXPECT_EQ(find_runtime("opencv")->default_layouts(), 8);
+  EXPECT_EQ(find_runtime("onednn")->default_layouts(), 1);
 }
 
 TEST(Registry, UnknownDevicesAreOneClearError) {

@@ -92,6 +92,35 @@ TEST(LocalDevice, RefusesBadSettings) {
   EXPECT_THROW(d.measure(-1), InputError);
 }
 
+// Memory layouts are a setting: another count is another stored key, one layout (oneDNN's own
+// default, what 0 asks for) keeps the key of the stores made before layouts existed, more layouts
+// than repeats count as the repeats.
+TEST(LocalDevice, LayoutsAreASettingOfTheStoredKey) {
+  const auto store = temp("layouts.sqlite");
+  auto o = quick(store);
+  {
+    LocalDevice one(index(), o);
+    EXPECT_EQ(one.key().settings.find("layouts"), std::string::npos) << one.key().settings;
+    EXPECT_FALSE(one.measure(11472).from_store);
+  }
+  o.layouts = 2;
+  {
+    LocalDevice two(index(), o);
+    EXPECT_NE(two.key().settings.find(";layouts=2;"), std::string::npos) << two.key().settings;
+    EXPECT_NE(two.description().find("in 2 memory layouts"), std::string::npos)
+        << two.description();
+    const auto m = two.measure(11472);
+    EXPECT_FALSE(m.from_store);
+    EXPECT_EQ(m.timing.repeats, 3);
+    EXPECT_GT(m.latency_ms, 0);
+    EXPECT_TRUE(two.measure(11472).from_store);
+  }
+  o.layouts = 9;
+  EXPECT_NE(LocalDevice(index(), o).key().settings.find(";layouts=3;"), std::string::npos);
+  o.layouts = -1;
+  EXPECT_THROW(LocalDevice(index(), o), InputError);
+}
+
 TEST(LocalDevice, PerOpTableBehavesLikeLatency) {
   LocalDevice d(index(), quick(temp("c.sqlite")));
   const auto table = d.lut();
@@ -180,7 +209,8 @@ namespace maplex::measure {
 namespace {
 
 // The scale is the median of every calibration round: a sweep calibrates again after 50 new
-// measurements, and the next session's scale is the median of the rounds, with their spread.
+// measurements, its file is rescaled with them, and the next session's scale is the median of the
+// rounds, with their spread.
 TEST(LocalDevice, SweepsCalibrateInRoundsAndTheScaleIsTheirMedian) {
   const auto store = temp("rounds.sqlite");
   LocalOptions o = quick(store);
@@ -199,6 +229,14 @@ TEST(LocalDevice, SweepsCalibrateInRoundsAndTheScaleIsTheirMedian) {
     d.measure(49);  // the 50th new measurement: a calibration round
     ASSERT_EQ(d.store().all(d.key(), "calibration:").size(), 1U);
     EXPECT_DOUBLE_EQ(d.scale_ms(), first_scale);  // fixed within the session
+    // ... until the sweep ends: its file is written at the median of both rounds.
+    std::vector<Measurement> rows{d.measure(3)};
+    EXPECT_DOUBLE_EQ(rows[0].latency_ms, rows[0].timing.ratio * first_scale);
+    d.rescale(rows);
+    const double round = d.store().all(d.key(), "calibration:").front().reference_median_ms;
+    EXPECT_EQ(d.calibrations(), 2);
+    EXPECT_DOUBLE_EQ(d.scale_ms(), 0.5 * (first_scale + round));
+    EXPECT_DOUBLE_EQ(rows[0].latency_ms, rows[0].timing.ratio * d.scale_ms());
   }
   LocalDevice next(index(), o);
   const double round = next.store().all(next.key(), "calibration:").front().reference_median_ms;

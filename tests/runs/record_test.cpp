@@ -207,12 +207,22 @@ TEST(Spec, RoundTripKeepsEveryField) {
   s.verify = 2;
   s.search_confidence = 0.6;
   s.throttle_ms = 3;
+  s.local.layouts = 6;
   const RunSpec b = parse_spec(spec_to_json(s), "config.json");
   EXPECT_EQ(spec_to_json(b), spec_to_json(s));
   EXPECT_EQ(b.seed, s.seed);
   EXPECT_EQ(*b.budget_ms, 12.5);
   EXPECT_EQ(b.pool, s.pool);
   EXPECT_EQ(b.verify, 2);
+  EXPECT_EQ(b.local.layouts, 6);
+}
+
+TEST(Spec, AConfigFromBeforeLayoutsMeasuresInOne) {
+  RunSpec s;
+  s.local.layouts = 6;
+  auto j = nlohmann::json::parse(spec_to_json(s));
+  j["local"].erase("layouts");
+  EXPECT_EQ(parse_spec(j.dump(), "config.json").local.layouts, 1);
 }
 
 TEST(Spec, MissingFieldAndWrongVersionRejected) {

@@ -52,6 +52,11 @@ class Device {
   virtual int new_measurements() const = 0;
   virtual int stored_hits() const = 0;
   virtual int remeasured() const = 0;
+  // Gives `rows` (this session's measurements) their latencies again with the device's scale as
+  // it stands now, when the device has one that a sweep refines (a local runtime's: the median of
+  // every calibration round in the store, this sweep's included); a sweep's file is written with
+  // it. Unchanged for a device without a scale.
+  virtual void rescale(std::vector<Measurement>& /*rows*/) {}
   // Called after each new measurement (progress displays); may be empty.
   std::function<void(const Measurement&)> on_measured;
 };

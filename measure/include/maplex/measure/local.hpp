@@ -8,9 +8,12 @@
 // machine's drift cancels) times the scale, the median of the reference's calibrated times for
 // this machine, runtime and settings kept in the store. A new store calibrates once; every sweep
 // calibrates again after each 50 new measurements, keeping each round in the store; a session's
-// scale is the median of the rounds before it, fixed for the session, and its description reports
-// how many rounds and their spread. (The machine's speed drifts by up to 1.7x; ratios repeat to
-// about 1.4%, BENCHMARKS.md.)
+// scale is the median of the rounds before it, fixed for the session until a sweep ends (rescale:
+// its file is written with the rounds it added), and its description reports how many rounds and
+// their spread. (The machine's speed drifts by up to 1.7x; ratios repeat to
+// about 1.4%, BENCHMARKS.md.) With `layouts` > 1 every timing (architecture, per-op chain,
+// calibration) is spread over that many memory layouts (timing.hpp: time_over_layouts), each with
+// the network and the reference built afresh, so that a second session, whose heap differs, agrees.
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -34,7 +37,10 @@ inline constexpr const char* kReferenceArch =
 struct LocalOptions {
   int threads = 1;
   int warmup = 3;
-  int repeats = 15;        // timed (network, reference) pairs
+  int repeats = 15;  // timed (network, reference) pairs
+  // Memory layouts the pairs are shared among (at most `repeats`: more count as `repeats`); 0 =
+  // the runtime's default_layouts().
+  int layouts = 0;
   std::uint64_t seed = 0;  // weights
   int pin_cpu = -1;        // pin the measuring thread to this CPU (-1 = no pinning)
   bool fresh = false;  // measure again what the store holds (once per session; not the calibration)
@@ -66,6 +72,9 @@ class LocalDevice final : public Device {
   int new_measurements() const override { return new_; }
   int stored_hits() const override { return hits_; }
   int remeasured() const override { return remeasured_; }
+  // The scale from every calibration round the store now holds (this session's too), and `rows`
+  // at that scale; the description then reports it.
+  void rescale(std::vector<Measurement>& rows) override;
 
   const Host& host() const { return host_; }
   const LocalOptions& options() const { return options_; }
@@ -79,8 +88,8 @@ class LocalDevice final : public Device {
   // The store's row for `item` when it may be reused (not under --fresh before this session
   // measured it), counted as a hit.
   std::optional<StoredTiming> stored(const std::string& item);
-  // Times `network` against the reference and commits the row.
-  StoredTiming time_item(const std::string& item, Network& network, int repeats);
+  // Times what `build` builds against the reference (over the layouts) and commits the row.
+  StoredTiming time_item(const std::string& item, const NetworkBuilder& build, int repeats);
   const space::ArchIndex* index_;
   LocalOptions options_;
   std::string name_;
@@ -90,6 +99,9 @@ class LocalDevice final : public Device {
   std::unique_ptr<Network> reference_;
   // A calibration round: the reference timed against its twin, stored as "calibration:<time>".
   void calibrate_again();
+  // The scale (and its rounds and spread) from the calibration rounds in the store; false (and
+  // nothing set) when it holds none.
+  bool scale_from_store();
   double scale_ms_ = 0;
   int calibrations_ = 0;
   int since_calibration_ = 0;  // new architecture measurements since the last round
