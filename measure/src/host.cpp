@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "maplex/core/error.hpp"
+#include "maplex/core/hash.hpp"
 
 namespace maplex::measure {
 
@@ -136,11 +137,7 @@ std::string device_fingerprint(const Host& host, FingerprintScope scope) {
   for (const auto& c : host.caches) {
     text += '|' + std::to_string(c.level) + c.type + std::to_string(c.bytes);
   }
-  std::uint64_t h = 1469598103934665603ULL;  // FNV-1a, 64 bit
-  for (const char ch : text) {
-    h ^= static_cast<unsigned char>(ch);
-    h *= 1099511628211ULL;
-  }
+  const std::uint64_t h = fnv1a(text);
   char buf[17];
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
   return buf;

@@ -8,6 +8,7 @@
 
 #include "maplex/core/build_info.hpp"
 #include "maplex/core/error.hpp"
+#include "maplex/core/hash.hpp"
 #include "maplex/core/rng.hpp"
 
 namespace maplex::measure {
@@ -68,13 +69,9 @@ std::string settings_of(const LocalOptions& o) {
 
 std::string arch_item(int index) { return "arch:" + std::to_string(index); }
 
-// The seed of an item's layouts: FNV-1a of its name, mixed with the weights' seed.
+// The seed of an item's layouts: the hash of its name, mixed with the weights' seed.
 std::uint64_t layout_seed(std::uint64_t seed, const std::string& item) {
-  std::uint64_t h = 14695981039346656037ULL;
-  for (const unsigned char c : item) {
-    h = (h ^ c) * 1099511628211ULL;
-  }
-  return Rng::derive(seed, h);
+  return Rng::derive(seed, fnv1a(item));
 }
 
 // `local` for maplex's own engine, `local:<runtime>` for another runtime; the fingerprint is the

@@ -6,6 +6,7 @@
 
 #include "maplex/core/build_info.hpp"
 #include "maplex/core/error.hpp"
+#include "maplex/core/hash.hpp"
 #include "maplex/measure/local.hpp"
 #include "maplex/measure/timing.hpp"
 
@@ -122,12 +123,9 @@ void check_same_sweep(const ReadPart& first, const ReadPart& p) {
 }  // namespace
 
 std::uint64_t sweep_selection(const std::vector<int>& archs) {
-  std::uint64_t h = 1469598103934665603ULL;
+  std::uint64_t h = kHashStart;
   for (const int a : archs) {
-    for (const char ch : std::to_string(a) + ",") {
-      h ^= static_cast<unsigned char>(ch);
-      h *= 1099511628211ULL;
-    }
+    h = fnv1a(std::to_string(a) + ",", h);
   }
   return h;
 }
