@@ -72,7 +72,7 @@ void progress_bar(std::size_t done, std::size_t total, double eta_s) {
 }
 
 // The --json report: the device, the counts and every measurement.
-nlohmann::json measure_report(const std::vector<measure::Measurement>& rows, measure::Device& local,
+nlohmann::json measure_report(const measure::SweepResult& sweep, measure::Device& local,
                               const tables::Catalog& catalog, double median_cv,
                               const std::string& out_path,
                               const std::optional<measure::SweepPart>& part) {
@@ -80,10 +80,15 @@ nlohmann::json measure_report(const std::vector<measure::Measurement>& rows, mea
   doc["device"] = {{"name", local.name()},
                    {"fingerprint", local.fingerprint()},
                    {"description", local.description()}};
+  const auto& rows = sweep.rows;
   doc["counts"] = {{"measured", rows.size()},
                    {"new", local.new_measurements()},
                    {"from_store", local.stored_hits()},
-                   {"taken_twice", local.remeasured()}};
+                   {"taken_twice", local.remeasured()},
+                   {"measured_again_disturbed", sweep.measured_again},
+                   {"still_disturbed", sweep.still_disturbed}};
+  doc["passes"] = sweep.passes;
+  doc["waited_s"] = sweep.waited_s;
   doc["median_ratio_cv"] = median_cv;
   doc["out"] = out_path;
   doc["store"] = {{"path", local.store().path().string()},
@@ -125,35 +130,46 @@ cxxopts::Options measure_options() {
       "shard",
       "Measure shard K of N (K/N, 0-based; slurm: this job array task) of the sweep's "
       "architectures; maplex merge joins the CSVs (and per-shard stores)",
-      cxxopts::value<std::string>());
+      cxxopts::value<std::string>())(
+      "passes",
+      "Measurement passes: what was measured while the machine was disturbed (its reference more "
+      "than 10% slower than the quiet machine's) is measured again in a later pass, the less "
+      "disturbed kept; 1 = none again",
+      cxxopts::value<int>()->default_value("3"))(
+      "max-wait",
+      "Seconds a sweep may wait, in all, for a disturbed machine to run quiet again before it "
+      "measures again",
+      cxxopts::value<double>()->default_value("120"));
   add_local_options(options, "threads");
   return options;
 }
 
-// Every architecture in order, from the store or measured now; a progress bar on a terminal.
-std::vector<measure::Measurement> measure_all(measure::Device& local,
-                                              const std::vector<int>& archs) {
-  const bool tty = ::isatty(STDERR_FILENO) != 0;
-  const auto start = std::chrono::steady_clock::now();
-  std::vector<measure::Measurement> rows;
-  rows.reserve(archs.size());
-  for (std::size_t k = 0; k < archs.size(); ++k) {
-    rows.push_back(local.measure(archs[k]));
-    if (tty) {
-      // The rate of new measurements predicts the rest (stored ones cost nothing).
+// The sweep in passes (measure/sweep.hpp), with a progress bar on a terminal.
+measure::SweepResult measure_all(measure::Device& device, const std::vector<int>& archs, int passes,
+                                 double max_wait_s) {
+  measure::SweepOptions options;
+  options.passes = passes;
+  options.wait_budget_s = max_wait_s;
+  if (::isatty(STDERR_FILENO) != 0) {
+    const auto start = std::chrono::steady_clock::now();
+    const std::size_t first = archs.size();
+    options.on_progress = [&device, start, first](std::size_t done, std::size_t total) {
+      // The rate of new timings predicts the rest (stored ones cost nothing); a later pass's are
+      // all new.
       const double spent =
           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      const double rate = spent / std::max(1, local.new_measurements());
-      const double new_share =
-          static_cast<double>(local.new_measurements()) / static_cast<double>(k + 1);
-      progress_bar(k + 1, archs.size(),
-                   rate * new_share * static_cast<double>(archs.size() - k - 1));
-    }
+      const double timed = static_cast<double>(device.new_measurements()) +
+                           static_cast<double>(done > first ? done - first : 0);
+      const double rate = spent / std::max(1.0, timed);
+      const double new_share = timed / static_cast<double>(done);
+      progress_bar(done, total, rate * new_share * static_cast<double>(total - done));
+    };
   }
-  if (tty) {
+  auto result = measure::run_sweep(device, archs, options);
+  if (options.on_progress) {
     std::fprintf(stderr, "\n");
   }
-  return rows;
+  return result;
 }
 
 }  // namespace
@@ -187,24 +203,30 @@ int run_measure(int argc, char** argv) {
   const auto device_ptr =
       open_live(device, local_options(settings, args->count("fresh") != 0U), catalog);
   measure::Device& local = *device_ptr;
-  auto rows = measure_all(local, archs);
-  local.rescale(rows);  // the file at the scale with this sweep's calibration rounds
+  const double max_wait = (*args)["max-wait"].as<double>();
+  if (!(max_wait >= 0)) {
+    throw InputError("--max-wait " + std::to_string(max_wait) + ", expected seconds >= 0");
+  }
+  auto sweep = measure_all(local, archs, int_option(*args, "passes", 1), max_wait);
+  const auto& rows = sweep.rows;  // at the scale with this sweep's calibration rounds
   const double median_cv =
       measure::write_sweep_csv(out_path, rows, local, catalog.index(), part ? &*part : nullptr);
   if (args->count("json") != 0U) {
-    std::cout << measure_report(rows, local, catalog, median_cv, out_path, part).dump(2) << '\n';
+    std::cout << measure_report(sweep, local, catalog, median_cv, out_path, part).dump(2) << '\n';
     return 0;
   }
   std::printf(
       "measured %zu architectures%s on %s: %d new, %d from the store, %d taken twice as "
-      "unsteady; median cv of the ratios %.2f%%; written to %s\n",
+      "unsteady, %d again in %d later pass%s as disturbed (%d still; %.0f s waited for a quiet "
+      "machine); median cv of the ratios %.2f%%; written to %s\n",
       rows.size(),
       part ? (" (shard " + part->shard.str() + " of a " + std::to_string(part->units) +
               "-architecture sweep)")
                  .c_str()
            : "",
       local.description().c_str(), local.new_measurements(), local.stored_hits(),
-      local.remeasured(), 100 * median_cv, out_path.c_str());
+      local.remeasured(), sweep.measured_again, sweep.passes - 1, sweep.passes == 2 ? "" : "es",
+      sweep.still_disturbed, sweep.waited_s, 100 * median_cv, out_path.c_str());
   return 0;
 }
 

@@ -1,9 +1,12 @@
 #include "maplex/measure/local.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <stdexcept>
+#include <thread>
 #include <vector>
 
 #include "maplex/core/build_info.hpp"
@@ -122,8 +125,23 @@ bool LocalDevice::scale_from_store() {
   if (rounds.empty()) {
     return false;
   }
+  // The quiet machine: the lower quartile of every reference time the store holds for this device
+  // (calibrations and measurements alike; a disturbance only slows the machine down).
+  std::vector<double> all;
+  for (const auto& row : store_.all(key_)) {
+    all.push_back(row.reference_median_ms);
+  }
+  std::sort(all.begin(), all.end());
+  quiet_ms_ = all[(all.size() - 1) / 4];
+  std::vector<double> quiet;
+  for (const double r : rounds) {
+    if (r <= quiet_ms_ * (1 + kDisturbedAbove)) {
+      quiet.push_back(r);
+    }
+  }
   calibrations_ = static_cast<int>(rounds.size());
-  scale_ms_ = median_of(rounds);
+  quiet_calibrations_ = static_cast<int>(quiet.size());
+  scale_ms_ = median_of(quiet.empty() ? rounds : quiet);
   const auto [lo, hi] = std::minmax_element(rounds.begin(), rounds.end());
   scale_spread_ = (*hi - *lo) / scale_ms_;
   return true;
@@ -138,7 +156,7 @@ void LocalDevice::rescale(std::vector<Measurement>& rows) {
 
 void LocalDevice::calibrate_again() {
   time_item(
-      "calibration:" + utc_now() + "#" + std::to_string(new_),
+      "calibration:" + utc_now() + "#" + std::to_string(new_ + measured_again_),
       [this] { return reference_network(options_); }, kCalibrationRounds * options_.repeats);
 }
 
@@ -153,27 +171,32 @@ std::string LocalDevice::description() const {
   std::snprintf(
       buf, sizeof buf,
       "%s = %s (%s, %d logical CPUs, fingerprint %s), %s %s, %d thread%s, %d repeats "
-      "after %d warm-up runs%s%s, reference %.4g ms (median of %d calibration%s, spread %.1f%%), "
-      "store %s",
+      "after %d warm-up runs%s%s, reference %.4g ms (median of %d quiet of %d calibration%s, "
+      "spread "
+      "%.1f%%; quiet reference %.4g ms), store %s",
       name_.c_str(), h.hostname.c_str(), h.cpu_model.c_str(), h.logical_cpus,
       key_.fingerprint.c_str(),
       o.runtime->name() == "onednn" ? "oneDNN" : o.runtime->name().c_str(),
       o.runtime->version().c_str(), o.threads, o.threads == 1 ? "" : "s", o.repeats, o.warmup,
       o.layouts > 1 ? (" in " + std::to_string(o.layouts) + " memory layouts").c_str() : "",
       o.pin_cpu >= 0 ? (", pinned to CPU " + std::to_string(o.pin_cpu)).c_str() : "", scale_ms_,
-      calibrations_, calibrations_ == 1 ? "" : "s", 100 * scale_spread_, o.store.string().c_str());
+      quiet_calibrations_, calibrations_, calibrations_ == 1 ? "" : "s", 100 * scale_spread_,
+      quiet_ms_, o.store.string().c_str());
   return buf;
+}
+
+Timing LocalDevice::time_now(const std::string& item, const NetworkBuilder& build, int repeats) {
+  const TimingOptions timing{options_.warmup, repeats};
+  return options_.layouts == 1
+             ? time_against(*build(), *reference_, timing)
+             : time_over_layouts(
+                   build, [this] { return reference_network(options_); }, timing,
+                   {std::min(options_.layouts, repeats), layout_seed(options_.seed, item)});
 }
 
 StoredTiming LocalDevice::time_item(const std::string& item, const NetworkBuilder& build,
                                     int repeats) {
-  const TimingOptions timing{options_.warmup, repeats};
-  const Timing t =
-      options_.layouts == 1
-          ? time_against(*build(), *reference_, timing)
-          : time_over_layouts(
-                build, [this] { return reference_network(options_); }, timing,
-                {std::min(options_.layouts, repeats), layout_seed(options_.seed, item)});
+  const Timing t = time_now(item, build, repeats);
   StoredTiming row{
       item,    t.ratio,   t.ratio_cv,    t.target_median_ms, t.target_cv, t.reference_median_ms,
       repeats, utc_now(), host_.hostname};
@@ -193,15 +216,15 @@ std::optional<StoredTiming> LocalDevice::stored(const std::string& item) {
   return row;
 }
 
-LocalMeasurement LocalDevice::measure(int index) {
+void LocalDevice::check_index(int index) const {
   if (index < 0 || index >= index_->size()) {
     throw InputError("architecture index " + std::to_string(index) + ", expected 0.." +
                      std::to_string(index_->size() - 1));
   }
+}
+
+StoredTiming LocalDevice::take(int index) {
   const std::string item = arch_item(index);
-  if (auto row = stored(item)) {
-    return {index, row->ratio * scale_ms_, *row, true};
-  }
   const NetworkBuilder build = [this, index] {
     return options_.runtime->build(
         make_weights(index_->arch(index), arch_weight_seed(options_.seed, index)));
@@ -217,12 +240,63 @@ LocalMeasurement LocalDevice::measure(int index) {
     }
     ++remeasured_;
   }
-  ++new_;
   if (++since_calibration_ == kCalibrationEvery) {
     calibrate_again();
     since_calibration_ = 0;
   }
-  LocalMeasurement m{index, row.ratio * scale_ms_, row, false};
+  return row;
+}
+
+Measurement LocalDevice::measure(int index) {
+  check_index(index);
+  if (auto row = stored(arch_item(index))) {
+    return {index, row->ratio * scale_ms_, *row, true};
+  }
+  const StoredTiming row = take(index);
+  ++new_;
+  Measurement m{index, row.ratio * scale_ms_, row, false};
+  if (on_measured) {
+    on_measured(m);
+  }
+  return m;
+}
+
+double LocalDevice::disturbance_of(const StoredTiming& t) const {
+  return std::max(t.reference_median_ms / quiet_ms_ - 1, 0.0);
+}
+
+double LocalDevice::settle(double max_wait_s) {
+  constexpr auto kPause = std::chrono::seconds(2);
+  const auto start = std::chrono::steady_clock::now();
+  const auto waited = [&start] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  const NetworkBuilder twin = [this] { return reference_network(options_); };
+  while (true) {
+    // Timed as a calibration round is (over the layouts), but not kept.
+    const Timing probe = time_now("settle", twin, options_.repeats);
+    if (probe.reference_median_ms <= quiet_ms_ * (1 + kDisturbedAbove) || waited() >= max_wait_s) {
+      return waited();
+    }
+    std::this_thread::sleep_for(std::min<std::chrono::duration<double>>(
+        kPause, std::chrono::duration<double>(max_wait_s - waited())));
+  }
+}
+
+std::optional<double> LocalDevice::disturbance(const Measurement& m) const {
+  return disturbance_of(m.timing);
+}
+
+Measurement LocalDevice::measure_again(int index) {
+  check_index(index);
+  const std::optional<StoredTiming> before = store_.find(key_, arch_item(index));
+  StoredTiming row = take(index);
+  if (before && disturbance_of(*before) < disturbance_of(row)) {
+    store_.put(key_, *before);
+    row = *before;
+  }
+  ++measured_again_;
+  Measurement m{index, row.ratio * scale_ms_, row, false};
   if (on_measured) {
     on_measured(m);
   }

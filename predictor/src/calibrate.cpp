@@ -3,10 +3,12 @@
 // user's device is), with its whole family: the inner targets face the pool the way the target
 // does. Each is "measured" on the target's own architectures, and maplex predicts the rest of its
 // samples. On those inner predictions the pool chooses
-// - the stacking weight w of the posterior against the flops fit of the measurements (stack): the
-//   w of 0, 0.1, ..., 1 with the most predictions within 10% (ties: the larger w), so the answer
-//   leans on the simplest fit exactly as far as the pool's own devices, predicted from devices
-//   unlike them, were better served by it;
+// - the stacking weight w of the posterior against the simplest fit of the measurements (stack):
+//   the w of 0, 0.1, ..., 1 with the most predictions within 10% (ties: the larger w), so the
+//   answer leans on the simplest fit exactly as far as the pool's own devices, predicted from
+//   devices unlike them, were better served by it. The simplest fit is the flops fit, or, for a
+//   target with its own layer-wise table, that table scaled to the measurements (the lut method):
+//   then each inner target has a table too, its additive per-op fit on its own samples;
 // - the factor the stacked log-sd is scaled by: the 95% quantile of |log(truth / prediction)| /
 //   log-sd, divided by 1.96.
 // Nothing of the target is looked at but its measured architectures.
@@ -52,13 +54,19 @@ Adaptation inner_target(const Adaptation& target, const DeviceSamples& held,
   return a;
 }
 
-// One inner prediction: the truth, the posterior's moments and the flops fit.
+// One inner prediction: the truth, the posterior's moments and the simplest fit.
 struct InnerPoint {
   double truth;
   double mean;
   double log_var;
-  double flops;
+  double simple;
 };
+
+// `held`'s stand-in for a layer-wise table measured on it: its per-op fit on its own samples.
+std::vector<double> inner_table(const Context& c, const DeviceSamples& held) {
+  const Eigen::VectorXd fit = fit_device(c.features.lut, held, 1e-3);
+  return {fit.data(), fit.data() + fit.size()};
+}
 
 // maplex adapted to `target`'s archs on pool device d, at d's other samples.
 void inner_points(const Context& c, const AdditivePrior& prior, std::size_t d, bool leave_family,
@@ -66,17 +74,19 @@ void inner_points(const Context& c, const AdditivePrior& prior, std::size_t d, b
   const DeviceSamples& held = c.pool.devices[d];
   std::vector<Eigen::Index> keep;
   const Pool pool = pool_without(c.pool, held, leave_family, keep);
-  const Adaptation target = inner_target(c.target, held, c.additive[d]);
+  Adaptation target = inner_target(c.target, held, c.additive[d]);
   if (pool.devices.empty()) {
     return;
+  }
+  if (!c.target.lut_ms.empty()) {
+    target.lut_ms = inner_table(c, held);
   }
   // The pool's fits serve every sub-pool: the inner context needs only the devices' weights for
   // the held device (hier_posterior reads no per-device model of its context).
   Context inner{c.features, pool, target, c.config, {}, {}, {}, {}};
   weigh(inner);
   const std::vector<PosteriorMember> members = hier_posterior(inner, prior_subset(prior, keep));
-  const FlopsFit flops = fit_flops(c.features.flops_m, target.archs, target.latency_ms);
-  const double floor = prediction_floor(target.latency_ms);
+  const Eigen::VectorXd simple = simplest_fit(inner);
   const std::size_t step = std::max<std::size_t>(1, held.archs.size() / kScoredPerDevice);
   std::vector<int> rows;
   std::vector<double> truth;
@@ -88,8 +98,7 @@ void inner_points(const Context& c, const AdditivePrior& prior, std::size_t d, b
   }
   const Moments m = mixture_moments(inner, members, rows);
   for (std::size_t i = 0; i < rows.size(); ++i) {
-    out.push_back({truth[i], m.mean[i], m.log_var[i],
-                   std::max(flops.at(c.features.flops_m(rows[i])), floor)});
+    out.push_back({truth[i], m.mean[i], m.log_var[i], simple(rows[i])});
   }
 }
 
@@ -101,7 +110,7 @@ double best_weight(const std::vector<InnerPoint>& points) {
     const double w = s / static_cast<double>(kWeightSteps);
     int hits = 0;
     for (const InnerPoint& p : points) {
-      const double m = stack(w, p.mean, p.flops);
+      const double m = stack(w, p.mean, p.simple);
       hits += std::abs(m - p.truth) <= kWithin * p.truth ? 1 : 0;
     }
     if (hits > best_hits) {
@@ -118,8 +127,13 @@ double prediction_floor(const std::vector<double>& measured_ms) {
   return 0.5 * *std::min_element(measured_ms.begin(), measured_ms.end());
 }
 
-double stack(double w, double posterior_mean, double flops) {
-  return std::exp(w * std::log(posterior_mean) + (1 - w) * std::log(flops));
+double stack(double w, double posterior_mean, double simple) {
+  return std::exp(w * std::log(posterior_mean) + (1 - w) * std::log(simple));
+}
+
+Eigen::VectorXd simplest_fit(const Context& c) {
+  const Eigen::VectorXd fit = c.target.lut_ms.empty() ? predict_flops(c) : predict_lut(c);
+  return fit.cwiseMax(prediction_floor(c.target.latency_ms));
 }
 
 Pool pool_without(const Pool& pool, const DeviceSamples& held, bool family_out,
@@ -151,7 +165,7 @@ Calibration calibrate(const Context& c, const AdditivePrior& prior, bool stacked
   std::vector<double> z;
   z.reserve(points.size());
   for (const InnerPoint& p : points) {
-    const double m = stack(out.posterior_weight, p.mean, p.flops);
+    const double m = stack(out.posterior_weight, p.mean, p.simple);
     z.push_back(std::abs(std::log(p.truth / m)) / std::sqrt(std::max(p.log_var, 1e-12)));
   }
   const auto q = z.begin() + static_cast<std::ptrdiff_t>(0.95 * static_cast<double>(z.size()));

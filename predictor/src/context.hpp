@@ -71,12 +71,16 @@ struct Moments {
 Moments mixture_moments(const Context& c, const std::vector<PosteriorMember>& members,
                         const std::vector<int>& rows);
 // Half the fastest measurement: where maplex floors its predictions (the additive model can go
-// negative far from the data), both the posterior's and the flops fit it is stacked with.
+// negative far from the data), both the posterior's and the simplest fit it is stacked with.
 double prediction_floor(const std::vector<double>& measured_ms);
-// maplex's answer is its posterior stacked with the flops fit of the measurements, in log space:
-// log m = w log posterior + (1 - w) log flops; its log variance is the posterior's, scaled by
-// the calibration (calibrate measures the scale on stacked answers).
-double stack(double w, double posterior_mean, double flops);
+// maplex's answer is its posterior stacked with the simplest fit of the measurements, in log
+// space: log m = w log posterior + (1 - w) log simple; its log variance is the posterior's, scaled
+// by the calibration (calibrate measures the scale on stacked answers).
+double stack(double w, double posterior_mean, double simple);
+// The simplest fit of the measurements, floored: the target's own layer-wise table scaled to them
+// (predict_lut) when it has one, which on every runtime of this machine tracks it far better than
+// FLOPs (BENCHMARKS.md, issue 12), else the flops fit.
+Eigen::VectorXd simplest_fit(const Context& c);
 // What the pool says of maplex on a device unlike it (calibrate.cpp): the stacking weight w and
 // the factor the stacked log-sd is scaled by, both chosen on the pool's own devices playing the
 // target; `prior`: the pool's (additive_prior on c.pool).

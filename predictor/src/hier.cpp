@@ -238,12 +238,12 @@ Eigen::VectorXd predict_hier(const Context& c, TrainReport& report, Eigen::Vecto
   report.log_sd_scale = cal.log_sd_scale;
   report.posterior_weight = cal.posterior_weight;
   const double k2 = cal.log_sd_scale * cal.log_sd_scale;
-  const Eigen::VectorXd flops = predict_flops(c).cwiseMax(prediction_floor(c.target.latency_ms));
+  const Eigen::VectorXd simple = simplest_fit(c);
   Eigen::VectorXd mean(static_cast<Eigen::Index>(all.size()));
   log_var.resize(mean.size());
   for (Eigen::Index a = 0; a < mean.size(); ++a) {
     const auto i = static_cast<std::size_t>(a);
-    mean(a) = stack(cal.posterior_weight, m.mean[i], flops(a));
+    mean(a) = stack(cal.posterior_weight, m.mean[i], simple(a));
     log_var(a) = m.log_var[i] * k2;
   }
   return mean;

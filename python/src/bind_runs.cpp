@@ -11,6 +11,7 @@
 #include "maplex/core/error.hpp"
 #include "maplex/devices/registry.hpp"
 #include "maplex/devices/session.hpp"
+#include "maplex/measure/sweep.hpp"
 #include "maplex/report/front_files.hpp"
 #include "maplex/runs/prepare.hpp"
 #include "maplex/runs/run.hpp"
@@ -67,7 +68,7 @@ std::string resume(const std::string& run_dir, int threads) {
 }
 
 py::dict measure(const std::vector<int>& archs, const std::string& device,
-                 const runs::RunSpec::Local& settings, bool fresh) {
+                 const runs::RunSpec::Local& settings, bool fresh, int passes) {
   if (!runs::is_live_device_name(device)) {
     throw InputError("measure: device " + quote(device) + ", expected a live device (" +
                      devices::live_device_list() + ")");
@@ -80,9 +81,9 @@ py::dict measure(const std::vector<int>& archs, const std::string& device,
     const py::gil_scoped_release release;
     auto dev =
         devices::open_device(device, devices::local_options(settings, fresh), d->catalog.index());
-    for (int a : archs) {
-      taken.push_back(dev->measure(a));
-    }
+    measure::SweepOptions sweep;
+    sweep.passes = passes;
+    taken = measure::run_sweep(*dev, archs, sweep).rows;
     fingerprint = dev->fingerprint();
     description = dev->description();
   }
@@ -111,18 +112,19 @@ void bind_runs(py::module_& m) {
   m.def(
       "measure",
       [](const std::vector<int>& archs, const std::string& device, int repeats, int warmup,
-         int threads, const std::string& store, bool fresh, int layouts) {
+         int threads, const std::string& store, bool fresh, int layouts, int passes) {
         runs::RunSpec::Local s;
         s.repeats = repeats;
         s.layouts = layouts;
         s.warmup = warmup;
         s.threads = threads;
         s.store = store;
-        return measure(archs, device, s, fresh);
+        return measure(archs, device, s, fresh, passes);
       },
       py::arg("archs"), py::arg("device") = "local", py::arg("repeats") = 15, py::arg("warmup") = 3,
       py::arg("threads") = 1, py::arg("store") = "", py::arg("fresh") = false,
-      py::arg("layouts") = runs::RunSpec::Local{}.layouts);
+      py::arg("layouts") = runs::RunSpec::Local{}.layouts,
+      py::arg("passes") = measure::SweepOptions{}.passes);
   m.def("live_devices", [] { return devices::live_device_list(); });
 }
 

@@ -82,6 +82,12 @@ TEST(MeasureCli, JsonReportAndExcludingWhatIsMeasured) {
   EXPECT_GE(doc["counts"]["new"], 4);  // an unsteady one is taken twice
   EXPECT_EQ(doc["counts"]["from_store"], 0);
   EXPECT_EQ(doc["device"]["name"], "local");
+  // Passes: a later one only for what was disturbed (at most the default 3 in all).
+  const int passes = doc["passes"].get<int>();
+  EXPECT_GE(passes, 1);
+  EXPECT_LE(passes, 3);
+  EXPECT_EQ(passes > 1, doc["counts"]["measured_again_disturbed"].get<int>() > 0);
+  EXPECT_LE(doc["counts"]["still_disturbed"].get<int>(), 4);
   ASSERT_EQ(doc["measurements"].size(), 4U);
   std::set<int> measured;
   for (const auto& m : doc["measurements"]) {
@@ -128,7 +134,8 @@ TEST(MeasureCli, BadInputOneClearLine) {
            {"--threads", "0", "--threads 0, expected at least 1"},
            {"--repeats", "0", "--repeats 0, expected at least 1"},
            {"--warmup", "-2", "--warmup -2, expected at least 0"},
-           {"--pin-cpu", "4096", "--pin-cpu 4096, expected a CPU in 0.."}}) {
+           {"--pin-cpu", "4096", "--pin-cpu 4096, expected a CPU in 0.."},
+           {"--passes", "0", "--passes 0, expected at least 1"}}) {
     const RunResult r = run_maplex({"measure", "--arch", "0", option, value, "--store", store,
                                     "--out", temp("b.csv").string()});
     EXPECT_EQ(r.exit_code, 1) << option;

@@ -208,9 +208,9 @@ TEST(Profile, UsesHardwareCountersOrSaysWhyNot) {
 namespace maplex::measure {
 namespace {
 
-// The scale is the median of every calibration round: a sweep calibrates again after 50 new
-// measurements, its file is rescaled with them, and the next session's scale is the median of the
-// rounds, with their spread.
+// The scale is the median of the calibration rounds taken quiet: a sweep calibrates again after 50
+// new measurements, its file is rescaled with them, and the next session's scale is the median of
+// the rounds, with their spread.
 TEST(LocalDevice, SweepsCalibrateInRoundsAndTheScaleIsTheirMedian) {
   const auto store = temp("rounds.sqlite");
   LocalOptions o = quick(store);
@@ -235,16 +235,22 @@ TEST(LocalDevice, SweepsCalibrateInRoundsAndTheScaleIsTheirMedian) {
     d.rescale(rows);
     const double round = d.store().all(d.key(), "calibration:").front().reference_median_ms;
     EXPECT_EQ(d.calibrations(), 2);
-    EXPECT_DOUBLE_EQ(d.scale_ms(), 0.5 * (first_scale + round));
-    EXPECT_DOUBLE_EQ(rows[0].latency_ms, rows[0].timing.ratio * d.scale_ms());
+    // The median of the rounds taken quiet: both (their mean) or one of them (which depends on
+    // this machine's state; the rule itself: SweepPasses.TheScaleIsTheMedianOf...).
+    const double scale = d.scale_ms();
+    EXPECT_TRUE(scale == 0.5 * (first_scale + round) || scale == first_scale || scale == round)
+        << scale << " from rounds " << first_scale << " and " << round;
+    EXPECT_EQ(d.quiet_calibrations(), scale == 0.5 * (first_scale + round) ? 2 : 1);
+    EXPECT_DOUBLE_EQ(rows[0].latency_ms, rows[0].timing.ratio * scale);
   }
   LocalDevice next(index(), o);
   const double round = next.store().all(next.key(), "calibration:").front().reference_median_ms;
   EXPECT_EQ(next.calibrations(), 2);
-  EXPECT_DOUBLE_EQ(next.scale_ms(), 0.5 * (first_scale + round));
+  const double both = 0.5 * (first_scale + round);
+  EXPECT_TRUE(next.scale_ms() == both || next.scale_ms() == first_scale ||
+              next.scale_ms() == round);
   EXPECT_DOUBLE_EQ(next.scale_spread(), std::abs(first_scale - round) / next.scale_ms());
-  EXPECT_NE(next.description().find("median of 2 calibrations"), std::string::npos)
-      << next.description();
+  EXPECT_NE(next.description().find("of 2 calibrations"), std::string::npos) << next.description();
   // A stored measurement is its ratio times the session's scale.
   const auto m = next.measure(7);
   EXPECT_TRUE(m.from_store);

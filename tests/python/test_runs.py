@@ -105,6 +105,7 @@ def test_measure_on_this_machine_uses_the_store(tmp_path):
         (lambda: maplex.resume("/nonexistent/run"), "/nonexistent/run"),
         (lambda: maplex.measure([0], device="pixel3"), "expected a live device"),
         (lambda: maplex.measure([99999], device="local"), "99999"),
+        (lambda: maplex.measure([0], device="local", passes=0), "passes 0, expected at least 1"),
     ],
 )
 def test_bad_input_is_a_value_error(call, message):

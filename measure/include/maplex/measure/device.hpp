@@ -15,6 +15,12 @@
 
 namespace maplex::measure {
 
+// A measurement whose reference ran more than this much slower than the quiet machine's (the lower
+// quartile of the reference times the store holds) was taken in a disturbed stretch: a sweep
+// measures it again later (sweep.hpp), and the scale leaves such calibration rounds out. Chosen on
+// the tuning sweeps of BENCHMARKS.md ("The disturbed-reference rule").
+inline constexpr double kDisturbedAbove = 0.10;
+
 struct Measurement {
   int index = -1;
   double latency_ms = 0;
@@ -52,6 +58,19 @@ class Device {
   virtual int new_measurements() const = 0;
   virtual int stored_hits() const = 0;
   virtual int remeasured() const = 0;
+  // How much slower than when quiet the machine ran when `m` was taken: its reference's median /
+  // the quiet reference time - 1 (MEASURING.md: a reference far from its sweep-wide median flags a
+  // disturbed period; the machine's disturbances slow it down); nullopt for a device without a
+  // reference.
+  virtual std::optional<double> disturbance(const Measurement& /*m*/) const { return std::nullopt; }
+  // Waits, up to `max_wait_s`, until the machine runs quiet again (a short timing of the reference
+  // no more than kDisturbedAbove slower than quiet); the seconds waited. 0 for a device without a
+  // reference.
+  virtual double settle(double /*max_wait_s*/) { return 0; }
+  // Measures `index` again now, whatever the store holds, and keeps (in the store and in the
+  // result) whichever of the stored and the new timing is the less disturbed. The default, for a
+  // device without a reference, is measure(index).
+  virtual Measurement measure_again(int index) { return measure(index); }
   // Gives `rows` (this session's measurements) their latencies again with the device's scale as
   // it stands now, when the device has one that a sweep refines (a local runtime's: the median of
   // every calibration round in the store, this sweep's included); a sweep's file is written with

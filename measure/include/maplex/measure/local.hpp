@@ -6,14 +6,15 @@
 //
 // A latency is ratio x scale: the median time ratio to the reference network (in which the
 // machine's drift cancels) times the scale, the median of the reference's calibrated times for
-// this machine, runtime and settings kept in the store. A new store calibrates once; every sweep
-// calibrates again after each 50 new measurements, keeping each round in the store; a session's
-// scale is the median of the rounds before it, fixed for the session until a sweep ends (rescale:
-// its file is written with the rounds it added), and its description reports how many rounds and
-// their spread. (The machine's speed drifts by up to 1.7x; ratios repeat to
-// about 1.4%, BENCHMARKS.md.) With `layouts` > 1 every timing (architecture, per-op chain,
-// calibration) is spread over that many memory layouts (timing.hpp: time_over_layouts), each with
-// the network and the reference built afresh, so that a second session, whose heap differs, agrees.
+// this machine, runtime and settings kept in the store, over the rounds taken while the machine was
+// quiet (kDisturbedAbove). A new store calibrates once; every sweep calibrates again after each 50
+// new timings, keeping each round in the store; a session's scale is fixed for the session until
+// a sweep's pass ends (rescale: its file is written with the rounds it added), and its description
+// reports how many rounds, how many quiet, and their spread. (The machine's speed drifts by up
+// to 1.7x; ratios repeat to about 1.4%, BENCHMARKS.md.) With `layouts` > 1 every timing
+// (architecture, per-op chain, calibration) is spread over that many memory layouts (timing.hpp:
+// time_over_layouts), each with the network and the reference built afresh, so that a second
+// session, whose heap differs, agrees.
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -65,6 +66,12 @@ class LocalDevice final : public Device {
   // From the store, or measured now and stored before returning (a measurement whose pair ratios
   // vary by more than 10 % is taken once more, the steadier kept).
   Measurement measure(int index) override;
+  // reference / quiet reference - 1 of the measurement's timing (0 when faster).
+  std::optional<double> disturbance(const Measurement& m) const override;
+  // Times the reference against its twin every 2 s until it runs quiet or `max_wait_s` passed.
+  double settle(double max_wait_s) override;
+  // Timed again now; the stored timing is kept when its reference was nearer the scale.
+  Measurement measure_again(int index) override;
   // The per-op table, measured (and stored) where the store lacks an entry.
   std::optional<Lut> lut() override;
   Store& store() override { return store_; }
@@ -72,6 +79,8 @@ class LocalDevice final : public Device {
   int new_measurements() const override { return new_; }
   int stored_hits() const override { return hits_; }
   int remeasured() const override { return remeasured_; }
+  // Architectures measured again (measure_again) in this session.
+  int measured_again() const { return measured_again_; }
   // The scale from every calibration round the store now holds (this session's too), and `rows`
   // at that scale; the description then reports it.
   void rescale(std::vector<Measurement>& rows) override;
@@ -80,15 +89,27 @@ class LocalDevice final : public Device {
   const LocalOptions& options() const { return options_; }
   const Runtime& runtime() const { return *options_.runtime; }
   double scale_ms() const { return scale_ms_; }
-  // Calibration rounds behind the scale, and their (max - min) / median.
+  // The quiet machine's reference time: the lower quartile of the store's reference times.
+  double quiet_ms() const { return quiet_ms_; }
+  // Calibration rounds in the store, those of them taken quiet (the scale is their median; all
+  // rounds' when none is), and the (max - min) / scale of all.
   int calibrations() const { return calibrations_; }
+  int quiet_calibrations() const { return quiet_calibrations_; }
   double scale_spread() const { return scale_spread_; }
 
  private:
   // The store's row for `item` when it may be reused (not under --fresh before this session
   // measured it), counted as a hit.
   std::optional<StoredTiming> stored(const std::string& item);
-  // Times what `build` builds against the reference (over the layouts) and commits the row.
+  // Throws InputError for an index outside the space.
+  void check_index(int index) const;
+  // A new timing of the architecture, committed (taken twice when unsteady), and a calibration
+  // round when one is due.
+  StoredTiming take(int index);
+  double disturbance_of(const StoredTiming& t) const;
+  // Times what `build` builds against the reference (over the layouts, seeded by `item`).
+  Timing time_now(const std::string& item, const NetworkBuilder& build, int repeats);
+  // time_now, the row committed.
   StoredTiming time_item(const std::string& item, const NetworkBuilder& build, int repeats);
   const space::ArchIndex* index_;
   LocalOptions options_;
@@ -103,13 +124,16 @@ class LocalDevice final : public Device {
   // nothing set) when it holds none.
   bool scale_from_store();
   double scale_ms_ = 0;
+  double quiet_ms_ = 0;
   int calibrations_ = 0;
+  int quiet_calibrations_ = 0;
   int since_calibration_ = 0;  // new architecture measurements since the last round
   double scale_spread_ = 0;
   std::set<std::string> measured_now_;
   int new_ = 0;
   int hits_ = 0;
   int remeasured_ = 0;
+  int measured_again_ = 0;
 };
 
 }  // namespace maplex::measure

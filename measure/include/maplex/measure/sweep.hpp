@@ -1,12 +1,16 @@
 #pragma once
-// Which architectures a sweep (`maplex measure`) measures, and in which order.
+// Which architectures a sweep (`maplex measure`) measures, in which order, and how: in passes, so
+// that what was measured while the machine was disturbed is measured again later.
 
+#include <cstddef>
+#include <functional>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "maplex/core/rng.hpp"
+#include "maplex/measure/device.hpp"
 #include "maplex/space/index.hpp"
 
 namespace maplex::measure {
@@ -24,5 +28,31 @@ struct SweepRequest {
 // stretch of the machine. Throws InputError for an unknown architecture or a sample larger than
 // the connected architectures left after the exclusions.
 std::vector<int> sweep_archs(const SweepRequest& request, const space::ArchIndex& index, Rng& rng);
+
+// A sweep in passes. The first measures every architecture (or reads it from the store); each
+// later pass measures again, in the sweep's order, the new measurements of this session that were
+// disturbed (Device::disturbance above `disturbed_above`, judged after the pass's rescale), keeping
+// the less disturbed timing of each; when one comes out disturbed again, the sweep waits for the
+// machine to settle (Device::settle) before the next, within `wait_budget_s` for the whole sweep.
+// Stored measurements of earlier sessions are taken as they are.
+struct SweepOptions {
+  int passes = 3;                            // 1 = no measuring again
+  double disturbed_above = kDisturbedAbove;  // reference / quiet reference - 1
+  double wait_budget_s = 120;                // seconds a sweep may wait for a quiet machine
+  // After each measurement (of any pass): measurements done so far and the sweep's total (which
+  // grows when a pass adds its architectures).
+  std::function<void(std::size_t done, std::size_t total)> on_progress;
+};
+
+struct SweepResult {
+  std::vector<Measurement> rows;  // in the sweep's order, at the device's final scale
+  int passes = 0;                 // passes run (the first included)
+  int measured_again = 0;         // timings taken again because they were disturbed
+  int still_disturbed = 0;        // rows disturbed after the last pass (the least disturbed kept)
+  double waited_s = 0;            // seconds waited for a quiet machine
+};
+
+// Throws InputError for passes < 1, a negative threshold or wait, and what Device::measure throws.
+SweepResult run_sweep(Device& device, const std::vector<int>& archs, const SweepOptions& options);
 
 }  // namespace maplex::measure

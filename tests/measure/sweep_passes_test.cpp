@@ -1,0 +1,260 @@
+// A sweep in passes (measure/sweep.hpp, run_sweep): what was measured while the reference ran far
+// from the scale is measured again in a later pass and the less disturbed timing kept, in the
+// store too. The runtime here is a stand-in whose networks spin for set times and whose reference
+// is slowed on cue, so that a disturbed stretch happens exactly where a test puts it.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <thread>
+
+#include "maplex/core/error.hpp"
+#include "maplex/measure/local.hpp"
+#include "maplex/measure/sweep.hpp"
+#include "shipped_data.hpp"
+
+namespace maplex::measure {
+namespace {
+
+const space::ArchIndex& index() { return testing::shipped_catalog().index(); }
+
+// How slow the reference runs (1 = its usual 400 us), set when a target network is built.
+struct Cue {
+  std::atomic<double> reference_slowdown{1.0};
+  std::map<int, double> spin_us;  // by architecture index
+  // The slowdown the reference gets while the network of `index` is measured (the builds of
+  // `until` so far decide between the two).
+  int disturbed = -1;
+  int until = -1;
+  double before = 1.0;
+  double after = 1.0;
+  std::atomic<int> builds_of_until{0};
+};
+
+class Spinning final : public Network {
+ public:
+  Spinning(double us, const std::atomic<double>* slowdown) : us_(us), slowdown_(slowdown) {}
+  std::vector<float> forward(const std::vector<float>& /*input*/) override {
+    run();
+    return std::vector<float>(10, 0.0F);
+  }
+  void run() override {
+    const double us = us_ * (slowdown_ != nullptr ? slowdown_->load() : 1.0);
+    const auto end =
+        std::chrono::steady_clock::now() + std::chrono::duration<double, std::micro>(us);
+    while (std::chrono::steady_clock::now() < end) {
+    }
+  }
+
+ private:
+  double us_;
+  const std::atomic<double>* slowdown_;
+};
+
+class CuedRuntime final : public Runtime {
+ public:
+  explicit CuedRuntime(Cue* cue) : cue_(cue) {}
+  std::string name() const override { return "cued"; }
+  std::string version() const override { return "1"; }
+  void set_threads(int /*threads*/) const override {}
+  std::unique_ptr<Network> build(const NetworkWeights& w) const override {
+    const int a = index().index_of(w.arch);
+    if (w.arch.str() == kReferenceArch) {
+      // The reference and its calibration twin: the twin is not slowed (the sweep's clock).
+      auto net =
+          std::make_unique<Spinning>(400, reference_built_ ? nullptr : &cue_->reference_slowdown);
+      reference_built_ = true;
+      return net;
+    }
+    if (a == cue_->until) {
+      ++cue_->builds_of_until;
+    }
+    cue_->reference_slowdown =
+        a != cue_->disturbed ? 1.0 : (cue_->builds_of_until == 0 ? cue_->before : cue_->after);
+    return std::make_unique<Spinning>(cue_->spin_us.at(a), nullptr);
+  }
+  std::unique_ptr<Network> op_chain(LutOp /*op*/, int /*stage*/, int /*copies*/,
+                                    std::uint64_t /*seed*/) const override {
+    throw std::runtime_error("no per-op table");
+  }
+
+ private:
+  Cue* cue_;
+  mutable bool reference_built_ = false;
+};
+
+std::filesystem::path temp_store(const std::string& name) {
+  auto p = std::filesystem::temp_directory_path() /
+           ("maplex_passes_" + std::to_string(::getpid()) + "_" + name);
+  for (const auto* suffix : {"", "-wal", "-shm"}) {
+    std::filesystem::remove(p.string() + suffix);
+  }
+  return p;
+}
+
+struct Fixture {
+  Cue cue;
+  std::vector<int> archs{100, 2000, 9000};
+  std::filesystem::path store;
+  explicit Fixture(const std::string& name) : store(temp_store(name)) {
+    cue.spin_us = {{100, 200}, {2000, 300}, {9000, 500}};
+    cue.disturbed = 2000;
+    cue.until = 9000;  // disturbed until the architecture after it is built (the first pass)
+  }
+  ~Fixture() {
+    for (const auto* suffix : {"", "-wal", "-shm"}) {
+      std::filesystem::remove(store.string() + suffix);
+    }
+  }
+  LocalOptions options() {
+    LocalOptions o;
+    o.repeats = 7;
+    o.warmup = 1;
+    o.store = store;
+    o.runtime = std::make_shared<CuedRuntime>(&cue);
+    return o;
+  }
+};
+
+const Measurement& row_of(const SweepResult& r, int index) {
+  for (const auto& m : r.rows) {
+    if (m.index == index) {
+      return m;
+    }
+  }
+  throw std::logic_error("no row");
+}
+
+TEST(SweepPasses, ADisturbedMeasurementIsTakenAgainAndTheQuietOneKept) {
+  Fixture f("quiet.sqlite");
+  f.cue.before = 1.5;  // the reference 50% slow while 2000 is first measured
+  LocalDevice device(index(), f.options());
+  SweepOptions o;
+  o.wait_budget_s = 5;
+  const SweepResult r = run_sweep(device, f.archs, o);
+  EXPECT_EQ(r.passes, 2);
+  EXPECT_EQ(r.waited_s, 0);  // measured quiet the second time: no waiting
+  EXPECT_EQ(r.measured_again, 1);
+  EXPECT_EQ(r.still_disturbed, 0);
+  ASSERT_EQ(r.rows.size(), 3U);
+  EXPECT_EQ(r.rows[1].index, 2000);  // the sweep's order
+  // Kept: the quiet timing, 300 / 400 (the disturbed one was 300 / 600).
+  EXPECT_NEAR(row_of(r, 2000).timing.ratio, 0.75, 0.06);
+  EXPECT_LT(*device.disturbance(row_of(r, 2000)), 0.10);
+  EXPECT_NEAR(row_of(r, 100).timing.ratio, 0.5, 0.04);
+  EXPECT_NEAR(row_of(r, 9000).timing.ratio, 1.25, 0.1);
+  EXPECT_EQ(device.measured_again(), 1);
+  // The store holds the kept timing.
+  EXPECT_NEAR(device.store().find(device.key(), "arch:2000")->ratio, row_of(r, 2000).timing.ratio,
+              1e-12);
+  EXPECT_NEAR(row_of(r, 2000).latency_ms, row_of(r, 2000).timing.ratio * device.scale_ms(), 1e-9);
+}
+
+TEST(SweepPasses, AlwaysDisturbedKeepsTheLeastDisturbedAfterTheLastPass) {
+  Fixture f("always.sqlite");
+  f.cue.before = 1.6;
+  f.cue.after = 1.25;  // still disturbed in every later pass, but less
+  LocalDevice device(index(), f.options());
+  SweepOptions o;
+  o.passes = 3;
+  o.wait_budget_s = 0.4;  // the machine never settles: the sweep waits its budget, then goes on
+  std::size_t last_done = 0;
+  std::size_t last_total = 0;
+  o.on_progress = [&](std::size_t done, std::size_t total) {
+    last_done = done;
+    last_total = total;
+  };
+  const SweepResult r = run_sweep(device, f.archs, o);
+  EXPECT_EQ(r.passes, 3);
+  EXPECT_EQ(r.measured_again, 2);
+  EXPECT_EQ(r.still_disturbed, 1);
+  EXPECT_EQ(last_done, 5U);
+  EXPECT_EQ(last_total, 5U);
+  EXPECT_NEAR(row_of(r, 2000).timing.ratio, 300.0 / 500.0, 0.05);
+  EXPECT_NEAR(*device.disturbance(row_of(r, 2000)), 0.25, 0.06);
+  EXPECT_GE(r.waited_s, 0.4);
+  EXPECT_LT(r.waited_s, 3.0);
+}
+
+TEST(SweepPasses, SettleWaitsUntilTheReferenceRunsQuietAgain) {
+  Fixture f("settle.sqlite");
+  LocalDevice device(index(), f.options());
+  EXPECT_NEAR(device.quiet_ms(), 0.4, 0.04);
+  EXPECT_LT(device.settle(30), 1.0);  // quiet now: one probe
+  f.cue.reference_slowdown = 1.5;
+  EXPECT_GE(device.settle(0.3), 0.3);  // never quiet within 0.3 s
+  std::thread quiet_later([&f] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    f.cue.reference_slowdown = 1.0;
+  });
+  const double waited = device.settle(60);
+  quiet_later.join();
+  EXPECT_GE(waited, 0.4);
+  EXPECT_LT(waited, 30);  // probes every 2 s: it noticed, long before the 60 s
+}
+
+TEST(SweepPasses, TheScaleIsTheMedianOfTheQuietCalibrationRounds) {
+  Fixture f("scale.sqlite");
+  LocalDevice device(index(), f.options());
+  const double quiet_round = device.scale_ms();
+  EXPECT_NEAR(quiet_round, 0.4, 0.04);
+  // Two more rounds, one of them 50% slow (a disturbed stretch), stored as a sweep stores them.
+  const auto put_round = [&](const std::string& at, double ms) {
+    StoredTiming t = *device.store().find(device.key(), "reference");
+    t.item = "calibration:" + at;
+    t.reference_median_ms = ms;
+    device.store().put(device.key(), t);
+  };
+  put_round("a", 1.5 * quiet_round);
+  put_round("b", 1.04 * quiet_round);
+  std::vector<Measurement> none;
+  device.rescale(none);
+  EXPECT_EQ(device.calibrations(), 3);
+  EXPECT_EQ(device.quiet_calibrations(), 2);
+  EXPECT_NEAR(device.scale_ms(), 1.02 * quiet_round, 1e-9);  // not 1.04 (the median of all three)
+  EXPECT_NEAR(device.scale_spread(), 0.5 / 1.02, 1e-9);
+  EXPECT_NE(device.description().find("median of 2 quiet of 3 calibrations"), std::string::npos)
+      << device.description();
+}
+
+TEST(SweepPasses, OnePassMeasuresNothingAgainAndStoredRowsAreTakenAsTheyAre) {
+  Fixture f("one.sqlite");
+  f.cue.before = 1.5;
+  {
+    LocalDevice device(index(), f.options());
+    SweepOptions o;
+    o.passes = 1;
+    const SweepResult r = run_sweep(device, f.archs, o);
+    EXPECT_EQ(r.passes, 1);
+    EXPECT_EQ(r.measured_again, 0);
+    EXPECT_EQ(r.still_disturbed, 1);
+    EXPECT_NEAR(row_of(r, 2000).timing.ratio, 0.5, 0.05);  // 300 / 600
+  }
+  // A later session reads the disturbed row from the store and does not measure it again.
+  f.cue.builds_of_until = 0;
+  LocalDevice device(index(), f.options());
+  const SweepResult r = run_sweep(device, f.archs, {});
+  EXPECT_EQ(device.new_measurements(), 0);
+  EXPECT_EQ(r.measured_again, 0);
+  EXPECT_EQ(r.passes, 1);
+  EXPECT_TRUE(row_of(r, 2000).from_store);
+}
+
+TEST(SweepPasses, BadOptionsAreRefused) {
+  Fixture f("bad.sqlite");
+  LocalDevice device(index(), f.options());
+  SweepOptions o;
+  o.passes = 0;
+  EXPECT_THROW(run_sweep(device, f.archs, o), InputError);
+  o.passes = 2;
+  o.disturbed_above = -0.1;
+  EXPECT_THROW(run_sweep(device, f.archs, o), InputError);
+}
+
+}  // namespace
+}  // namespace maplex::measure
