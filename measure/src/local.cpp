@@ -125,14 +125,13 @@ bool LocalDevice::scale_from_store() {
   if (rounds.empty()) {
     return false;
   }
-  // The quiet machine: the lower quartile of every reference time the store holds for this device
-  // (calibrations and measurements alike; a disturbance only slows the machine down).
-  std::vector<double> all;
-  for (const auto& row : store_.all(key_)) {
-    all.push_back(row.reference_median_ms);
-  }
-  std::sort(all.begin(), all.end());
-  quiet_ms_ = all[(all.size() - 1) / 4];
+  // The quiet machine: the lower quartile of the calibration rounds, the store's history of the
+  // machine's states (a disturbance only slows it down). Not the measurements' reference times: a
+  // session measuring everything again (--fresh) replaces them, so in a slow session they would
+  // all be slow.
+  std::vector<double> sorted = rounds;
+  std::sort(sorted.begin(), sorted.end());
+  quiet_ms_ = sorted[(sorted.size() - 1) / 4];
   std::vector<double> quiet;
   for (const double r : rounds) {
     if (r <= quiet_ms_ * (1 + kDisturbedAbove)) {

@@ -16,7 +16,7 @@
 namespace maplex::measure {
 
 // A measurement whose reference ran more than this much slower than the quiet machine's (the lower
-// quartile of the reference times the store holds) was taken in a disturbed stretch: a sweep
+// quartile of the calibration rounds the store holds) was taken in a disturbed stretch: a sweep
 // measures it again later (sweep.hpp), and the scale leaves such calibration rounds out. Chosen on
 // the tuning sweeps of BENCHMARKS.md ("The disturbed-reference rule").
 inline constexpr double kDisturbedAbove = 0.10;

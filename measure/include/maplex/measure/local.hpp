@@ -89,7 +89,7 @@ class LocalDevice final : public Device {
   const LocalOptions& options() const { return options_; }
   const Runtime& runtime() const { return *options_.runtime; }
   double scale_ms() const { return scale_ms_; }
-  // The quiet machine's reference time: the lower quartile of the store's reference times.
+  // The quiet machine's reference time: the lower quartile of the store's calibration rounds.
   double quiet_ms() const { return quiet_ms_; }
   // Calibration rounds in the store, those of them taken quiet (the scale is their median; all
   // rounds' when none is), and the (max - min) / scale of all.
