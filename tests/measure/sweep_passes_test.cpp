@@ -135,6 +135,7 @@ TEST(SweepPasses, ADisturbedMeasurementIsTakenAgainAndTheQuietOneKept) {
   f.cue.before = 1.5;  // the reference 50% slow while 2000 is first measured
   LocalDevice device(index(), f.options());
   SweepOptions o;
+  o.disturbed_above = 0.25;  // well clear of a busy machine's noise on the 0.4 ms spins
   o.wait_budget_s = 5;
   const SweepResult r = run_sweep(device, f.archs, o);
   EXPECT_EQ(r.passes, 2);
@@ -145,7 +146,7 @@ TEST(SweepPasses, ADisturbedMeasurementIsTakenAgainAndTheQuietOneKept) {
   EXPECT_EQ(r.rows[1].index, 2000);  // the sweep's order
   // Kept: the quiet timing, 300 / 400 (the disturbed one was 300 / 600).
   EXPECT_NEAR(row_of(r, 2000).timing.ratio, 0.75, 0.06);
-  EXPECT_LT(*device.disturbance(row_of(r, 2000)), 0.10);
+  EXPECT_LT(*device.disturbance(row_of(r, 2000)), 0.25);
   EXPECT_NEAR(row_of(r, 100).timing.ratio, 0.5, 0.04);
   EXPECT_NEAR(row_of(r, 9000).timing.ratio, 1.25, 0.1);
   EXPECT_EQ(device.measured_again(), 1);
@@ -157,10 +158,11 @@ TEST(SweepPasses, ADisturbedMeasurementIsTakenAgainAndTheQuietOneKept) {
 
 TEST(SweepPasses, AlwaysDisturbedKeepsTheLeastDisturbedAfterTheLastPass) {
   Fixture f("always.sqlite");
-  f.cue.before = 1.6;
-  f.cue.after = 1.25;  // still disturbed in every later pass, but less
+  f.cue.before = 1.8;
+  f.cue.after = 1.4;  // still disturbed in every later pass, but less
   LocalDevice device(index(), f.options());
   SweepOptions o;
+  o.disturbed_above = 0.25;
   o.passes = 3;
   o.wait_budget_s = 0.4;  // the machine never settles: the sweep waits its budget, then goes on
   std::size_t last_done = 0;
@@ -175,8 +177,8 @@ TEST(SweepPasses, AlwaysDisturbedKeepsTheLeastDisturbedAfterTheLastPass) {
   EXPECT_EQ(r.still_disturbed, 1);
   EXPECT_EQ(last_done, 5U);
   EXPECT_EQ(last_total, 5U);
-  EXPECT_NEAR(row_of(r, 2000).timing.ratio, 300.0 / 500.0, 0.05);
-  EXPECT_NEAR(*device.disturbance(row_of(r, 2000)), 0.25, 0.06);
+  EXPECT_NEAR(row_of(r, 2000).timing.ratio, 300.0 / 560.0, 0.05);
+  EXPECT_NEAR(*device.disturbance(row_of(r, 2000)), 0.4, 0.08);
   EXPECT_GE(r.waited_s, 0.4);
   EXPECT_LT(r.waited_s, 3.0);
 }
@@ -228,6 +230,7 @@ TEST(SweepPasses, OnePassMeasuresNothingAgainAndStoredRowsAreTakenAsTheyAre) {
   {
     LocalDevice device(index(), f.options());
     SweepOptions o;
+    o.disturbed_above = 0.25;
     o.passes = 1;
     const SweepResult r = run_sweep(device, f.archs, o);
     EXPECT_EQ(r.passes, 1);
