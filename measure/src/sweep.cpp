@@ -62,7 +62,7 @@ std::vector<std::size_t> disturbed_rows(const Device& device, const std::vector<
 
 }  // namespace
 
-SweepResult run_sweep(Device& device, const std::vector<int>& archs, const SweepOptions& options) {
+void check_sweep_options(const SweepOptions& options) {
   if (options.passes < 1) {
     throw InputError("passes " + std::to_string(options.passes) + ", expected at least 1");
   }
@@ -74,6 +74,10 @@ SweepResult run_sweep(Device& device, const std::vector<int>& archs, const Sweep
     throw InputError("wait budget " + std::to_string(options.wait_budget_s) +
                      " s, expected at least 0");
   }
+}
+
+SweepResult run_sweep(Device& device, const std::vector<int>& archs, const SweepOptions& options) {
+  check_sweep_options(options);
   SweepResult out;
   out.rows.reserve(archs.size());
   std::size_t done = 0;

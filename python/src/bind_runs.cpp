@@ -73,6 +73,9 @@ py::dict measure(const std::vector<int>& archs, const std::string& device,
     throw InputError("measure: device " + quote(device) + ", expected a live device (" +
                      devices::live_device_list() + ")");
   }
+  measure::SweepOptions sweep;
+  sweep.passes = passes;
+  measure::check_sweep_options(sweep);  // before the device is opened (and perhaps calibrated)
   auto d = data();
   std::vector<measure::Measurement> taken;
   std::string fingerprint;
@@ -81,8 +84,6 @@ py::dict measure(const std::vector<int>& archs, const std::string& device,
     const py::gil_scoped_release release;
     auto dev =
         devices::open_device(device, devices::local_options(settings, fresh), d->catalog.index());
-    measure::SweepOptions sweep;
-    sweep.passes = passes;
     taken = measure::run_sweep(*dev, archs, sweep).rows;
     fingerprint = dev->fingerprint();
     description = dev->description();

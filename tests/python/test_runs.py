@@ -113,3 +113,11 @@ def test_bad_input_is_a_value_error(call, message):
         call()
     assert message in str(e.value)
     assert "\n" not in str(e.value)
+
+
+def test_measure_refuses_zero_passes_before_it_opens_the_store(tmp_path):
+    store = tmp_path / "store.sqlite"
+    with pytest.raises(ValueError) as e:
+        maplex.measure([0], device="local", store=str(store), passes=0)
+    assert "passes 0, expected at least 1" in str(e.value)
+    assert not store.exists()

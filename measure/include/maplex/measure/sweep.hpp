@@ -52,7 +52,10 @@ struct SweepResult {
   double waited_s = 0;            // seconds waited for a quiet machine
 };
 
-// Throws InputError for passes < 1, a negative threshold or wait, and what Device::measure throws.
+// Throws InputError for passes < 1 or a negative threshold or wait budget.
+void check_sweep_options(const SweepOptions& options);
+
+// Throws what check_sweep_options and Device::measure throw.
 SweepResult run_sweep(Device& device, const std::vector<int>& archs, const SweepOptions& options);
 
 }  // namespace maplex::measure
