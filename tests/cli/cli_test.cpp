@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "run.hpp"
+#include "temp_dir.hpp"
 
 namespace maplex::testing {
 namespace {
@@ -51,7 +52,7 @@ TEST(Cli, ErrorsEscapeWhatIsNotUtf8) {
   const std::string bad =
       "ti\xff\xfe"
       "tan\x01";
-  const auto dir = std::filesystem::temp_directory_path();
+  const auto dir = ::maplex::testing::test_temp_dir();
   const auto csv = dir / "maplex_cli_bad_bytes.csv";
   std::ofstream(csv) << "arch,latency_ms\n0,5\x80\n";
   const std::vector<RunResult> runs = {
@@ -76,7 +77,7 @@ TEST(Cli, ReportNeedsAFinishedRun) {
   expect_one_line_error(run_maplex({"report"}), 2, "expected the run directory");
   expect_one_line_error(run_maplex({"report", "/no/such/run"}), 1,
                         "run directory '/no/such/run' does not exist");
-  const auto dir = std::filesystem::temp_directory_path() / "maplex_report_unfinished";
+  const auto dir = ::maplex::testing::test_temp_dir() / "maplex_report_unfinished";
   std::filesystem::create_directories(dir);
   expect_one_line_error(run_maplex({"report", dir.string()}), 1,
                         "has no result.json, expected a finished run (maplex resume it first)");

@@ -10,12 +10,13 @@
 #include <nlohmann/json.hpp>
 
 #include "run.hpp"
+#include "temp_dir.hpp"
 
 namespace maplex::testing {
 namespace {
 
 std::filesystem::path temp(const std::string& name) {
-  return std::filesystem::temp_directory_path() /
+  return ::maplex::testing::test_temp_dir() /
          ("maplex_pcli_" + std::to_string(::getpid()) + "_" + name);
 }
 

@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "temp_dir.hpp"
+
 namespace maplex::testing {
 
 struct RunResult {
@@ -41,7 +43,7 @@ inline std::string slurp(const std::filesystem::path& p) {
 // `env` is prepended to the command ("MAPLEX_DATA=/x"); stdin is /dev/null.
 inline RunResult run_maplex(const std::vector<std::string>& args, const std::string& env = "") {
   static int counter = 0;
-  const auto base = std::filesystem::temp_directory_path() /
+  const auto base = ::maplex::testing::test_temp_dir() /
                     ("maplex_cli_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
   std::string cmd = env.empty() ? "" : env + " ";
   cmd += shell_quote(MAPLEX_BIN);

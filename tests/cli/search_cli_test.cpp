@@ -10,12 +10,13 @@
 
 #include "maplex/search/algorithm.hpp"
 #include "run.hpp"
+#include "temp_dir.hpp"
 
 namespace maplex::testing {
 namespace {
 
 std::filesystem::path temp(const std::string& name) {
-  const auto p = std::filesystem::temp_directory_path() /
+  const auto p = ::maplex::testing::test_temp_dir() /
                  ("maplex_scli_" + std::to_string(::getpid()) + "_" + name);
   std::filesystem::remove_all(p);
   return p;

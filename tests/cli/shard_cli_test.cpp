@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "cli/run.hpp"
+#include "temp_dir.hpp"
 
 namespace maplex::testing {
 namespace {
@@ -20,7 +21,7 @@ namespace {
 using nlohmann::json;
 
 std::filesystem::path dir_for(const std::string& name) {
-  const auto p = std::filesystem::temp_directory_path() /
+  const auto p = ::maplex::testing::test_temp_dir() /
                  ("maplex_shard_" + std::to_string(::getpid()) + "_" + name);
   std::filesystem::remove_all(p);
   std::filesystem::create_directories(p);

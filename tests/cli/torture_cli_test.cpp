@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "cli/run.hpp"
+#include "temp_dir.hpp"
 
 namespace maplex::testing {
 namespace {
@@ -21,7 +22,7 @@ namespace {
 using nlohmann::json;
 
 std::filesystem::path fresh(const std::string& name) {
-  const auto p = std::filesystem::temp_directory_path() /
+  const auto p = ::maplex::testing::test_temp_dir() /
                  ("maplex_torture_" + std::to_string(::getpid()) + "_" + name);
   std::filesystem::remove_all(p);
   return p;

@@ -1,6 +1,7 @@
 // A device reached by a command: the device file, running a command with a timeout, and the
 // device's measurements, failures and store.
 #include "maplex/devices/command_device.hpp"
+#include "temp_dir.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -23,7 +24,7 @@ namespace {
 const space::ArchIndex& index() { return testing::shipped_catalog().index(); }
 
 std::filesystem::path temp(const std::string& name) {
-  return std::filesystem::temp_directory_path() /
+  return ::maplex::testing::test_temp_dir() /
          ("maplex_cmd_" + std::to_string(::getpid()) + "_" + name);
 }
 

@@ -17,6 +17,7 @@
 #include "maplex/space/arch.hpp"
 #include "maplex/space/index.hpp"
 #include "shipped_data.hpp"
+#include "temp_dir.hpp"
 
 namespace maplex::devices {
 namespace {
@@ -98,7 +99,7 @@ TEST(Runtimes, EveryRuntimeMatchesTheReference) {
 }
 
 TEST(Runtimes, EachRuntimeIsItsOwnDeviceInTheStore) {
-  const auto store = std::filesystem::temp_directory_path() /
+  const auto store = ::maplex::testing::test_temp_dir() /
                      ("maplex_runtimes_" + std::to_string(::getpid()) + ".sqlite");
   measure::LocalOptions o;
   o.repeats = 3;

@@ -1,6 +1,7 @@
 // This machine as a device: measurements go to the store and come back from it, --fresh measures
 // again, bad settings are refused, and the per-op table behaves like latencies do.
 #include "maplex/measure/local.hpp"
+#include "temp_dir.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -17,7 +18,7 @@ namespace maplex::measure {
 namespace {
 
 std::filesystem::path temp(const std::string& name) {
-  const auto p = std::filesystem::temp_directory_path() /
+  const auto p = ::maplex::testing::test_temp_dir() /
                  ("maplex_local_" + std::to_string(::getpid()) + "_" + name);
   std::filesystem::remove(p);
   std::filesystem::remove(p.string() + "-wal");

@@ -13,12 +13,13 @@
 #include "maplex/core/error.hpp"
 #include "maplex/measure/host.hpp"
 #include "maplex/measure/store.hpp"
+#include "temp_dir.hpp"
 
 namespace maplex::measure {
 namespace {
 
 std::filesystem::path fresh_dir(const std::string& name) {
-  const auto p = std::filesystem::temp_directory_path() /
+  const auto p = ::maplex::testing::test_temp_dir() /
                  ("maplex_merge_" + std::to_string(::getpid()) + "_" + name);
   std::filesystem::remove_all(p);
   std::filesystem::create_directories(p);

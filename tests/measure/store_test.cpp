@@ -1,6 +1,7 @@
 // The measurement store: rows survive reopening, keys keep machines and settings apart, bad files
 // are refused with a clear message, and a writer killed mid-sweep loses nothing it committed.
 #include "maplex/measure/store.hpp"
+#include "temp_dir.hpp"
 
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -18,7 +19,7 @@ namespace maplex::measure {
 namespace {
 
 std::filesystem::path temp(const std::string& name) {
-  const auto p = std::filesystem::temp_directory_path() /
+  const auto p = ::maplex::testing::test_temp_dir() /
                  ("maplex_store_" + std::to_string(::getpid()) + "_" + name);
   std::filesystem::remove_all(p);
   std::filesystem::remove(p.string() + "-wal");

@@ -17,6 +17,7 @@
 #include "maplex/measure/local.hpp"
 #include "maplex/measure/sweep.hpp"
 #include "shipped_data.hpp"
+#include "temp_dir.hpp"
 
 namespace maplex::measure {
 namespace {
@@ -89,7 +90,7 @@ class CuedRuntime final : public Runtime {
 };
 
 std::filesystem::path temp_store(const std::string& name) {
-  auto p = std::filesystem::temp_directory_path() /
+  auto p = ::maplex::testing::test_temp_dir() /
            ("maplex_passes_" + std::to_string(::getpid()) + "_" + name);
   for (const auto* suffix : {"", "-wal", "-shm"}) {
     std::filesystem::remove(p.string() + suffix);

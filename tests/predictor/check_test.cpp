@@ -1,6 +1,7 @@
 // Checking a prediction: which latencies it is scored on and the score itself.
 
 #include "maplex/predictor/check.hpp"
+#include "temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
@@ -80,7 +81,7 @@ TEST(Check, ScoreCountsTheLatenciesInsideThe95PercentInterval) {
 }
 
 TEST(Check, AFileWithTooFewRowsToScoreIsRefusedByName) {
-  const auto path = std::filesystem::temp_directory_path() / "maplex_check_one_row.csv";
+  const auto path = ::maplex::testing::test_temp_dir() / "maplex_check_one_row.csv";
   std::ofstream(path) << "arch,latency_ms\n7,1.5\n8,1.7\n";
   const Target t = target_on("pixel3", {7, 42, 15000});
   try {

@@ -1,6 +1,7 @@
 // Predictors on the shipped data: sanity, reproducibility, thread independence, bad input.
 
 #include "maplex/predictor/predictor.hpp"
+#include "temp_dir.hpp"
 
 #include <gtest/gtest.h>
 #include <tbb/global_control.h>
@@ -277,7 +278,7 @@ TEST(BadInput, PoolSharingTheTargetsHardware) {
 TEST(BadInput, PoolEmptyAfterExclusions) {
   // A data folder describing a single device: its default pool is empty.
   const auto dir =
-      std::filesystem::temp_directory_path() / ("maplex_single_" + std::to_string(::getpid()));
+      ::maplex::testing::test_temp_dir() / ("maplex_single_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   for (const char* f : {"nb201_archs.csv", "nb201_valid_acc.csv"}) {
     std::filesystem::copy_file(std::filesystem::path(MAPLEX_TEST_DATA_DIR) / f, dir / f,

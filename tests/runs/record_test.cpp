@@ -1,5 +1,6 @@
 // Run records: exact history round trip, torn last lines, checkpoints, specs.
 #include "maplex/runs/record.hpp"
+#include "temp_dir.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -29,7 +30,7 @@ const space::ArchIndex& code_order() {
 }
 
 std::filesystem::path temp(const std::string& name) {
-  auto p = std::filesystem::temp_directory_path() /
+  auto p = ::maplex::testing::test_temp_dir() /
            ("maplex_rec_" + std::to_string(::getpid()) + "_" + name);
   std::filesystem::remove_all(p);
   return p;

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "maplex/core/error.hpp"
+#include "temp_dir.hpp"
 
 namespace maplex::tables::testing {
 
@@ -17,7 +18,7 @@ class TempDir {
  public:
   TempDir() {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    path_ = std::filesystem::temp_directory_path() /
+    path_ = ::maplex::testing::test_temp_dir() /
             ("maplex_test_" + std::string(info->test_suite_name()) + "_" + info->name() + "_" +
              std::to_string(::getpid()));
     std::filesystem::remove_all(path_);
