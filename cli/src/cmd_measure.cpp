@@ -144,12 +144,21 @@ cxxopts::Options measure_options() {
   return options;
 }
 
-// The sweep in passes (measure/sweep.hpp), with a progress bar on a terminal.
-measure::SweepResult measure_all(measure::Device& device, const std::vector<int>& archs, int passes,
-                                 double max_wait_s) {
+// --passes and --max-wait, checked before any device is opened.
+measure::SweepOptions sweep_options(const cxxopts::ParseResult& args) {
   measure::SweepOptions options;
-  options.passes = passes;
-  options.wait_budget_s = max_wait_s;
+  options.passes = int_option(args, "passes", 1);
+  options.wait_budget_s = args["max-wait"].as<double>();
+  if (!(options.wait_budget_s >= 0)) {
+    throw InputError("--max-wait " + std::to_string(options.wait_budget_s) +
+                     ", expected seconds >= 0");
+  }
+  return options;
+}
+
+// The sweep in passes (measure/sweep.hpp), with a progress bar on a terminal.
+measure::SweepResult measure_all(measure::Device& device, const std::vector<int>& archs,
+                                 measure::SweepOptions options) {
   if (::isatty(STDERR_FILENO) != 0) {
     const auto start = std::chrono::steady_clock::now();
     const std::size_t first = archs.size();
@@ -200,14 +209,11 @@ int run_measure(int argc, char** argv) {
                               measure::sweep_selection(archs)};
     archs = measure::shard_of(archs, part->shard);
   }
+  const auto passes = sweep_options(*args);
   const auto device_ptr =
       open_live(device, local_options(settings, args->count("fresh") != 0U), catalog);
   measure::Device& local = *device_ptr;
-  const double max_wait = (*args)["max-wait"].as<double>();
-  if (!(max_wait >= 0)) {
-    throw InputError("--max-wait " + std::to_string(max_wait) + ", expected seconds >= 0");
-  }
-  auto sweep = measure_all(local, archs, int_option(*args, "passes", 1), max_wait);
+  auto sweep = measure_all(local, archs, passes);
   const auto& rows = sweep.rows;  // at the scale with this sweep's calibration rounds
   const double median_cv =
       measure::write_sweep_csv(out_path, rows, local, catalog.index(), part ? &*part : nullptr);

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <stdexcept>
@@ -132,6 +131,7 @@ bool LocalDevice::scale_from_store() {
   std::vector<double> sorted = rounds;
   std::sort(sorted.begin(), sorted.end());
   quiet_ms_ = sorted[(sorted.size() - 1) / 4];
+  // Never empty: the quartile's own round is quiet.
   std::vector<double> quiet;
   for (const double r : rounds) {
     if (r <= quiet_ms_ * (1 + kDisturbedAbove)) {
@@ -140,7 +140,7 @@ bool LocalDevice::scale_from_store() {
   }
   calibrations_ = static_cast<int>(rounds.size());
   quiet_calibrations_ = static_cast<int>(quiet.size());
-  scale_ms_ = median_of(quiet.empty() ? rounds : quiet);
+  scale_ms_ = median_of(quiet);
   const auto [lo, hi] = std::minmax_element(rounds.begin(), rounds.end());
   scale_spread_ = (*hi - *lo) / scale_ms_;
   return true;
@@ -171,8 +171,7 @@ std::string LocalDevice::description() const {
       buf, sizeof buf,
       "%s = %s (%s, %d logical CPUs, fingerprint %s), %s %s, %d thread%s, %d repeats "
       "after %d warm-up runs%s%s, reference %.4g ms (median of %d quiet of %d calibration%s, "
-      "spread "
-      "%.1f%%; quiet reference %.4g ms), store %s",
+      "spread %.1f%%; quiet reference %.4g ms), store %s",
       name_.c_str(), h.hostname.c_str(), h.cpu_model.c_str(), h.logical_cpus,
       key_.fingerprint.c_str(),
       o.runtime->name() == "onednn" ? "oneDNN" : o.runtime->name().c_str(),

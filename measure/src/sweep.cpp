@@ -1,7 +1,6 @@
 #include "maplex/measure/sweep.hpp"
 
 #include <algorithm>
-#include <cmath>
 
 #include "maplex/core/error.hpp"
 #include "maplex/space/sampling.hpp"
@@ -98,7 +97,6 @@ SweepResult run_sweep(Device& device, const std::vector<int>& archs, const Sweep
     total += again.size();
     for (const std::size_t k : again) {
       out.rows[k] = device.measure_again(out.rows[k].index);
-      out.rows[k].from_store = false;
       ++out.measured_again;
       progress();
       const auto d = device.disturbance(out.rows[k]);

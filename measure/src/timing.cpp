@@ -29,6 +29,7 @@ class HeapOffset {
       // 1 byte to 256 KiB: below glibc's mmap threshold the block shifts the heap itself.
       block = static_cast<char*>(std::malloc(1 + rng.below(kLargest)));
       if (block == nullptr) {
+        release();  // the blocks before it (the rest are still null)
         throw std::bad_alloc();
       }
       *static_cast<volatile char*>(block) = 1;  // a block the compiler may not elide
@@ -36,13 +37,14 @@ class HeapOffset {
   }
   HeapOffset(const HeapOffset&) = delete;
   HeapOffset& operator=(const HeapOffset&) = delete;
-  ~HeapOffset() {
+  ~HeapOffset() { release(); }
+
+ private:
+  void release() {
     for (char* block : blocks_) {
       std::free(block);
     }
   }
-
- private:
   static constexpr std::uint64_t kLargest = std::uint64_t{256} * 1024;
   std::array<char*, 4> blocks_{};
 };

@@ -136,7 +136,8 @@ TEST(MeasureCli, BadInputOneClearLine) {
            {"--repeats", "0", "--repeats 0, expected at least 1"},
            {"--warmup", "-2", "--warmup -2, expected at least 0"},
            {"--pin-cpu", "4096", "--pin-cpu 4096, expected a CPU in 0.."},
-           {"--passes", "0", "--passes 0, expected at least 1"}}) {
+           {"--passes", "0", "--passes 0, expected at least 1"},
+           {"--max-wait", "-1", "--max-wait -1"}}) {
     const RunResult r = run_maplex({"measure", "--arch", "0", option, value, "--store", store,
                                     "--out", temp("b.csv").string()});
     EXPECT_EQ(r.exit_code, 1) << option;

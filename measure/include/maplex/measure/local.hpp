@@ -70,7 +70,7 @@ class LocalDevice final : public Device {
   std::optional<double> disturbance(const Measurement& m) const override;
   // Times the reference against its twin every 2 s until it runs quiet or `max_wait_s` passed.
   double settle(double max_wait_s) override;
-  // Timed again now; the stored timing is kept when its reference was nearer the scale.
+  // Timed again now; the stored timing is kept when it was the less disturbed.
   Measurement measure_again(int index) override;
   // The per-op table, measured (and stored) where the store lacks an entry.
   std::optional<Lut> lut() override;
@@ -91,8 +91,8 @@ class LocalDevice final : public Device {
   double scale_ms() const { return scale_ms_; }
   // The quiet machine's reference time: the lower quartile of the store's calibration rounds.
   double quiet_ms() const { return quiet_ms_; }
-  // Calibration rounds in the store, those of them taken quiet (the scale is their median; all
-  // rounds' when none is), and the (max - min) / scale of all.
+  // Calibration rounds in the store, those of them taken quiet (the scale is their median; the
+  // lower quartile's own round always is), and the (max - min) / scale of all.
   int calibrations() const { return calibrations_; }
   int quiet_calibrations() const { return quiet_calibrations_; }
   double scale_spread() const { return scale_spread_; }
