@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Issue 12's figures for the runtimes of this machine (local = oneDNN, local:opencv, local:torch):
-# 1,000 architectures each, 200 of them measured a second time (--fresh, same calibration), the
+# 1,000 architectures each (OpenCV's in two rounds, its default), 200 of them measured a second
+# time (--fresh: a new session on the same store, with the runtime's default rounds), the
 # predictor from 3 planned measurements with the runtime's own per-op table scored on the 1,000,
 # the runtimes side by side, and a search from an empty store on each.
 # Usage: bench/runtimes.sh [OUT_DIR]   (about 20-30 minutes on 2 cores; needs python3 for the summary)
@@ -26,10 +27,10 @@ done
 python3 - "$out" <<'PY'
 import csv, json, statistics, sys
 out = sys.argv[1]
-def load(path):
+def load(path, column='latency_ms'):
     rows = [r for r in csv.reader(l for l in open(path) if not l.startswith('#'))]
     head = rows[0]
-    return {int(r[head.index('index')]): float(r[head.index('latency_ms')]) for r in rows[1:]}
+    return {int(r[head.index('index')]): float(r[head.index(column)]) for r in rows[1:]}
 def ranks(v):
     order = sorted(range(len(v)), key=lambda i: v[i])
     r = [0.0] * len(v)
@@ -46,11 +47,14 @@ data = {n: load(f'{out}/{n}-1000.csv') for n in names}
 for n in names:
     again = load(f'{out}/{n}-200-again.csv')
     rel = [abs(again[i] / data[n][i] - 1) for i in again]
+    first_r, again_r = load(f'{out}/{n}-1000.csv', 'ratio'), load(f'{out}/{n}-200-again.csv', 'ratio')
+    rel_r = [abs(again_r[i] / first_r[i] - 1) for i in again_r]
     ev = json.load(open(f'{out}/{n}-eval.json'))
     s = json.load(open(f'{out}/{n}-search.json'))
     print(n, 'median ms %.3f' % statistics.median(data[n].values()),
-          'repeat within 5%% %.3f' % (sum(r <= 0.05 for r in rel) / len(rel)),
-          'median |diff| %.4f' % statistics.median(rel),
+          'repeat within 5%% (ms) %.3f' % (sum(r <= 0.05 for r in rel) / len(rel)),
+          '(ratios) %.3f' % (sum(r <= 0.05 for r in rel_r) / len(rel_r)),
+          'median |diff| %.4f (ratios %.4f)' % (statistics.median(rel), statistics.median(rel_r)),
           'search', open(f'{out}/{n}-search.time').read().strip().splitlines()[-1],
           'best measured', s['best'].get('measured_latency_ms'), 'budget', s['config']['budget_ms'] if 'budget_ms' in s['config'] else '')
     for m in ev['methods'] if 'methods' in ev else []:

@@ -87,6 +87,8 @@ nlohmann::json measure_report(const measure::SweepResult& sweep, measure::Device
                    {"taken_twice", local.remeasured()},
                    {"measured_again_disturbed", sweep.measured_again},
                    {"still_disturbed", sweep.still_disturbed}};
+  doc["rounds"] = sweep.rounds;
+  doc["counts"]["round_takes"] = sweep.round_takes;
   doc["passes"] = sweep.passes;
   doc["waited_s"] = sweep.waited_s;
   doc["median_ratio_cv"] = median_cv;
@@ -104,6 +106,7 @@ nlohmann::json measure_report(const measure::SweepResult& sweep, measure::Device
                     {"arch_str", catalog.index().arch(r.index).str()},
                     {"latency_ms", r.latency_ms},
                     {"ratio_cv", r.timing.ratio_cv},
+                    {"takes", measure::take_count(r)},
                     {"from_store", r.from_store}});
   }
   doc["measurements"] = list;
@@ -131,6 +134,11 @@ cxxopts::Options measure_options() {
       "Measure shard K of N (K/N, 0-based; slurm: this job array task) of the sweep's "
       "architectures; maplex merge joins the CSVs (and per-shard stores)",
       cxxopts::value<std::string>())(
+      "rounds",
+      "Takes of each architecture, a whole pass over the sweep apart (each sees the machine in "
+      "another state; the ratio is their geometric mean); 0 = the runtime's default (2 for "
+      "local:opencv, else 1)",
+      cxxopts::value<int>()->default_value("0"))(
       "passes",
       "Measurement passes: what was measured while the machine was disturbed (its reference more "
       "than 10% slower than the quiet machine's) is measured again in a later pass, the less "
@@ -148,6 +156,7 @@ cxxopts::Options measure_options() {
 measure::SweepOptions sweep_options(const cxxopts::ParseResult& args) {
   measure::SweepOptions options;
   options.passes = int_option(args, "passes", 1);
+  options.rounds = int_option(args, "rounds", 0);
   options.wait_budget_s = args["max-wait"].as<double>();
   if (!(options.wait_budget_s >= 0)) {
     throw InputError("--max-wait " + std::to_string(options.wait_budget_s) +
@@ -222,17 +231,18 @@ int run_measure(int argc, char** argv) {
     return 0;
   }
   std::printf(
-      "measured %zu architectures%s on %s: %d new, %d from the store, %d taken twice as "
-      "unsteady, %d again in %d later pass%s as disturbed (%d still; %.0f s waited for a quiet "
-      "machine); median cv of the ratios %.2f%%; written to %s\n",
+      "measured %zu architectures%s on %s: %d new, %d from the store, %d more takes in %d "
+      "round%s, %d taken twice as unsteady, %d again in %d later pass%s as disturbed (%d still; "
+      "%.0f s waited for a quiet machine); median cv of the ratios %.2f%%; written to %s\n",
       rows.size(),
       part ? (" (shard " + part->shard.str() + " of a " + std::to_string(part->units) +
               "-architecture sweep)")
                  .c_str()
            : "",
-      local.description().c_str(), local.new_measurements(), local.stored_hits(),
-      local.remeasured(), sweep.measured_again, sweep.passes - 1, sweep.passes == 2 ? "" : "es",
-      sweep.still_disturbed, sweep.waited_s, 100 * median_cv, out_path.c_str());
+      local.description().c_str(), local.new_measurements(), local.stored_hits(), sweep.round_takes,
+      sweep.rounds, sweep.rounds == 1 ? "" : "s", local.remeasured(), sweep.measured_again,
+      sweep.passes - 1, sweep.passes == 2 ? "" : "es", sweep.still_disturbed, sweep.waited_s,
+      100 * median_cv, out_path.c_str());
   return 0;
 }
 

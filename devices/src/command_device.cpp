@@ -250,7 +250,7 @@ measure::Measurement CommandDevice::measure(int index) {
   if (!fresh_ || measured_now_.count(index) != 0) {
     if (auto row = store_.find(key_, item)) {
       ++hits_;
-      return {index, row->ratio, *row, true};
+      return {index, row->ratio, *row, true, {}};
     }
   }
   const std::string cmd = command_for(index);
@@ -287,7 +287,7 @@ measure::Measurement CommandDevice::measure(int index) {
   store_.put(key_, row);
   measured_now_.insert(index);
   ++new_;
-  measure::Measurement out{index, ms, row, false};
+  measure::Measurement out{index, ms, row, false, {}};
   if (on_measured) {
     on_measured(out);
   }

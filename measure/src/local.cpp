@@ -221,8 +221,8 @@ void LocalDevice::check_index(int index) const {
   }
 }
 
-StoredTiming LocalDevice::take(int index) {
-  const std::string item = arch_item(index);
+StoredTiming LocalDevice::take(int index, int take) {
+  const std::string item = take_item(arch_item(index), take);
   const NetworkBuilder build = [this, index] {
     return options_.runtime->build(
         make_weights(index_->arch(index), arch_weight_seed(options_.seed, index)));
@@ -245,14 +245,37 @@ StoredTiming LocalDevice::take(int index) {
   return row;
 }
 
+Measurement LocalDevice::measurement_of(int index, bool from_store) const {
+  Measurement m{index, 0, {}, from_store, store_.takes(key_, arch_item(index))};
+  m.timing = combine_takes(m.takes);
+  m.latency_ms = m.timing.ratio * scale_ms_;
+  return m;
+}
+
 Measurement LocalDevice::measure(int index) {
   check_index(index);
-  if (auto row = stored(arch_item(index))) {
-    return {index, row->ratio * scale_ms_, *row, true};
+  if (stored(arch_item(index))) {
+    return measurement_of(index, true);
   }
-  const StoredTiming row = take(index);
+  // A new first take starts a new measurement: the takes of an earlier one (--fresh) go.
+  store_.erase_later_takes(key_, arch_item(index));
+  take(index, 1);
   ++new_;
-  Measurement m{index, row.ratio * scale_ms_, row, false};
+  Measurement m = measurement_of(index, false);
+  if (on_measured) {
+    on_measured(m);
+  }
+  return m;
+}
+
+Measurement LocalDevice::measure_round(int index, int take_number) {
+  check_index(index);
+  if (take_number < 2) {
+    throw std::invalid_argument("LocalDevice::measure_round: take " + std::to_string(take_number) +
+                                ", expected at least 2");
+  }
+  take(index, take_number);
+  Measurement m = measurement_of(index, false);
   if (on_measured) {
     on_measured(m);
   }
@@ -281,20 +304,20 @@ double LocalDevice::settle(double max_wait_s) {
   }
 }
 
-std::optional<double> LocalDevice::disturbance(const Measurement& m) const {
-  return disturbance_of(m.timing);
+std::optional<double> LocalDevice::disturbance(const StoredTiming& t) const {
+  return disturbance_of(t);
 }
 
-Measurement LocalDevice::measure_again(int index) {
+Measurement LocalDevice::measure_again(int index, int take_number) {
   check_index(index);
-  const std::optional<StoredTiming> before = store_.find(key_, arch_item(index));
-  StoredTiming row = take(index);
+  const std::string item = take_item(arch_item(index), take_number);
+  const std::optional<StoredTiming> before = store_.find(key_, item);
+  const StoredTiming row = take(index, take_number);
   if (before && disturbance_of(*before) < disturbance_of(row)) {
     store_.put(key_, *before);
-    row = *before;
   }
   ++measured_again_;
-  Measurement m{index, row.ratio * scale_ms_, row, false};
+  Measurement m = measurement_of(index, false);
   if (on_measured) {
     on_measured(m);
   }

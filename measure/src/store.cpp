@@ -216,6 +216,45 @@ std::vector<StoredTiming> Store::all(const StoreKey& key, const std::string& pre
   return out;
 }
 
+std::vector<StoredTiming> Store::takes(const StoreKey& key, const std::string& item) const {
+  auto first = find(key, item);
+  if (!first) {
+    return {};
+  }
+  std::vector<std::pair<int, StoredTiming>> later;
+  const std::string prefix = item + "#";
+  for (auto& row : all(key, prefix)) {
+    const std::string k = row.item.substr(prefix.size());
+    if (!k.empty() &&
+        std::all_of(k.begin(), k.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      later.emplace_back(std::stoi(k), std::move(row));
+    }
+  }
+  std::sort(later.begin(), later.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<StoredTiming> out{std::move(*first)};
+  for (auto& [k, row] : later) {
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
+void Store::erase_later_takes(const StoreKey& key, const std::string& item) {
+  Statement s(impl_->db,
+              "DELETE FROM timings WHERE fingerprint = ?1 AND settings = ?2 AND "
+              "substr(item, 1, ?4) = ?3",
+              path_);
+  s.bind(1, key.fingerprint);
+  s.bind(2, key.settings);
+  s.bind(3, item + "#");
+  s.bind(4, static_cast<int>(item.size() + 1));
+  if (s.step() != SQLITE_DONE) {
+    throw InputError("measurement store " + quote(path_.string()) +
+                     ": cannot remove the takes of " + quote(item) + " (" +
+                     sqlite3_errmsg(impl_->db) + "), expected a writable store");
+  }
+}
+
 void Store::put(const StoreKey& key, const StoredTiming& row) {
   Statement s(impl_->db,
               "INSERT OR REPLACE INTO timings(fingerprint, settings, item, ratio, ratio_cv, "
@@ -370,16 +409,6 @@ std::filesystem::path default_store_path() {
   const char* home = std::getenv("HOME");
   return std::filesystem::path(home != nullptr && *home != '\0' ? home : ".") / ".cache" /
          "maplex" / "measurements.sqlite";
-}
-
-std::vector<std::pair<int, double>> stored_arch_latencies(const Store& store, const StoreKey& key,
-                                                          double scale) {
-  std::vector<std::pair<int, double>> out;
-  for (const auto& row : store.all(key, "arch:")) {
-    out.emplace_back(std::stoi(row.item.substr(5)), row.ratio * scale);
-  }
-  std::sort(out.begin(), out.end());
-  return out;
 }
 
 }  // namespace maplex::measure

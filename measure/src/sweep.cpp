@@ -46,22 +46,56 @@ std::vector<int> sweep_archs(const SweepRequest& request, const space::ArchIndex
 
 namespace {
 
-// The positions in `rows` of this session's new measurements that were disturbed.
-std::vector<std::size_t> disturbed_rows(const Device& device, const std::vector<Measurement>& rows,
-                                        double above) {
-  std::vector<std::size_t> out;
+// A take of a row: the row's position and the take's number (1-based).
+using TakeRef = std::pair<std::size_t, int>;
+
+const StoredTiming& take_of(const Measurement& m, int take) {
+  return m.takes.empty() ? m.timing : m.takes[static_cast<std::size_t>(take - 1)];
+}
+
+// The takes of this session's new measurements that were disturbed.
+std::vector<TakeRef> disturbed_takes(const Device& device, const std::vector<Measurement>& rows,
+                                     double above) {
+  std::vector<TakeRef> out;
   for (std::size_t k = 0; k < rows.size(); ++k) {
-    const auto d = rows[k].from_store ? std::nullopt : device.disturbance(rows[k]);
-    if (d && *d > above) {
-      out.push_back(k);
+    for (int t = 1; t <= take_count(rows[k]) && !rows[k].from_store; ++t) {
+      const auto d = device.disturbance(take_of(rows[k], t));
+      if (d && *d > above) {
+        out.emplace_back(k, t);
+      }
     }
   }
   return out;
 }
 
+// Rounds 2.. of the sweep: a take added to every row with fewer than the round's number.
+int add_rounds(Device& device, std::vector<Measurement>& rows, int rounds,
+               const std::function<void(std::size_t)>& progress) {
+  int added = 0;
+  for (int r = 2; r <= rounds; ++r) {
+    std::size_t lacking = 0;
+    for (const auto& m : rows) {
+      lacking += take_count(m) < r ? 1U : 0U;
+    }
+    for (auto& m : rows) {
+      if (take_count(m) < r) {
+        m = device.measure_round(m.index, take_count(m) + 1);
+        ++added;
+        progress(lacking);
+        lacking = 0;
+      }
+    }
+  }
+  return added;
+}
+
 }  // namespace
 
 void check_sweep_options(const SweepOptions& options) {
+  if (options.rounds < 0) {
+    throw InputError("rounds " + std::to_string(options.rounds) +
+                     ", expected at least 1 (or 0: the device's default)");
+  }
   if (options.passes < 1) {
     throw InputError("passes " + std::to_string(options.passes) + ", expected at least 1");
   }
@@ -78,35 +112,44 @@ void check_sweep_options(const SweepOptions& options) {
 SweepResult run_sweep(Device& device, const std::vector<int>& archs, const SweepOptions& options) {
   check_sweep_options(options);
   SweepResult out;
+  out.rounds = options.rounds > 0 ? options.rounds : device.default_rounds();
+  if (out.rounds > 1 && !device.has_takes()) {
+    throw InputError("--rounds " + std::to_string(out.rounds) + ": device " + device.name() +
+                     " times an architecture once, expected 1");
+  }
   out.rows.reserve(archs.size());
   std::size_t done = 0;
   std::size_t total = archs.size();
-  const auto progress = [&] {
+  // `more`: measurements the total grows by (a later round's or pass's) before this one.
+  const auto progress = [&](std::size_t more) {
+    total += more;
     if (options.on_progress) {
       options.on_progress(++done, total);
     }
   };
   for (const int a : archs) {
     out.rows.push_back(device.measure(a));
-    progress();
+    progress(0);
   }
+  out.round_takes = add_rounds(device, out.rows, out.rounds, progress);
   out.passes = 1;
   device.rescale(out.rows);
-  auto again = disturbed_rows(device, out.rows, options.disturbed_above);
+  auto again = disturbed_takes(device, out.rows, options.disturbed_above);
   while (!again.empty() && out.passes < options.passes) {
-    total += again.size();
-    for (const std::size_t k : again) {
-      out.rows[k] = device.measure_again(out.rows[k].index);
+    std::size_t more = again.size();
+    for (const auto& [k, t] : again) {
+      out.rows[k] = device.measure_again(out.rows[k].index, t);
       ++out.measured_again;
-      progress();
-      const auto d = device.disturbance(out.rows[k]);
+      progress(more);
+      more = 0;
+      const auto d = device.disturbance(take_of(out.rows[k], t));
       if (d && *d > options.disturbed_above && out.waited_s < options.wait_budget_s) {
         out.waited_s += device.settle(options.wait_budget_s - out.waited_s);
       }
     }
     ++out.passes;
     device.rescale(out.rows);
-    again = disturbed_rows(device, out.rows, options.disturbed_above);
+    again = disturbed_takes(device, out.rows, options.disturbed_above);
   }
   out.still_disturbed = static_cast<int>(again.size());
   return out;

@@ -1,5 +1,6 @@
 #include "maplex/measure/sweep_csv.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -150,6 +151,15 @@ double write_sweep_csv(const std::filesystem::path& path, const std::vector<Meas
       << device.description() << "\n"
       << "# network: NB201 CIFAR, batch 1, fp32, weights from seed 0; reference " << kReferenceArch
       << "\n";
+  int fewest = 0;
+  int most = 0;
+  for (const auto& r : rows) {
+    fewest = fewest == 0 ? take_count(r) : std::min(fewest, take_count(r));
+    most = std::max(most, take_count(r));
+  }
+  out << "# takes per architecture: " << fewest
+      << (most > fewest ? "-" + std::to_string(most) : std::string())
+      << " (timings a sweep pass apart; the ratio is their geometric mean)\n";
   if (part != nullptr) {
     char line[128];
     std::snprintf(line, sizeof line, "# shard=%s units=%zu selection=%016llx\n",

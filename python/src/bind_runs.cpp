@@ -68,13 +68,14 @@ std::string resume(const std::string& run_dir, int threads) {
 }
 
 py::dict measure(const std::vector<int>& archs, const std::string& device,
-                 const runs::RunSpec::Local& settings, bool fresh, int passes) {
+                 const runs::RunSpec::Local& settings, bool fresh, int passes, int rounds) {
   if (!runs::is_live_device_name(device)) {
     throw InputError("measure: device " + quote(device) + ", expected a live device (" +
                      devices::live_device_list() + ")");
   }
   measure::SweepOptions sweep;
   sweep.passes = passes;
+  sweep.rounds = rounds;
   measure::check_sweep_options(sweep);  // before the device is opened (and perhaps calibrated)
   auto d = data();
   std::vector<measure::Measurement> taken;
@@ -113,19 +114,20 @@ void bind_runs(py::module_& m) {
   m.def(
       "measure",
       [](const std::vector<int>& archs, const std::string& device, int repeats, int warmup,
-         int threads, const std::string& store, bool fresh, int layouts, int passes) {
+         int threads, const std::string& store, bool fresh, int layouts, int passes, int rounds) {
         runs::RunSpec::Local s;
         s.repeats = repeats;
         s.layouts = layouts;
         s.warmup = warmup;
         s.threads = threads;
         s.store = store;
-        return measure(archs, device, s, fresh, passes);
+        return measure(archs, device, s, fresh, passes, rounds);
       },
       py::arg("archs"), py::arg("device") = "local", py::arg("repeats") = 15, py::arg("warmup") = 3,
       py::arg("threads") = 1, py::arg("store") = "", py::arg("fresh") = false,
       py::arg("layouts") = runs::RunSpec::Local{}.layouts,
-      py::arg("passes") = measure::SweepOptions{}.passes);
+      py::arg("passes") = measure::SweepOptions{}.passes,
+      py::arg("rounds") = measure::SweepOptions{}.rounds);
   m.def("live_devices", [] { return devices::live_device_list(); });
 }
 

@@ -51,7 +51,9 @@ TEST(MeasureCli, WritesAMeasurementsFileOthersRead) {
   EXPECT_NE(text.find("oneDNN "), std::string::npos);
   EXPECT_NE(text.find(", 1 thread, 3 repeats after 1 warm-up runs"), std::string::npos);
   EXPECT_NE(text.find("\narch,index,latency_ms,ratio,"), std::string::npos);
-  EXPECT_EQ(count_lines(text), 4 + 3);
+  EXPECT_NE(text.find("\n# takes per architecture: 1 (timings a sweep pass apart"),
+            std::string::npos);
+  EXPECT_EQ(count_lines(text), 5 + 3);
   EXPECT_NE(text.find(",11472,"), std::string::npos);
   EXPECT_EQ(stored_archs(store).size(), 3U);
   // The file is a device's measurements for the predictor.
@@ -89,11 +91,14 @@ TEST(MeasureCli, JsonReportAndExcludingWhatIsMeasured) {
   EXPECT_LE(passes, 3);
   EXPECT_EQ(passes > 1, doc["counts"]["measured_again_disturbed"].get<int>() > 0);
   EXPECT_LE(doc["counts"]["still_disturbed"].get<int>(), 4);
+  EXPECT_EQ(doc["rounds"], 1);  // oneDNN's default: one take of each
+  EXPECT_EQ(doc["counts"]["round_takes"], 0);
   ASSERT_EQ(doc["measurements"].size(), 4U);
   std::set<int> measured;
   for (const auto& m : doc["measurements"]) {
     EXPECT_GT(m["latency_ms"].get<double>(), 0);
     EXPECT_FALSE(m["from_store"].get<bool>());
+    EXPECT_EQ(m["takes"], 1);
     measured.insert(m["index"].get<int>());
   }
   // The same seed draws the same 4 first; with them excluded, 4 others are measured.
@@ -137,6 +142,7 @@ TEST(MeasureCli, BadInputOneClearLine) {
            {"--warmup", "-2", "--warmup -2, expected at least 0"},
            {"--pin-cpu", "4096", "--pin-cpu 4096, expected a CPU in 0.."},
            {"--passes", "0", "--passes 0, expected at least 1"},
+           {"--rounds", "-1", "--rounds -1, expected at least 0"},
            {"--max-wait", "-1", "--max-wait -1"}}) {
     const RunResult r = run_maplex({"measure", "--arch", "0", option, value, "--store", store,
                                     "--out", temp("b.csv").string()});
@@ -200,7 +206,7 @@ TEST(MeasureCli, AKilledSweepKeepsEveryMeasurementAndDoesNotRedoIt) {
     ASSERT_TRUE(after.count(item) == 1) << item;
     EXPECT_EQ(after.at(item), ratio) << item << " was measured again";
   }
-  EXPECT_EQ(count_lines(slurp(csv)), 4 + 40);
+  EXPECT_EQ(count_lines(slurp(csv)), 5 + 40);
   // --fresh measures every one again.
   const RunResult redo = run_maplex([&] {
     auto a = args;
@@ -345,6 +351,16 @@ TEST(CommandDeviceCli, WrapsAnotherRuntimeEndToEnd) {
     EXPECT_NEAR(csv_latency(csv, a), csv_latency(direct, a), 1e-5 * csv_latency(direct, a));
   }
   EXPECT_EQ(stored_archs(outer).size(), 2U);
+  // OpenCV's default is two takes of each, a pass apart; a command's device times once.
+  EXPECT_EQ(stored_archs(inner).count("arch:11472#2"), 1U);
+  const RunResult rounds =
+      run_maplex({"measure", "--device", "cmd:" + dev.string(), "--arch", "11472", "--rounds", "2",
+                  "--store", outer.string(), "--out", csv.string()});
+  EXPECT_EQ(rounds.exit_code, 1);
+  EXPECT_EQ(count_lines(rounds.err), 1) << rounds.err;
+  EXPECT_NE(rounds.err.find("--rounds 2: device opencv-by-command times an architecture once"),
+            std::string::npos)
+      << rounds.err;
   // A failing command: one line naming the architecture and the status; the store keeps the two.
   const auto failing = command_device("opencv-by-command", "echo broken >&2; exit 4");
   const RunResult bad = run_maplex({"measure", "--device", "cmd:" + failing.string(), "--arch",
@@ -429,7 +445,7 @@ TEST(CommandDeviceCli, AKilledSweepResumes) {
             std::make_pair(12 - static_cast<int>(before.size()), static_cast<int>(before.size())))
       << again.out;
   EXPECT_EQ(stored_archs(store).size(), 12U);
-  EXPECT_EQ(count_lines(slurp(csv)), 4 + 12);
+  EXPECT_EQ(count_lines(slurp(csv)), 5 + 12);
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -79,6 +80,64 @@ TEST(Store, KeepsRowsAcrossReopeningAndKeysApart) {
   EXPECT_EQ(s.all(a).size(), 2U);
   EXPECT_DOUBLE_EQ(s.find(a, "arch:2")->ratio, 9);
   EXPECT_EQ(count_rows(path), 3);
+}
+
+TEST(Store, TakesAreTheirOwnRowsAndCombineByGeometricMean) {
+  Store s(temp("takes.sqlite"));
+  const StoreKey a{"machine-a", "threads=1"};
+  StoredTiming first = row(12);
+  first.ratio = 1.0;
+  first.ratio_cv = 0.01;
+  first.reference_median_ms = 3.0;
+  StoredTiming second = first;
+  second.item = take_item("arch:12", 2);
+  second.ratio = 4.0;
+  second.ratio_cv = 0.03;
+  second.reference_median_ms = 5.0;
+  second.measured_at = "2026-11-30T11:00:00Z";
+  StoredTiming third = first;
+  third.item = take_item("arch:12", 10);  // ordered by number, not as text
+  third.ratio = 2.0;
+  s.put(a, first);
+  s.put(a, third);
+  s.put(a, second);
+  s.put(a, row(120));  // another architecture whose name starts the same
+  EXPECT_EQ(second.item, "arch:12#2");
+  EXPECT_EQ(take_item("arch:12", 1), "arch:12");
+  auto takes = s.takes(a, "arch:12");
+  ASSERT_EQ(takes.size(), 3U);
+  EXPECT_EQ(takes[0].item, "arch:12");
+  EXPECT_EQ(takes[1].item, "arch:12#2");
+  EXPECT_EQ(takes[2].item, "arch:12#10");
+  EXPECT_TRUE(s.takes(a, "arch:13").empty());
+
+  // Two takes of equal repeats: sqrt(1 * 4) = 2; the cv pooled from each take's and the logs'
+  // spread about their mean (ln 2 either side).
+  const StoredTiming both = combine_takes({first, second});
+  EXPECT_EQ(both.item, "arch:12");
+  EXPECT_NEAR(both.ratio, 2.0, 1e-12);
+  EXPECT_NEAR(both.ratio_cv,
+              std::sqrt((0.01 * 0.01 + 0.03 * 0.03) / 2 + std::log(2.0) * std::log(2.0)), 1e-12);
+  EXPECT_NEAR(both.reference_median_ms, 4.0, 1e-12);
+  EXPECT_EQ(both.repeats, 30);
+  EXPECT_EQ(both.measured_at, "2026-11-30T11:00:00Z");
+  // Weighted by repeats: 10 of ratio 1 and 30 of ratio 4 give 4^(3/4).
+  first.repeats = 10;
+  second.repeats = 30;
+  EXPECT_NEAR(combine_takes({first, second}).ratio, std::pow(4.0, 0.75), 1e-12);
+  EXPECT_THROW((void)combine_takes({}), std::invalid_argument);
+
+  // The architecture's latency combines its takes: (1 * 4 * 2)^(1/3) = 2.
+  const auto latencies = stored_arch_latencies(s, a, 10.0);
+  ASSERT_EQ(latencies.size(), 2U);
+  EXPECT_EQ(latencies[0].first, 12);
+  EXPECT_NEAR(latencies[0].second, 20.0, 1e-9);
+  EXPECT_EQ(latencies[1].first, 120);
+
+  // A new first timing removes the later takes; other items keep theirs.
+  s.erase_later_takes(a, "arch:12");
+  EXPECT_EQ(s.takes(a, "arch:12").size(), 1U);
+  EXPECT_EQ(s.takes(a, "arch:120").size(), 1U);
 }
 
 TEST(Store, RefusesAFileThatIsNotAStore) {

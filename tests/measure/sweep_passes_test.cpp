@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -147,7 +148,7 @@ TEST(SweepPasses, ADisturbedMeasurementIsTakenAgainAndTheQuietOneKept) {
   EXPECT_EQ(r.rows[1].index, 2000);  // the sweep's order
   // Kept: the quiet timing, 300 / 400 (the disturbed one was 300 / 600).
   EXPECT_NEAR(row_of(r, 2000).timing.ratio, 0.75, 0.06);
-  EXPECT_LT(*device.disturbance(row_of(r, 2000)), 0.25);
+  EXPECT_LT(*device.disturbance(row_of(r, 2000).timing), 0.25);
   EXPECT_NEAR(row_of(r, 100).timing.ratio, 0.5, 0.04);
   EXPECT_NEAR(row_of(r, 9000).timing.ratio, 1.25, 0.1);
   EXPECT_EQ(device.measured_again(), 1);
@@ -179,7 +180,7 @@ TEST(SweepPasses, AlwaysDisturbedKeepsTheLeastDisturbedAfterTheLastPass) {
   EXPECT_EQ(last_done, 5U);
   EXPECT_EQ(last_total, 5U);
   EXPECT_NEAR(row_of(r, 2000).timing.ratio, 300.0 / 560.0, 0.05);
-  EXPECT_NEAR(*device.disturbance(row_of(r, 2000)), 0.4, 0.08);
+  EXPECT_NEAR(*device.disturbance(row_of(r, 2000).timing), 0.4, 0.08);
   EXPECT_GE(r.waited_s, 0.4);
   EXPECT_LT(r.waited_s, 3.0);
 }
@@ -249,6 +250,72 @@ TEST(SweepPasses, OnePassMeasuresNothingAgainAndStoredRowsAreTakenAsTheyAre) {
   EXPECT_TRUE(row_of(r, 2000).from_store);
 }
 
+TEST(SweepPasses, RoundsAddATakeAPassApartAndTheRatioIsTheirGeometricMean) {
+  Fixture f("rounds.sqlite");
+  f.cue.disturbed = -1;
+  LocalDevice device(index(), f.options());
+  SweepOptions o;
+  o.rounds = 2;
+  o.disturbed_above = 0.25;
+  std::size_t last_total = 0;
+  o.on_progress = [&](std::size_t done, std::size_t total) {
+    last_total = total;
+    if (done == 3) {
+      f.cue.spin_us[100] = 600;  // the second round sees 100 three times slower
+    }
+  };
+  const SweepResult r = run_sweep(device, f.archs, o);
+  EXPECT_EQ(r.rounds, 2);
+  EXPECT_EQ(r.round_takes, 3);
+  EXPECT_EQ(last_total, 6U);
+  const auto takes = device.store().takes(device.key(), "arch:100");
+  ASSERT_EQ(takes.size(), 2U);
+  EXPECT_NEAR(takes[0].ratio, 0.5, 0.04);  // 200 / 400
+  EXPECT_NEAR(takes[1].ratio, 1.5, 0.1);   // 600 / 400
+  const Measurement& m = row_of(r, 100);
+  EXPECT_EQ(take_count(m), 2);
+  EXPECT_NEAR(m.timing.ratio, std::sqrt(takes[0].ratio * takes[1].ratio), 1e-12);
+  EXPECT_NEAR(m.latency_ms, m.timing.ratio * device.scale_ms(), 1e-9);
+  EXPECT_EQ(take_count(row_of(r, 9000)), 2);
+}
+
+TEST(SweepPasses, AKilledSweepsLaterRoundsResumeAndFreshStartsOver) {
+  Fixture f("rounds_resume.sqlite");
+  f.cue.disturbed = -1;
+  {  // A sweep killed after its first round leaves one take of each.
+    LocalDevice device(index(), f.options());
+    SweepOptions o;
+    o.rounds = 1;
+    run_sweep(device, f.archs, o);
+  }
+  SweepOptions two;
+  two.rounds = 2;
+  {
+    LocalDevice device(index(), f.options());
+    const SweepResult r = run_sweep(device, f.archs, two);
+    EXPECT_EQ(device.new_measurements(), 0);  // the first takes are read, not timed again
+    EXPECT_EQ(r.round_takes, 3);
+    for (const int a : f.archs) {
+      EXPECT_EQ(device.store().takes(device.key(), "arch:" + std::to_string(a)).size(), 2U);
+    }
+  }
+  {
+    LocalDevice device(index(), f.options());
+    const SweepResult r = run_sweep(device, f.archs, two);
+    EXPECT_EQ(r.round_takes, 0);
+    EXPECT_EQ(device.new_measurements(), 0);
+  }
+  LocalOptions fresh = f.options();
+  fresh.fresh = true;
+  LocalDevice device(index(), fresh);
+  SweepOptions one;
+  one.rounds = 1;
+  const SweepResult r = run_sweep(device, f.archs, one);
+  EXPECT_EQ(device.new_measurements(), 3);
+  EXPECT_EQ(take_count(row_of(r, 2000)), 1);
+  EXPECT_EQ(device.store().takes(device.key(), "arch:2000").size(), 1U);
+}
+
 TEST(SweepPasses, BadOptionsAreRefused) {
   Fixture f("bad.sqlite");
   LocalDevice device(index(), f.options());
@@ -256,6 +323,9 @@ TEST(SweepPasses, BadOptionsAreRefused) {
   o.passes = 0;
   EXPECT_THROW(run_sweep(device, f.archs, o), InputError);
   o.passes = 2;
+  o.rounds = -1;
+  EXPECT_THROW(run_sweep(device, f.archs, o), InputError);
+  o.rounds = 0;
   o.disturbed_above = -0.1;
   EXPECT_THROW(run_sweep(device, f.archs, o), InputError);
 }

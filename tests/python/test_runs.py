@@ -1,6 +1,7 @@
 """search, pareto, resume and measure: the same result documents as the CLI's --json."""
 
 import json
+import math
 
 import numpy as np
 import pytest
@@ -89,6 +90,22 @@ def test_measure_on_this_machine_uses_the_store(tmp_path):
     assert again["latency_ms"][0] == first["latency_ms"][1]
 
 
+def test_measure_in_rounds_keeps_each_take_and_their_geometric_mean(tmp_path):
+    import sqlite3
+
+    store = str(tmp_path / "store.db")
+    got = maplex.measure([11164, 0], device="local", repeats=3, warmup=1, store=store, rounds=2)
+    with sqlite3.connect(store) as db:
+        ratio = dict(db.execute("SELECT item, ratio FROM timings WHERE item LIKE 'arch:%'"))
+    assert set(ratio) == {"arch:11164", "arch:11164#2", "arch:0", "arch:0#2"}
+    # Both at one scale: latency / geometric mean of the takes' ratios is the same number.
+    scales = [ms / math.sqrt(ratio[f"arch:{i}"] * ratio[f"arch:{i}#2"])
+              for i, ms in zip(got["index"], got["latency_ms"])]
+    assert scales[0] == pytest.approx(scales[1], rel=1e-9)
+    again = maplex.measure([0], device="local", repeats=3, warmup=1, store=store, rounds=2)
+    assert again["from_store"] == [True] and again["latency_ms"][0] == got["latency_ms"][1]
+
+
 @pytest.mark.parametrize(
     "call, message",
     [
@@ -106,6 +123,7 @@ def test_measure_on_this_machine_uses_the_store(tmp_path):
         (lambda: maplex.measure([0], device="pixel3"), "expected a live device"),
         (lambda: maplex.measure([99999], device="local"), "99999"),
         (lambda: maplex.measure([0], device="local", passes=0), "passes 0, expected at least 1"),
+        (lambda: maplex.measure([0], device="local", rounds=-1), "rounds -1, expected at least 1"),
     ],
 )
 def test_bad_input_is_a_value_error(call, message):

@@ -24,9 +24,17 @@ inline constexpr double kDisturbedAbove = 0.10;
 struct Measurement {
   int index = -1;
   double latency_ms = 0;
-  StoredTiming timing;
+  StoredTiming timing;  // the takes combined (combine_takes)
   bool from_store = false;
+  // The timings taken apart in time that make the measurement (take_item), in order; empty for a
+  // device that times an architecture once (then `timing` is its only take).
+  std::vector<StoredTiming> takes;
 };
+
+// How many takes a measurement has (1 for a device without takes).
+inline int take_count(const Measurement& m) {
+  return m.takes.empty() ? 1 : static_cast<int>(m.takes.size());
+}
 
 // What the predictor's hardware specification can know of a device (0 = unknown).
 struct DeviceFacts {
@@ -58,19 +66,29 @@ class Device {
   virtual int new_measurements() const = 0;
   virtual int stored_hits() const = 0;
   virtual int remeasured() const = 0;
-  // How much slower than when quiet the machine ran when `m` was taken: its reference's median /
-  // the quiet reference time - 1 (MEASURING.md: a reference far from its sweep-wide median flags a
-  // disturbed period; the machine's disturbances slow it down); nullopt for a device without a
-  // reference.
-  virtual std::optional<double> disturbance(const Measurement& /*m*/) const { return std::nullopt; }
+  // How much slower than when quiet the machine ran when the take `t` was timed: its reference's
+  // median / the quiet reference time - 1 (MEASURING.md: a reference far from its sweep-wide
+  // median flags a disturbed period; the machine's disturbances slow it down); nullopt for a
+  // device without a reference.
+  virtual std::optional<double> disturbance(const StoredTiming& /*t*/) const {
+    return std::nullopt;
+  }
+  // Takes a sweep times of each architecture, a whole pass apart (sweep.hpp, rounds): the
+  // runtime's default. A device that times an architecture once returns 1.
+  virtual int default_rounds() const { return 1; }
+  // Whether measure_round can add takes.
+  virtual bool has_takes() const { return false; }
+  // Times take `take` (2, 3, ...) of `index` now, commits it, and returns the measurement with
+  // every take of it combined. The default, for a device without takes, is measure(index).
+  virtual Measurement measure_round(int index, int /*take*/) { return measure(index); }
   // Waits, up to `max_wait_s`, until the machine runs quiet again (a short timing of the reference
   // no more than kDisturbedAbove slower than quiet); the seconds waited. 0 for a device without a
   // reference.
   virtual double settle(double /*max_wait_s*/) { return 0; }
-  // Measures `index` again now, whatever the store holds, and keeps (in the store and in the
-  // result) whichever of the stored and the new timing is the less disturbed. The default, for a
-  // device without a reference, is measure(index).
-  virtual Measurement measure_again(int index) { return measure(index); }
+  // Times take `take` (1-based) of `index` again now, whatever the store holds, and keeps (in the
+  // store and in the result) whichever of the stored and the new timing is the less disturbed.
+  // The default, for a device without a reference, is measure(index).
+  virtual Measurement measure_again(int index, int /*take*/ = 1) { return measure(index); }
   // Gives `rows` (this session's measurements) their latencies again with the device's scale as
   // it stands now, when the device has one that a sweep refines (a local runtime's: the median of
   // every calibration round in the store, this sweep's included); a sweep's file is written with

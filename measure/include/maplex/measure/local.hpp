@@ -66,12 +66,15 @@ class LocalDevice final : public Device {
   // From the store, or measured now and stored before returning (a measurement whose pair ratios
   // vary by more than 10 % is taken once more, the steadier kept).
   Measurement measure(int index) override;
-  // reference / quiet reference - 1 of the measurement's timing (0 when faster).
-  std::optional<double> disturbance(const Measurement& m) const override;
+  // reference / quiet reference - 1 of the take (0 when faster).
+  std::optional<double> disturbance(const StoredTiming& t) const override;
+  int default_rounds() const override { return options_.runtime->default_rounds(); }
+  bool has_takes() const override { return true; }
+  Measurement measure_round(int index, int take) override;
   // Times the reference against its twin every 2 s until it runs quiet or `max_wait_s` passed.
   double settle(double max_wait_s) override;
   // Timed again now; the stored timing is kept when it was the less disturbed.
-  Measurement measure_again(int index) override;
+  Measurement measure_again(int index, int take = 1) override;
   // The per-op table, measured (and stored) where the store lacks an entry.
   std::optional<Lut> lut() override;
   Store& store() override { return store_; }
@@ -103,9 +106,11 @@ class LocalDevice final : public Device {
   std::optional<StoredTiming> stored(const std::string& item);
   // Throws InputError for an index outside the space.
   void check_index(int index) const;
-  // A new timing of the architecture, committed (taken twice when unsteady), and a calibration
-  // round when one is due.
-  StoredTiming take(int index);
+  // A new timing of take `take` of the architecture, committed (taken twice when unsteady), and a
+  // calibration round when one is due.
+  StoredTiming take(int index, int take);
+  // The measurement of `index` from every take the store holds of it.
+  Measurement measurement_of(int index, bool from_store) const;
   double disturbance_of(const StoredTiming& t) const;
   // Times what `build` builds against the reference (over the layouts, seeded by `item`).
   Timing time_now(const std::string& item, const NetworkBuilder& build, int repeats);

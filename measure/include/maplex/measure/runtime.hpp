@@ -42,6 +42,8 @@ class Runtime {
   // Memory layouts a measurement averages over unless told otherwise (timing.hpp,
   // time_over_layouts): more where a network's speed depends on where its buffers fall.
   virtual int default_layouts() const { return 1; }
+  // Takes a sweep times of each network, a whole pass apart (sweep.hpp, rounds), by default.
+  virtual int default_rounds() const { return 1; }
   // Throws std::runtime_error when the runtime cannot build it.
   virtual std::unique_ptr<Network> build(const NetworkWeights& weights) const = 0;
   // `copies` chained copies of one op at stage `stage`'s shape, weights from `seed`: what a per-op

@@ -69,6 +69,11 @@ class Store {
   Store& operator=(const Store&) = delete;
 
   std::optional<StoredTiming> find(const StoreKey& key, const std::string& item) const;
+  // Every take of `item` (take_item): its own row first, then "<item>#2", "<item>#3", ... in
+  // order; empty when the item has no row.
+  std::vector<StoredTiming> takes(const StoreKey& key, const std::string& item) const;
+  // Removes the takes of `item` after the first (a new first timing starts a new measurement).
+  void erase_later_takes(const StoreKey& key, const std::string& item);
   // Every row of `key` whose item starts with `prefix`, in item order.
   std::vector<StoredTiming> all(const StoreKey& key, const std::string& prefix = "") const;
   // Inserts or replaces the row and commits it before returning.
@@ -95,7 +100,18 @@ class Store {
   std::unique_ptr<Impl> impl_;
 };
 
-// Every architecture row ("arch:<index>") of `key`: (NB201 index, ratio x scale) by index.
+// A measurement may be several timings of one item taken apart in time (a sweep's rounds,
+// sweep.hpp), each its own row: the first under the item's name, the k-th (k >= 2) under
+// "<item>#<k>".
+std::string take_item(const std::string& item, int take);
+// The takes as one timing named after the first: the ratio and the target's time the geometric
+// means of the takes' (weighted by their repeats), the cvs pooled over every pair (within and
+// between takes), the reference's time the mean, the repeats summed, the latest time. Throws
+// std::invalid_argument for no takes.
+StoredTiming combine_takes(const std::vector<StoredTiming>& takes);
+
+// Every architecture ("arch:<index>", its takes combined) of `key`: (NB201 index, ratio x scale)
+// by index.
 std::vector<std::pair<int, double>> stored_arch_latencies(const Store& store, const StoreKey& key,
                                                           double scale);
 

@@ -29,13 +29,17 @@ struct SweepRequest {
 // the connected architectures left after the exclusions.
 std::vector<int> sweep_archs(const SweepRequest& request, const space::ArchIndex& index, Rng& rng);
 
-// A sweep in passes. The first measures every architecture (or reads it from the store); each
-// later pass measures again, in the sweep's order, the new measurements of this session that were
-// disturbed (Device::disturbance above `disturbed_above`, judged after the pass's rescale), keeping
-// the less disturbed timing of each; when one comes out disturbed again, the sweep waits for the
-// machine to settle (Device::settle) before the next, within `wait_budget_s` for the whole sweep.
-// Stored measurements of earlier sessions are taken as they are.
+// A sweep in rounds and passes. The first round measures every architecture (or reads it from the
+// store); each later round adds a take of every architecture with fewer takes (a whole pass after
+// the one before, so that each take sees the machine in another state; the ratio is their
+// geometric mean, combine_takes). Then each pass measures again, in the sweep's order, the new
+// measurements of this session that were disturbed (a take with Device::disturbance above
+// `disturbed_above`, judged after the pass's rescale), keeping the less disturbed timing of each
+// take; when one comes out disturbed again, the sweep waits for the machine to settle
+// (Device::settle) before the next, within `wait_budget_s` for the whole sweep. Stored measurements
+// of earlier sessions are taken as they are.
 struct SweepOptions {
+  int rounds = 0;                            // takes of each architecture; 0 = the device's default
   int passes = 3;                            // 1 = no measuring again
   double disturbed_above = kDisturbedAbove;  // reference / quiet reference - 1
   double wait_budget_s = 120;                // seconds a sweep may wait for a quiet machine
@@ -46,16 +50,19 @@ struct SweepOptions {
 
 struct SweepResult {
   std::vector<Measurement> rows;  // in the sweep's order, at the device's final scale
+  int rounds = 1;                 // takes asked of each architecture
+  int round_takes = 0;            // takes added by the rounds after the first
   int passes = 0;                 // passes run (the first included)
-  int measured_again = 0;         // timings taken again because they were disturbed
-  int still_disturbed = 0;        // rows disturbed after the last pass (the least disturbed kept)
+  int measured_again = 0;         // takes timed again because they were disturbed
+  int still_disturbed = 0;        // takes disturbed after the last pass (the least disturbed kept)
   double waited_s = 0;            // seconds waited for a quiet machine
 };
 
-// Throws InputError for passes < 1 or a negative threshold or wait budget.
+// Throws InputError for rounds < 0, passes < 1 or a negative threshold or wait budget.
 void check_sweep_options(const SweepOptions& options);
 
-// Throws what check_sweep_options and Device::measure throw.
+// Throws what check_sweep_options and Device::measure throw, and InputError for rounds > 1 on a
+// device without takes.
 SweepResult run_sweep(Device& device, const std::vector<int>& archs, const SweepOptions& options);
 
 }  // namespace maplex::measure
