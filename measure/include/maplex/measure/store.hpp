@@ -4,7 +4,8 @@
 // completes, so a sweep killed at any point keeps everything it finished and a restart does not
 // redo it.
 //
-// An item is what was timed: "arch:<NB201 index>" for a network, "op:<op>:<stage>" for a per-op
+// An item is what was timed: "arch:<NB201 index>" for a network (its later takes, when a sweep
+// times it in rounds, "arch:<NB201 index>#<k>"), "op:<op>:<stage>" for a per-op
 // LUT entry, "reference" for the reference network's calibration. Hardware profiles are kept per
 // fingerprint as JSON.
 #include <filesystem>
