@@ -137,7 +137,7 @@ cxxopts::Options measure_options() {
       "rounds",
       "Takes of each architecture, a whole pass over the sweep apart (each sees the machine in "
       "another state; the ratio is their geometric mean); 0 = the runtime's default (2 for "
-      "local:opencv, else 1)",
+      "local and local:opencv, 1 for local:torch)",
       cxxopts::value<int>()->default_value("0"))(
       "passes",
       "Measurement passes: what was measured while the machine was disturbed (its reference more "

@@ -99,8 +99,10 @@ inline void expect_one_line_error(const RunResult& r, int code, const std::strin
 }
 
 // The architecture rows of a measurement store, read with plain SQLite (not through the store):
-// item ("arch:<index>") -> ratio. Empty when the file cannot be opened.
-inline std::map<std::string, double> stored_archs(const std::filesystem::path& db) {
+// item ("arch:<index>") -> ratio of each architecture's first take, or with `takes` of every take
+// ("arch:<index>#<k>" too). Empty when the file cannot be opened.
+inline std::map<std::string, double> stored_archs(const std::filesystem::path& db,
+                                                  bool takes = false) {
   std::map<std::string, double> out;
   sqlite3* h = nullptr;
   if (sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
@@ -108,8 +110,10 @@ inline std::map<std::string, double> stored_archs(const std::filesystem::path& d
     return out;
   }
   sqlite3_stmt* s = nullptr;
-  if (sqlite3_prepare_v2(h, "SELECT item, ratio FROM timings WHERE item LIKE 'arch:%'", -1, &s,
-                         nullptr) == SQLITE_OK) {
+  const char* query = takes ? "SELECT item, ratio FROM timings WHERE item LIKE 'arch:%'"
+                            : "SELECT item, ratio FROM timings WHERE item LIKE 'arch:%' AND item "
+                              "NOT LIKE '%#%'";
+  if (sqlite3_prepare_v2(h, query, -1, &s, nullptr) == SQLITE_OK) {
     while (sqlite3_step(s) == SQLITE_ROW) {
       out[reinterpret_cast<const char*>(sqlite3_column_text(s, 0))] = sqlite3_column_double(s, 1);
     }
