@@ -221,8 +221,8 @@ void LocalDevice::check_index(int index) const {
   }
 }
 
-StoredTiming LocalDevice::take(int index, int take) {
-  const std::string item = take_item(arch_item(index), take);
+StoredTiming LocalDevice::take(int index, int take_number) {
+  const std::string item = take_item(arch_item(index), take_number);
   const NetworkBuilder build = [this, index] {
     return options_.runtime->build(
         make_weights(index_->arch(index), arch_weight_seed(options_.seed, index)));

@@ -198,17 +198,42 @@ std::optional<StoredTiming> Store::find(const StoreKey& key, const std::string& 
   return row_of(s);
 }
 
+namespace {
+
+// The first string after every string that starts with `prefix` (in SQLite's binary order): the
+// prefix with its last byte below 0xff raised by one; empty when there is none (every byte 0xff).
+// `item >= prefix AND item < end` finds the prefix's rows through the primary key's index, where
+// substr() would read every row of the key.
+std::string prefix_end(std::string prefix) {
+  while (!prefix.empty() && static_cast<unsigned char>(prefix.back()) == 0xff) {
+    prefix.pop_back();
+  }
+  if (!prefix.empty()) {
+    prefix.back() = static_cast<char>(static_cast<unsigned char>(prefix.back()) + 1);
+  }
+  return prefix;
+}
+
+// " AND item >= ?3 AND item < ?4" for a prefix with an end, " AND item >= ?3" otherwise.
+std::string prefix_condition(const std::string& prefix) {
+  return prefix_end(prefix).empty() ? " AND item >= ?3" : " AND item >= ?3 AND item < ?4";
+}
+
+}  // namespace
+
 std::vector<StoredTiming> Store::all(const StoreKey& key, const std::string& prefix) const {
   Statement s(impl_->db,
               (std::string("SELECT ") + kColumns +
-               " FROM timings WHERE fingerprint = ?1 AND settings = ?2 AND substr(item, 1, ?4) = "
-               "?3 ORDER BY item")
+               " FROM timings WHERE fingerprint = ?1 AND settings = ?2" + prefix_condition(prefix) +
+               " ORDER BY item")
                   .c_str(),
               path_);
   s.bind(1, key.fingerprint);
   s.bind(2, key.settings);
   s.bind(3, prefix);
-  s.bind(4, static_cast<int>(prefix.size()));
+  if (const std::string end = prefix_end(prefix); !end.empty()) {
+    s.bind(4, end);
+  }
   std::vector<StoredTiming> out;
   while (s.step() == SQLITE_ROW) {
     out.push_back(row_of(s));
@@ -240,14 +265,16 @@ std::vector<StoredTiming> Store::takes(const StoreKey& key, const std::string& i
 }
 
 void Store::erase_later_takes(const StoreKey& key, const std::string& item) {
-  Statement s(impl_->db,
-              "DELETE FROM timings WHERE fingerprint = ?1 AND settings = ?2 AND "
-              "substr(item, 1, ?4) = ?3",
-              path_);
+  const std::string prefix = item + "#";
+  Statement s(
+      impl_->db,
+      ("DELETE FROM timings WHERE fingerprint = ?1 AND settings = ?2" + prefix_condition(prefix))
+          .c_str(),
+      path_);
   s.bind(1, key.fingerprint);
   s.bind(2, key.settings);
-  s.bind(3, item + "#");
-  s.bind(4, static_cast<int>(item.size() + 1));
+  s.bind(3, prefix);
+  s.bind(4, prefix_end(prefix));
   if (s.step() != SQLITE_DONE) {
     throw InputError("measurement store " + quote(path_.string()) +
                      ": cannot remove the takes of " + quote(item) + " (" +

@@ -140,6 +140,35 @@ TEST(Store, TakesAreTheirOwnRowsAndCombineByGeometricMean) {
   EXPECT_EQ(s.takes(a, "arch:120").size(), 1U);
 }
 
+TEST(Store, APrefixFindsExactlyTheRowsThatStartWithIt) {
+  Store s(temp("prefix.sqlite"));
+  const StoreKey a{"m", "s"};
+  const std::string ff = "x\xff";
+  const std::string ff_ff_1 = ff + "\xff" + "1";
+  for (const std::string& item : std::vector<std::string>{
+           "arch:1", "arch:1#2", "arch:10", "arch:2", "archive", "op:conv:0", ff, ff_ff_1, "y"}) {
+    StoredTiming t = row(1);
+    t.item = item;
+    s.put(a, t);
+  }
+  const auto items = [&](const std::string& prefix) {
+    std::vector<std::string> out;
+    for (const auto& r : s.all(a, prefix)) {
+      out.push_back(r.item);
+    }
+    return out;
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(items("arch:"), (V{"arch:1", "arch:1#2", "arch:10", "arch:2"}));
+  EXPECT_EQ(items("arch:1"), (V{"arch:1", "arch:1#2", "arch:10"}));
+  EXPECT_EQ(items("arch:1#"), (V{"arch:1#2"}));
+  EXPECT_EQ(items(ff),
+            (V{ff, ff_ff_1}));  // a prefix ending in 0xff: no end, rows after it kept out
+  EXPECT_EQ(items("").size(), 9U);
+  s.erase_later_takes(a, "arch:1");
+  EXPECT_EQ(items("arch:1"), (V{"arch:1", "arch:10"}));
+}
+
 TEST(Store, RefusesAFileThatIsNotAStore) {
   const auto path = temp("junk.sqlite");
   std::ofstream(path) << "this is not a database, just text that is long enough to be read\n";

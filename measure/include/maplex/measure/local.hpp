@@ -106,9 +106,9 @@ class LocalDevice final : public Device {
   std::optional<StoredTiming> stored(const std::string& item);
   // Throws InputError for an index outside the space.
   void check_index(int index) const;
-  // A new timing of take `take` of the architecture, committed (taken twice when unsteady), and a
-  // calibration round when one is due.
-  StoredTiming take(int index, int take);
+  // A new timing of take `take_number` of the architecture, committed (taken twice when unsteady),
+  // and a calibration round when one is due.
+  StoredTiming take(int index, int take_number);
   // The measurement of `index` from every take the store holds of it.
   Measurement measurement_of(int index, bool from_store) const;
   double disturbance_of(const StoredTiming& t) const;
