@@ -53,12 +53,13 @@ const StoredTiming& take_of(const Measurement& m, int take) {
   return m.takes.empty() ? m.timing : m.takes[static_cast<std::size_t>(take - 1)];
 }
 
-// The takes of this session's new measurements that were disturbed.
+// The takes this session timed that were disturbed: of each row, those after the `stored[k]`
+// takes it had in the store when the sweep began (earlier sessions' takes are taken as they are).
 std::vector<TakeRef> disturbed_takes(const Device& device, const std::vector<Measurement>& rows,
-                                     double above) {
+                                     const std::vector<int>& stored, double above) {
   std::vector<TakeRef> out;
   for (std::size_t k = 0; k < rows.size(); ++k) {
-    for (int t = 1; t <= take_count(rows[k]) && !rows[k].from_store; ++t) {
+    for (int t = stored[k] + 1; t <= take_count(rows[k]); ++t) {
       const auto d = device.disturbance(take_of(rows[k], t));
       if (d && *d > above) {
         out.emplace_back(k, t);
@@ -127,14 +128,17 @@ SweepResult run_sweep(Device& device, const std::vector<int>& archs, const Sweep
       options.on_progress(++done, total);
     }
   };
+  std::vector<int> stored;  // takes each row had in the store before this sweep
+  stored.reserve(archs.size());
   for (const int a : archs) {
     out.rows.push_back(device.measure(a));
+    stored.push_back(out.rows.back().from_store ? take_count(out.rows.back()) : 0);
     progress(0);
   }
   out.round_takes = add_rounds(device, out.rows, out.rounds, progress);
   out.passes = 1;
   device.rescale(out.rows);
-  auto again = disturbed_takes(device, out.rows, options.disturbed_above);
+  auto again = disturbed_takes(device, out.rows, stored, options.disturbed_above);
   while (!again.empty() && out.passes < options.passes) {
     std::size_t more = again.size();
     for (const auto& [k, t] : again) {
@@ -149,7 +153,7 @@ SweepResult run_sweep(Device& device, const std::vector<int>& archs, const Sweep
     }
     ++out.passes;
     device.rescale(out.rows);
-    again = disturbed_takes(device, out.rows, options.disturbed_above);
+    again = disturbed_takes(device, out.rows, stored, options.disturbed_above);
   }
   out.still_disturbed = static_cast<int>(again.size());
   return out;

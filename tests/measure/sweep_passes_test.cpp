@@ -316,6 +316,33 @@ TEST(SweepPasses, AKilledSweepsLaterRoundsResumeAndFreshStartsOver) {
   EXPECT_EQ(device.store().takes(device.key(), "arch:2000").size(), 1U);
 }
 
+TEST(SweepPasses, ALaterRoundNeverTakesAnEarlierSessionsTakeAgain) {
+  Fixture f("rounds_keep.sqlite");
+  f.cue.before = 1.5;  // 2000's first take disturbed, in a session that measures nothing again
+  double first_take = 0;
+  {
+    LocalDevice device(index(), f.options());
+    SweepOptions o;
+    o.rounds = 1;
+    o.passes = 1;
+    o.disturbed_above = 0.25;
+    first_take = row_of(run_sweep(device, f.archs, o), 2000).timing.ratio;
+    EXPECT_NEAR(first_take, 0.5, 0.05);  // 300 / 600
+  }
+  f.cue.disturbed = -1;  // quiet now
+  LocalDevice device(index(), f.options());
+  SweepOptions o;
+  o.rounds = 2;
+  o.disturbed_above = 0.25;
+  const SweepResult r = run_sweep(device, f.archs, o);
+  EXPECT_EQ(r.round_takes, 3);
+  EXPECT_EQ(r.measured_again, 0);  // the stored first take is kept as it is
+  const auto takes = device.store().takes(device.key(), "arch:2000");
+  ASSERT_EQ(takes.size(), 2U);
+  EXPECT_EQ(takes[0].ratio, first_take);
+  EXPECT_NEAR(takes[1].ratio, 0.75, 0.06);  // 300 / 400
+}
+
 TEST(SweepPasses, BadOptionsAreRefused) {
   Fixture f("bad.sqlite");
   LocalDevice device(index(), f.options());
