@@ -25,6 +25,11 @@ void add_local_options(cxxopts::Options& options, const std::string& threads_opt
       "network's speed depends on where its buffers fall; at most --repeats; 0 = the runtime's "
       "own: 8 for OpenCV DNN, 1 for the others)",
       cxxopts::value<int>()->default_value("0"))(
+      "balance",
+      "Correct each timing for the session's op balance: auto (the runtime's default: on for "
+      "local, off for the others), on or off (a session times 20 anchor networks and corrects "
+      "each timing by how networks of its ops ran against the store's first anchors)",
+      cxxopts::value<std::string>()->default_value("auto"))(
       "warmup", "Untimed runs of each network first (in each layout)",
       cxxopts::value<int>()->default_value("3"))(threads_option, "oneDNN threads per inference",
                                                  cxxopts::value<int>()->default_value("1"))(
@@ -43,6 +48,13 @@ runs::RunSpec::Local local_settings(const cxxopts::ParseResult& args,
   s.threads = int_option(args, threads_option, 1);
   s.repeats = int_option(args, "repeats", 1);
   s.layouts = int_option(args, "layouts", 0);
+  const std::string balance = args["balance"].as<std::string>();
+  if (balance != "auto" && balance != "on" && balance != "off") {
+    throw InputError("--balance " + quote(balance) + ", expected auto, on or off");
+  }
+  if (balance != "auto") {
+    s.balance = balance == "on";
+  }
   s.warmup = int_option(args, "warmup", 0);
   s.store = args["store"].as<std::string>();
   s.pin_cpu = args["pin-cpu"].as<int>();

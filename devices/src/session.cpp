@@ -9,6 +9,7 @@ measure::LocalOptions local_options(const runs::RunSpec::Local& settings, bool f
   o.threads = settings.threads;
   o.repeats = settings.repeats;
   o.layouts = settings.layouts;
+  o.balance = settings.balance;
   o.warmup = settings.warmup;
   o.fresh = fresh;
   o.pin_cpu = settings.pin_cpu;

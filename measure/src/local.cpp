@@ -1,6 +1,7 @@
 #include "maplex/measure/local.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -8,10 +9,13 @@
 #include <thread>
 #include <vector>
 
+#include <unistd.h>
+
 #include "maplex/core/build_info.hpp"
 #include "maplex/core/error.hpp"
 #include "maplex/core/hash.hpp"
 #include "maplex/core/rng.hpp"
+#include "maplex/measure/balance.hpp"
 
 namespace maplex::measure {
 
@@ -27,6 +31,10 @@ constexpr double kUnsteadyCv = 0.10;
 constexpr int kCalibrationRounds = 4;
 // A sweep calibrates the reference again after every this many new measurements.
 constexpr int kCalibrationEvery = 50;
+// A session times the anchors again after this many timings of architectures; the ridge of the
+// fit of its op shift (BENCHMARKS.md, issue 12: chosen on the tuning set).
+constexpr int kBalanceEvery = 200;
+constexpr double kBalanceRidge = 4;
 
 LocalOptions checked(LocalOptions o) {
   if (o.threads < 1) {
@@ -52,6 +60,9 @@ LocalOptions checked(LocalOptions o) {
   if (!o.runtime) {
     throw std::invalid_argument("LocalDevice: no runtime");
   }
+  if (!o.balance) {
+    o.balance = o.runtime->default_balance();
+  }
   o.layouts = std::min(o.layouts == 0 ? o.runtime->default_layouts() : o.layouts, o.repeats);
   // Before any network is built: OpenMP sizes its thread team at the first parallel region.
   o.runtime->set_threads(o.threads);
@@ -66,7 +77,8 @@ std::string settings_of(const LocalOptions& o) {
          // One layout keeps the settings (and so the stored rows) of the stores made before.
          (o.layouts > 1 ? ";layouts=" + std::to_string(o.layouts) : std::string()) +
          ";seed=" + std::to_string(o.seed) +
-         ";network=nb201-cifar-b1-fp32;reference=" + kReferenceArch;
+         ";network=nb201-cifar-b1-fp32;reference=" + kReferenceArch +
+         (*o.balance ? ";balance=anchors" : "");
 }
 
 std::string arch_item(int index) { return "arch:" + std::to_string(index); }
@@ -99,7 +111,8 @@ LocalDevice::LocalDevice(const space::ArchIndex& index, LocalOptions options)
       host_(read_host()),
       key_{fingerprint_of(host_, *options_.runtime), settings_of(options_)},
       store_(options_.store),
-      reference_(reference_network(options_)) {
+      reference_(reference_network(options_)),
+      anchors_(*options_.balance ? anchor_archs(index) : std::vector<int>{}) {
   // The scale is the median reference time over every calibration round this machine, runtime
   // and settings have had, fixed for the session until a sweep ends and rescales (so every latency
   // a session returns is its ratio times one number); a new store calibrates first, and sweeps add
@@ -180,7 +193,15 @@ std::string LocalDevice::description() const {
       o.pin_cpu >= 0 ? (", pinned to CPU " + std::to_string(o.pin_cpu)).c_str() : "", scale_ms_,
       quiet_calibrations_, calibrations_, calibrations_ == 1 ? "" : "s", 100 * scale_spread_,
       quiet_ms_, o.store.string().c_str());
-  return buf;
+  std::string out = buf;
+  if (panels_ > 0) {
+    std::snprintf(buf, sizeof buf,
+                  "; op balance: %d anchor panel%s this session, factors against the store's "
+                  "first %.3f-%.3f",
+                  panels_, panels_ == 1 ? "" : "s", lowest_balance_, highest_balance_);
+    out += buf;
+  }
+  return out;
 }
 
 Timing LocalDevice::time_now(const std::string& item, const NetworkBuilder& build, int repeats) {
@@ -193,11 +214,18 @@ Timing LocalDevice::time_now(const std::string& item, const NetworkBuilder& buil
 }
 
 StoredTiming LocalDevice::time_item(const std::string& item, const NetworkBuilder& build,
-                                    int repeats) {
+                                    int repeats, double balance) {
   const Timing t = time_now(item, build, repeats);
-  StoredTiming row{
-      item,    t.ratio,   t.ratio_cv,    t.target_median_ms, t.target_cv, t.reference_median_ms,
-      repeats, utc_now(), host_.hostname};
+  StoredTiming row{item,
+                   t.ratio / balance,
+                   t.ratio_cv,
+                   t.target_median_ms,
+                   t.target_cv,
+                   t.reference_median_ms,
+                   repeats,
+                   utc_now(),
+                   host_.hostname,
+                   balance};
   store_.put(key_, row);
   measured_now_.insert(item);
   return row;
@@ -221,16 +249,53 @@ void LocalDevice::check_index(int index) const {
   }
 }
 
-StoredTiming LocalDevice::take(int index, int take_number) {
-  const std::string item = take_item(arch_item(index), take_number);
-  const NetworkBuilder build = [this, index] {
+NetworkBuilder LocalDevice::arch_builder(int index) const {
+  return [this, index] {
     return options_.runtime->build(
         make_weights(index_->arch(index), arch_weight_seed(options_.seed, index)));
   };
-  StoredTiming row = time_item(item, build, options_.repeats);
+}
+
+void LocalDevice::time_anchors() {
+  // Unique in the store: two sessions of one process may time their anchors in the same second.
+  static std::atomic<int> panels_of_this_process{0};
+  char number[16];
+  std::snprintf(number, sizeof number, "%06d", panels_of_this_process++);
+  const std::string panel = utc_now() + "#" + std::to_string(::getpid()) + "." + number;
+  for (const int a : anchors_) {
+    time_item(anchor_item(panel, a), arch_builder(a), options_.repeats);
+  }
+  ++panels_;
+  since_anchors_ = 0;
+  if (!canonical_panel_) {
+    canonical_panel_ = canonical_panel(store_, key_, anchors_);
+  }
+  const auto session = anchor_panel(store_.all(key_, "anchor:" + panel + "/"), anchors_);
+  shift_ = fit_op_shift(session.value(), canonical_panel_.value(), *index_, kBalanceRidge);
+}
+
+double LocalDevice::balance_of(int index) {
+  if (!*options_.balance) {
+    return 1;
+  }
+  if (!shift_ || since_anchors_ >= kBalanceEvery) {
+    time_anchors();
+  }
+  ++since_anchors_;
+  const double factor = shift_->factor(index_->arch(index));
+  lowest_balance_ = std::min(lowest_balance_, factor);
+  highest_balance_ = std::max(highest_balance_, factor);
+  return factor;
+}
+
+StoredTiming LocalDevice::take(int index, int take_number) {
+  const std::string item = take_item(arch_item(index), take_number);
+  const NetworkBuilder build = arch_builder(index);
+  const double balance = balance_of(index);
+  StoredTiming row = time_item(item, build, options_.repeats, balance);
   if (row.ratio_cv > kUnsteadyCv) {
     // A disturbed stretch of the machine: measured once more, the steadier of the two kept.
-    const StoredTiming again = time_item(item, build, options_.repeats);
+    const StoredTiming again = time_item(item, build, options_.repeats, balance);
     if (row.ratio_cv < again.ratio_cv) {
       store_.put(key_, row);
     } else {

@@ -22,7 +22,7 @@ CREATE TABLE IF NOT EXISTS timings(
   fingerprint TEXT NOT NULL, settings TEXT NOT NULL, item TEXT NOT NULL,
   ratio REAL NOT NULL, ratio_cv REAL NOT NULL, target_median_ms REAL NOT NULL,
   target_cv REAL NOT NULL, reference_median_ms REAL NOT NULL, repeats INTEGER NOT NULL,
-  measured_at TEXT NOT NULL, host TEXT NOT NULL,
+  measured_at TEXT NOT NULL, host TEXT NOT NULL, balance REAL NOT NULL DEFAULT 1,
   PRIMARY KEY(fingerprint, settings, item));
 CREATE TABLE IF NOT EXISTS profiles(
   fingerprint TEXT PRIMARY KEY, json TEXT NOT NULL);
@@ -82,7 +82,11 @@ std::string journal_name(Journal j) { return j == Journal::wal ? "wal" : "delete
 
 constexpr const char* kColumns =
     "item, ratio, ratio_cv, target_median_ms, target_cv, reference_median_ms, repeats, "
-    "measured_at, host";
+    "measured_at, host, balance";
+// The same from a store written before the balance column (a timing without a balance factor).
+constexpr const char* kColumnsWithoutBalance =
+    "item, ratio, ratio_cv, target_median_ms, target_cv, reference_median_ms, repeats, "
+    "measured_at, host, 1.0";
 
 StoredTiming row_of(const Statement& s) {
   StoredTiming t;
@@ -95,7 +99,19 @@ StoredTiming row_of(const Statement& s) {
   t.repeats = s.integer(6);
   t.measured_at = s.text(7);
   t.host = s.text(8);
+  t.balance = s.real(9);
   return t;
+}
+
+// Whether the timings table of `db` has the balance column (stores written before it lack it).
+bool has_balance_column(sqlite3* db, const std::filesystem::path& path) {
+  Statement s(db, "SELECT name FROM pragma_table_info('timings')", path);
+  while (s.step() == SQLITE_ROW) {
+    if (s.text(0) == "balance") {
+      return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace
@@ -176,6 +192,11 @@ Store::Store(const std::filesystem::path& path, Journal journal)
   if (s.step() != SQLITE_ROW || s.text(0) != std::to_string(kStoreSchemaVersion)) {
     throw InputError(where + " has schema version " + quote(s.text(0)) + ", expected " +
                      std::to_string(kStoreSchemaVersion));
+  }
+  if (!has_balance_column(impl_->db, path_)) {
+    // A store of the same schema written before timings carried their op balance: every row it
+    // holds was taken without one (1).
+    exec(impl_->db, "ALTER TABLE timings ADD COLUMN balance REAL NOT NULL DEFAULT 1", where);
   }
 }
 
@@ -285,8 +306,8 @@ void Store::erase_later_takes(const StoreKey& key, const std::string& item) {
 void Store::put(const StoreKey& key, const StoredTiming& row) {
   Statement s(impl_->db,
               "INSERT OR REPLACE INTO timings(fingerprint, settings, item, ratio, ratio_cv, "
-              "target_median_ms, target_cv, reference_median_ms, repeats, measured_at, host) "
-              "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+              "target_median_ms, target_cv, reference_median_ms, repeats, measured_at, host, "
+              "balance) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
               path_);
   s.bind(1, key.fingerprint);
   s.bind(2, key.settings);
@@ -299,6 +320,7 @@ void Store::put(const StoreKey& key, const StoredTiming& row) {
   s.bind(9, row.repeats);
   s.bind(10, row.measured_at);
   s.bind(11, row.host);
+  s.bind(12, row.balance);
   if (s.step() != SQLITE_DONE) {
     throw InputError("measurement store " + quote(path_.string()) + ": cannot write " +
                      quote(row.item) + " (" + sqlite3_errmsg(impl_->db) +
@@ -355,12 +377,13 @@ PartContents read_part(const std::filesystem::path& path) {
                      std::to_string(kStoreSchemaVersion));
   }
   Statement rows(db,
-                 (std::string("SELECT ") + kColumns +
+                 (std::string("SELECT ") +
+                  (has_balance_column(db, path) ? kColumns : kColumnsWithoutBalance) +
                   ", fingerprint, settings FROM timings ORDER BY fingerprint, settings, item")
                      .c_str(),
                  path);
   while (rows.step() == SQLITE_ROW) {
-    out.rows.push_back({{rows.text(9), rows.text(10)}, row_of(rows)});
+    out.rows.push_back({{rows.text(10), rows.text(11)}, row_of(rows)});
   }
   Statement profiles(db, "SELECT fingerprint, json FROM profiles ORDER BY fingerprint", path);
   while (profiles.step() == SQLITE_ROW) {
@@ -373,7 +396,7 @@ bool same_values(const StoredTiming& a, const StoredTiming& b) {
   return a.ratio == b.ratio && a.ratio_cv == b.ratio_cv &&
          a.target_median_ms == b.target_median_ms && a.target_cv == b.target_cv &&
          a.reference_median_ms == b.reference_median_ms && a.repeats == b.repeats &&
-         a.measured_at == b.measured_at && a.host == b.host;
+         a.measured_at == b.measured_at && a.host == b.host && a.balance == b.balance;
 }
 
 // The merge rule: the steadier measurement, then the earlier one, then the one held.

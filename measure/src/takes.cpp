@@ -54,6 +54,11 @@ StoredTiming combine_takes(const std::vector<StoredTiming>& takes) {
     out.measured_at = std::max(out.measured_at, t.measured_at);
   }
   out.reference_median_ms = reference / out.repeats;
+  double log_balance = 0;
+  for (const auto& t : takes) {
+    log_balance += t.repeats * std::log(t.balance);
+  }
+  out.balance = std::exp(log_balance / out.repeats);
   return out;
 }
 

@@ -114,10 +114,12 @@ void bind_runs(py::module_& m) {
   m.def(
       "measure",
       [](const std::vector<int>& archs, const std::string& device, int repeats, int warmup,
-         int threads, const std::string& store, bool fresh, int layouts, int passes, int rounds) {
+         int threads, const std::string& store, bool fresh, int layouts, int passes, int rounds,
+         std::optional<bool> balance) {
         runs::RunSpec::Local s;
         s.repeats = repeats;
         s.layouts = layouts;
+        s.balance = balance;
         s.warmup = warmup;
         s.threads = threads;
         s.store = store;
@@ -127,7 +129,8 @@ void bind_runs(py::module_& m) {
       py::arg("threads") = 1, py::arg("store") = "", py::arg("fresh") = false,
       py::arg("layouts") = runs::RunSpec::Local{}.layouts,
       py::arg("passes") = measure::SweepOptions{}.passes,
-      py::arg("rounds") = measure::SweepOptions{}.rounds);
+      py::arg("rounds") = measure::SweepOptions{}.rounds,
+      py::arg("balance") = py::none());
   m.def("live_devices", [] { return devices::live_device_list(); });
 }
 

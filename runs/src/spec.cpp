@@ -46,6 +46,8 @@ std::string spec_to_json(const RunSpec& s) {
                        {{"threads", s.local.threads},
                         {"repeats", s.local.repeats},
                         {"layouts", s.local.layouts},
+                        {"balance", s.local.balance ? nlohmann::json(*s.local.balance)
+                                                    : nlohmann::json(nullptr)},
                         {"warmup", s.local.warmup},
                         {"lut", s.local.lut},
                         {"pin_cpu", s.local.pin_cpu},
@@ -55,6 +57,19 @@ std::string spec_to_json(const RunSpec& s) {
                       {"front_plot", s.front_plot}};
   return j.dump(2);
 }
+
+namespace {
+
+// null = the runtime's default; configs written before the op balance measured without it.
+std::optional<bool> balance_of(const nlohmann::json& local) {
+  if (!local.contains("balance")) {
+    return false;
+  }
+  const auto& b = local.at("balance");
+  return b.is_null() ? std::nullopt : std::optional<bool>(b.get<bool>());
+}
+
+}  // namespace
 
 RunSpec parse_spec(const std::string& json_text, const std::string& source) {
   nlohmann::json j;
@@ -121,6 +136,7 @@ RunSpec parse_spec(const std::string& json_text, const std::string& source) {
     s.local.repeats = json_integer<int>(local.at("repeats"));
     // Configs written before layouts were recorded measured in one.
     s.local.layouts = local.contains("layouts") ? json_integer<int>(local.at("layouts")) : 1;
+    s.local.balance = balance_of(local);
     s.local.warmup = json_integer<int>(local.at("warmup"));
     s.local.lut = local.at("lut").get<bool>();
     s.local.pin_cpu = json_integer<int>(local.at("pin_cpu"));

@@ -143,6 +143,7 @@ TEST(MeasureCli, BadInputOneClearLine) {
            {"--pin-cpu", "4096", "--pin-cpu 4096, expected a CPU in 0.."},
            {"--passes", "0", "--passes 0, expected at least 1"},
            {"--rounds", "-1", "--rounds -1, expected at least 0"},
+           {"--balance", "maybe", "--balance 'maybe', expected auto, on or off"},
            {"--max-wait", "-1", "--max-wait -1"}}) {
     const RunResult r = run_maplex({"measure", "--arch", "0", option, value, "--store", store,
                                     "--out", temp("b.csv").string()});

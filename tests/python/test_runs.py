@@ -106,6 +106,23 @@ def test_measure_in_rounds_keeps_each_take_and_their_geometric_mean(tmp_path):
     assert again["from_store"] == [True] and again["latency_ms"][0] == got["latency_ms"][1]
 
 
+def test_measure_times_the_anchors_unless_told_not_to(tmp_path):
+    import sqlite3
+
+    # local's default is on.
+    for balance, anchors in ((None, 20), (True, 20), (False, 0)):
+        store = str(tmp_path / f"store-{balance}.db")
+        got = maplex.measure([11164], device="local", repeats=3, warmup=1, store=store,
+                             balance=balance)
+        with sqlite3.connect(store) as db:
+            rows = db.execute("SELECT count(*) FROM timings WHERE item LIKE 'anchor:%'")
+            assert rows.fetchone()[0] == anchors
+            # The store's first panel is the canonical one: the first session's factor is 1.
+            factor = db.execute("SELECT balance FROM timings WHERE item = 'arch:11164'")
+            assert factor.fetchone()[0] == pytest.approx(1.0, abs=1e-12)
+        assert ("op balance: 1 anchor panel" in got["description"]) == (anchors > 0)
+
+
 @pytest.mark.parametrize(
     "call, message",
     [

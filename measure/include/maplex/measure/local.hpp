@@ -17,11 +17,13 @@
 // session, whose heap differs, agrees.
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
 #include <string>
 
+#include "maplex/measure/balance.hpp"
 #include "maplex/measure/device.hpp"
 #include "maplex/measure/host.hpp"
 #include "maplex/measure/runtime.hpp"
@@ -45,6 +47,10 @@ struct LocalOptions {
   std::uint64_t seed = 0;  // weights
   int pin_cpu = -1;        // pin the measuring thread to this CPU (-1 = no pinning)
   bool fresh = false;  // measure again what the store holds (once per session; not the calibration)
+  // Correct each architecture's timing for the session's op balance (balance.hpp: the anchors
+  // timed before the session's first timing of an architecture and after every kBalanceEvery
+  // more); unset = the runtime's default_balance().
+  std::optional<bool> balance;
   std::filesystem::path store = default_store_path();
   std::shared_ptr<const Runtime> runtime = onednn_runtime();
 };
@@ -114,8 +120,16 @@ class LocalDevice final : public Device {
   double disturbance_of(const StoredTiming& t) const;
   // Times what `build` builds against the reference (over the layouts, seeded by `item`).
   Timing time_now(const std::string& item, const NetworkBuilder& build, int repeats);
-  // time_now, the row committed.
-  StoredTiming time_item(const std::string& item, const NetworkBuilder& build, int repeats);
+  // time_now, the row committed, its ratio corrected by `balance` (StoredTiming::balance).
+  StoredTiming time_item(const std::string& item, const NetworkBuilder& build, int repeats,
+                         double balance = 1);
+  // The builder of architecture `index`'s network.
+  NetworkBuilder arch_builder(int index) const;
+  // The factor of the session's op balance for architecture `index` (1 without balance), timing
+  // the anchors first when the session has none or kBalanceEvery timings followed them.
+  double balance_of(int index);
+  // Times the anchors (a panel, stored) and fits the session's shift against the canonical panel.
+  void time_anchors();
   const space::ArchIndex* index_;
   LocalOptions options_;
   std::string name_;
@@ -139,6 +153,13 @@ class LocalDevice final : public Device {
   int hits_ = 0;
   int remeasured_ = 0;
   int measured_again_ = 0;
+  std::vector<int> anchors_;
+  std::optional<std::map<int, double>> canonical_panel_;
+  std::optional<OpShift> shift_;
+  int since_anchors_ = 0;  // architecture timings since the session's last panel
+  int panels_ = 0;
+  double lowest_balance_ = 1;
+  double highest_balance_ = 1;
 };
 
 }  // namespace maplex::measure

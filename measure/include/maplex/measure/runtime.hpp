@@ -44,6 +44,8 @@ class Runtime {
   virtual int default_layouts() const { return 1; }
   // Takes a sweep times of each network, a whole pass apart (sweep.hpp, rounds), by default.
   virtual int default_rounds() const { return 1; }
+  // Whether timings are corrected for the session's op balance (balance.hpp) by default.
+  virtual bool default_balance() const { return false; }
   // Throws std::runtime_error when the runtime cannot build it.
   virtual std::unique_ptr<Network> build(const NetworkWeights& weights) const = 0;
   // `copies` chained copies of one op at stage `stage`'s shape, weights from `seed`: what a per-op

@@ -35,6 +35,9 @@ struct StoredTiming {
   int repeats = 0;
   std::string measured_at;  // UTC, ISO 8601
   std::string host;
+  // The op balance the timing was corrected for (LocalDevice, balance.hpp): `ratio` is the timed
+  // median ratio divided by it, so the timed one is ratio x balance. 1 = not corrected.
+  double balance = 1;
 };
 
 // How the store journals its writes. WAL needs shared memory between the processes that open the
@@ -107,8 +110,8 @@ class Store {
 std::string take_item(const std::string& item, int take);
 // The takes as one timing named after the first: the ratio and the target's time the geometric
 // means of the takes' (weighted by their repeats), the cvs pooled over every pair (within and
-// between takes), the reference's time the mean, the repeats summed, the latest time. Throws
-// std::invalid_argument for no takes.
+// between takes), the reference's time the mean, the balance the weighted geometric mean, the
+// repeats summed, the latest time. Throws std::invalid_argument for no takes.
 StoredTiming combine_takes(const std::vector<StoredTiming>& takes);
 
 // Every architecture ("arch:<index>", its takes combined) of `key`: (NB201 index, ratio x scale)

@@ -53,6 +53,9 @@ struct RunSpec {
     // Memory layouts a measurement averages over (measure/timing.hpp); 0 = the runtime's own
     // default (8 for OpenCV DNN, 1 for the others: BENCHMARKS.md, issue 12).
     int layouts = 0;
+    // Correct timings for the session's op balance (measure/balance.hpp); unset = the runtime's
+    // default.
+    std::optional<bool> balance;
     int warmup = 3;
     bool lut = true;   // measure the per-op table and give it to the predictor
     int pin_cpu = -1;  // pin the measuring thread to this CPU (-1 = none)
