@@ -262,15 +262,16 @@ void LocalDevice::time_anchors() {
   char number[16];
   std::snprintf(number, sizeof number, "%06d", panels_of_this_process++);
   const std::string panel = utc_now() + "#" + std::to_string(::getpid()) + "." + number;
+  std::vector<StoredTiming> rows;
   for (const int a : anchors_) {
-    time_item(anchor_item(panel, a), arch_builder(a), options_.repeats);
+    rows.push_back(time_item(anchor_item(panel, a), arch_builder(a), options_.repeats));
   }
   ++panels_;
   since_anchors_ = 0;
   if (!canonical_panel_) {
     canonical_panel_ = canonical_panel(store_, key_, anchors_);
   }
-  const auto session = anchor_panel(store_.all(key_, "anchor:" + panel + "/"), anchors_);
+  const auto session = anchor_panel(rows, anchors_);
   shift_ = fit_op_shift(session.value(), canonical_panel_.value(), *index_, kBalanceRidge);
 }
 
