@@ -216,16 +216,11 @@ Timing LocalDevice::time_now(const std::string& item, const NetworkBuilder& buil
 StoredTiming LocalDevice::time_item(const std::string& item, const NetworkBuilder& build,
                                     int repeats, double balance) {
   const Timing t = time_now(item, build, repeats);
-  StoredTiming row{item,
-                   t.ratio / balance,
-                   t.ratio_cv,
-                   t.target_median_ms,
-                   t.target_cv,
-                   t.reference_median_ms,
-                   repeats,
-                   utc_now(),
-                   host_.hostname,
-                   balance};
+  StoredTiming row{item,           t.ratio / balance,
+                   t.ratio_cv,     t.target_median_ms,
+                   t.target_cv,    t.reference_median_ms,
+                   repeats,        utc_now(),
+                   host_.hostname, balance};
   store_.put(key_, row);
   measured_now_.insert(item);
   return row;

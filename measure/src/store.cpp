@@ -376,12 +376,12 @@ PartContents read_part(const std::filesystem::path& path) {
     throw InputError(where + " has schema version " + quote(meta.text(0)) + ", expected " +
                      std::to_string(kStoreSchemaVersion));
   }
-  Statement rows(db,
-                 (std::string("SELECT ") +
-                  (has_balance_column(db, path) ? kColumns : kColumnsWithoutBalance) +
-                  ", fingerprint, settings FROM timings ORDER BY fingerprint, settings, item")
-                     .c_str(),
-                 path);
+  Statement rows(
+      db,
+      (std::string("SELECT ") + (has_balance_column(db, path) ? kColumns : kColumnsWithoutBalance) +
+       ", fingerprint, settings FROM timings ORDER BY fingerprint, settings, item")
+          .c_str(),
+      path);
   while (rows.step() == SQLITE_ROW) {
     out.rows.push_back({{rows.text(10), rows.text(11)}, row_of(rows)});
   }

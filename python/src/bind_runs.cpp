@@ -129,8 +129,7 @@ void bind_runs(py::module_& m) {
       py::arg("threads") = 1, py::arg("store") = "", py::arg("fresh") = false,
       py::arg("layouts") = runs::RunSpec::Local{}.layouts,
       py::arg("passes") = measure::SweepOptions{}.passes,
-      py::arg("rounds") = measure::SweepOptions{}.rounds,
-      py::arg("balance") = py::none());
+      py::arg("rounds") = measure::SweepOptions{}.rounds, py::arg("balance") = py::none());
   m.def("live_devices", [] { return devices::live_device_list(); });
 }
 

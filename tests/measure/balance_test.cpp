@@ -1,8 +1,9 @@
 // The op balance (measure/balance.hpp): each timing keeps the factor it was corrected by (also in a
 // store written before there was one), the canonical anchor panel is the store's first complete
 // one, the shift is fitted on the anchors, and a session whose machine runs one op slower than the
-// first session did gives the first session's ratios again. The runtime here is a stand-in whose networks spin for the sum of their ops' set
-// times, so that a session slowing 3x3 convolutions happens exactly where the test puts it.
+// first session did gives the first session's ratios again. The runtime here is a stand-in whose
+// networks spin for the sum of their ops' set times, so that a session slowing 3x3 convolutions
+// happens exactly where the test puts it.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 #include <unistd.h>
@@ -10,14 +11,14 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
-#include <map>
 #include <filesystem>
+#include <map>
 #include <stdexcept>
 #include <string>
 
 #include "maplex/measure/balance.hpp"
-#include "maplex/space/index.hpp"
 #include "maplex/measure/local.hpp"
+#include "maplex/space/index.hpp"
 #include "shipped_data.hpp"
 #include "temp_dir.hpp"
 
