@@ -26,8 +26,8 @@ void add_local_options(cxxopts::Options& options, const std::string& threads_opt
       "own: 8 for OpenCV DNN, 1 for the others)",
       cxxopts::value<int>()->default_value("0"))(
       "balance",
-      "Correct each timing for the session's op balance: auto (the runtime's default: on for "
-      "local, off for the others), on or off (a session times 20 anchor networks and corrects "
+      "Correct each timing for the session's op balance: auto (the runtime's default: off for "
+      "every runtime so far), on or off (a session times 20 anchor networks and corrects "
       "each timing by how networks of its ops ran against the store's first anchors)",
       cxxopts::value<std::string>()->default_value("auto"))(
       "warmup", "Untimed runs of each network first (in each layout)",

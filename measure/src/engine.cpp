@@ -257,8 +257,6 @@ class OnednnRuntime final : public Runtime {
   // another agreed within 5% for a mean 0.839 (worst 0.725), the mean of two against two others
   // for 0.940 (worst 0.808).
   int default_rounds() const override { return 2; }
-  // A session's op balance moved its ratios by up to 11% (BENCHMARKS.md, issue 12).
-  bool default_balance() const override { return true; }
   std::unique_ptr<Network> build(const NetworkWeights& weights) const override {
     return std::make_unique<Engine>(weights);
   }

@@ -109,8 +109,8 @@ def test_measure_in_rounds_keeps_each_take_and_their_geometric_mean(tmp_path):
 def test_measure_times_the_anchors_unless_told_not_to(tmp_path):
     import sqlite3
 
-    # local's default is on.
-    for balance, anchors in ((None, 20), (True, 20), (False, 0)):
+    # local's default is off (BENCHMARKS.md, issue 12: held out, the anchors helped in one run of two).
+    for balance, anchors in ((None, 0), (True, 20), (False, 0)):
         store = str(tmp_path / f"store-{balance}.db")
         got = maplex.measure([11164], device="local", repeats=3, warmup=1, store=store,
                              balance=balance)

@@ -44,7 +44,9 @@ class Runtime {
   virtual int default_layouts() const { return 1; }
   // Takes a sweep times of each network, a whole pass apart (sweep.hpp, rounds), by default.
   virtual int default_rounds() const { return 1; }
-  // Whether timings are corrected for the session's op balance (balance.hpp) by default.
+  // Whether timings are corrected for the session's op balance (balance.hpp) by default. Off for
+  // every runtime so far: on oneDNN the anchors helped on the tuning set and in one held-out run of
+  // two, and lost in the other (BENCHMARKS.md, issue 12, "Held out, 2026-12-05").
   virtual bool default_balance() const { return false; }
   // Throws std::runtime_error when the runtime cannot build it.
   virtual std::unique_ptr<Network> build(const NetworkWeights& weights) const = 0;
