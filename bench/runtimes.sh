@@ -3,7 +3,8 @@
 # 1,000 architectures each (OpenCV's in two rounds, its default), 200 of them measured a second
 # time (--fresh: a new session on the same store, with the runtime's default rounds), the
 # predictor from 3 planned measurements with the runtime's own per-op table scored on the 1,000,
-# the runtimes side by side, and a search from an empty store on each.
+# the runtimes side by side, and a search from an empty store on each; then a third session of the
+# 200 for each runtime, after the others' sweeps (minutes later): the ms must hold, not only the ratios.
 # Usage: bench/runtimes.sh [OUT_DIR]   (about 20-30 minutes on 2 cores; needs python3 for the summary)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -24,8 +25,12 @@ print(round(statistics.median(float(r[2]) for r in rows), 3))
 PY
 )" --store "$out/empty-${d/:/_}.sqlite" --no-records --json > "$f-search.json" 2> "$f-search.time"
 done
+for d in local local:opencv local:torch; do
+  "$bin" measure --device "$d" --sample 200 --seed 1 --store "$store" --fresh \
+    --out "$out/${d/:/_}-200-third.csv"
+done
 python3 - "$out" <<'PY'
-import csv, json, statistics, sys
+import csv, json, re, statistics, sys
 out = sys.argv[1]
 def load(path, column='latency_ms'):
     rows = [r for r in csv.reader(l for l in open(path) if not l.startswith('#'))]
@@ -57,8 +62,14 @@ for n in names:
           'median |diff| %.4f (ratios %.4f)' % (statistics.median(rel), statistics.median(rel_r)),
           'search', open(f'{out}/{n}-search.time').read().strip().splitlines()[-1],
           'best measured', s['best'].get('measured_latency_ms'), 'budget', s['config']['budget_ms'] if 'budget_ms' in s['config'] else '')
-    for m in ev['methods'] if 'methods' in ev else []:
-        pass
+    third, third_r = load(f'{out}/{n}-200-third.csv'), load(f'{out}/{n}-200-third.csv', 'ratio')
+    rel3 = [abs(third[i] / data[n][i] - 1) for i in third]
+    rel3_r = [abs(third_r[i] / first_r[i] - 1) for i in third_r]
+    scales = [float(re.search(r'reference ([0-9.]+) ms', open(f'{out}/{n}-{s}.csv').readlines()[1]).group(1))
+              for s in ('1000', '200-again', '200-third')]
+    print(n, 'third session within 5%% of the first (ms) %.3f (ratios) %.3f' %
+          (sum(r <= 0.05 for r in rel3) / len(rel3), sum(r <= 0.05 for r in rel3_r) / len(rel3_r)),
+          'scale (ms) first/second/third', ' / '.join('%.4g' % v for v in scales))
 for a in range(3):
     for b in range(a + 1, 3):
         common = sorted(set(data[names[a]]) & set(data[names[b]]))

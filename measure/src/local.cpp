@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <stdexcept>
@@ -137,23 +138,22 @@ bool LocalDevice::scale_from_store() {
   if (rounds.empty()) {
     return false;
   }
-  // The quiet machine: the lower quartile of the calibration rounds, the store's history of the
-  // machine's states (a disturbance only slows it down). Not the measurements' reference times: a
-  // session measuring everything again (--fresh) replaces them, so in a slow session they would
-  // all be slow.
+  // The quiet machine (what a timing's disturbance is judged against): the lower quartile of the
+  // calibration rounds, the store's history of the machine's states (a disturbance only slows it
+  // down). Not the measurements' reference times: a session measuring everything again (--fresh)
+  // replaces them, so in a slow session they would all be slow.
   std::vector<double> sorted = rounds;
   std::sort(sorted.begin(), sorted.end());
   quiet_ms_ = sorted[(sorted.size() - 1) / 4];
-  // Never empty: the quartile's own round is quiet.
-  std::vector<double> quiet;
+  // The scale: the geometric mean of every round, which moves by a round's share as rounds are
+  // added, where a median or a gate on a quantile jumps when two machine states trade places
+  // (chosen on a tuning history of 300 sessions kept apart from what is reported, BENCHMARKS.md).
+  double log_sum = 0;
   for (const double r : rounds) {
-    if (r <= quiet_ms_ * (1 + kDisturbedAbove)) {
-      quiet.push_back(r);
-    }
+    log_sum += std::log(r);
   }
   calibrations_ = static_cast<int>(rounds.size());
-  quiet_calibrations_ = static_cast<int>(quiet.size());
-  scale_ms_ = median_of(quiet);
+  scale_ms_ = std::exp(log_sum / static_cast<double>(rounds.size()));
   const auto [lo, hi] = std::minmax_element(rounds.begin(), rounds.end());
   scale_spread_ = (*hi - *lo) / scale_ms_;
   return true;
@@ -183,7 +183,7 @@ std::string LocalDevice::description() const {
   std::snprintf(
       buf, sizeof buf,
       "%s = %s (%s, %d logical CPUs, fingerprint %s), %s %s, %d thread%s, %d repeats "
-      "after %d warm-up runs%s%s, reference %.4g ms (median of %d quiet of %d calibration%s, "
+      "after %d warm-up runs%s%s, reference %.4g ms (geometric mean of %d calibration%s, "
       "spread %.1f%%; quiet reference %.4g ms), store %s",
       name_.c_str(), h.hostname.c_str(), h.cpu_model.c_str(), h.logical_cpus,
       key_.fingerprint.c_str(),
@@ -191,8 +191,8 @@ std::string LocalDevice::description() const {
       o.runtime->version().c_str(), o.threads, o.threads == 1 ? "" : "s", o.repeats, o.warmup,
       o.layouts > 1 ? (" in " + std::to_string(o.layouts) + " memory layouts").c_str() : "",
       o.pin_cpu >= 0 ? (", pinned to CPU " + std::to_string(o.pin_cpu)).c_str() : "", scale_ms_,
-      quiet_calibrations_, calibrations_, calibrations_ == 1 ? "" : "s", 100 * scale_spread_,
-      quiet_ms_, o.store.string().c_str());
+      calibrations_, calibrations_ == 1 ? "" : "s", 100 * scale_spread_, quiet_ms_,
+      o.store.string().c_str());
   std::string out = buf;
   if (panels_ > 0) {
     std::snprintf(buf, sizeof buf,

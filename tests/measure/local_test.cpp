@@ -212,7 +212,7 @@ namespace {
 // The scale is the median of the calibration rounds taken quiet: a sweep calibrates again after 50
 // new measurements, its file is rescaled with them, and the next session's scale is the median of
 // the rounds, with their spread.
-TEST(LocalDevice, SweepsCalibrateInRoundsAndTheScaleIsTheirMedian) {
+TEST(LocalDevice, SweepsCalibrateInRoundsAndTheScaleIsTheirGeometricMean) {
   const auto store = temp("rounds.sqlite");
   LocalOptions o = quick(store);
   o.repeats = 1;
@@ -230,26 +230,23 @@ TEST(LocalDevice, SweepsCalibrateInRoundsAndTheScaleIsTheirMedian) {
     d.measure(49);  // the 50th new measurement: a calibration round
     ASSERT_EQ(d.store().all(d.key(), "calibration:").size(), 1U);
     EXPECT_DOUBLE_EQ(d.scale_ms(), first_scale);  // fixed within the session
-    // ... until the sweep ends: its file is written at the median of both rounds.
+    // ... until the sweep ends: its file is written with the scale of both rounds.
     std::vector<Measurement> rows{d.measure(3)};
     EXPECT_DOUBLE_EQ(rows[0].latency_ms, rows[0].timing.ratio * first_scale);
     d.rescale(rows);
     const double round = d.store().all(d.key(), "calibration:").front().reference_median_ms;
     EXPECT_EQ(d.calibrations(), 2);
-    // The median of the rounds taken quiet: both (their mean) or one of them (which depends on
-    // this machine's state; the rule itself: SweepPasses.TheScaleIsTheMedianOf...).
+    // The geometric mean of both rounds (the rule itself:
+    // SweepPasses.TheScaleIsTheGeometricMean...).
     const double scale = d.scale_ms();
-    EXPECT_TRUE(scale == 0.5 * (first_scale + round) || scale == first_scale || scale == round)
-        << scale << " from rounds " << first_scale << " and " << round;
-    EXPECT_EQ(d.quiet_calibrations(), scale == 0.5 * (first_scale + round) ? 2 : 1);
+    EXPECT_NEAR(scale, std::sqrt(first_scale * round), 1e-12 * scale)
+        << "from rounds " << first_scale << " and " << round;
     EXPECT_DOUBLE_EQ(rows[0].latency_ms, rows[0].timing.ratio * scale);
   }
   LocalDevice next(index(), o);
   const double round = next.store().all(next.key(), "calibration:").front().reference_median_ms;
   EXPECT_EQ(next.calibrations(), 2);
-  const double both = 0.5 * (first_scale + round);
-  EXPECT_TRUE(next.scale_ms() == both || next.scale_ms() == first_scale ||
-              next.scale_ms() == round);
+  EXPECT_NEAR(next.scale_ms(), std::sqrt(first_scale * round), 1e-12 * next.scale_ms());
   EXPECT_DOUBLE_EQ(next.scale_spread(), std::abs(first_scale - round) / next.scale_ms());
   EXPECT_NE(next.description().find("of 2 calibrations"), std::string::npos) << next.description();
   // A stored measurement is its ratio times the session's scale.

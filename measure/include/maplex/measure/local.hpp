@@ -5,16 +5,16 @@
 // read back from it.
 //
 // A latency is ratio x scale: the median time ratio to the reference network (in which the
-// machine's drift cancels) times the scale, the median of the reference's calibrated times for
-// this machine, runtime and settings kept in the store, over the rounds taken while the machine was
-// quiet (kDisturbedAbove). A new store calibrates once; every sweep calibrates again after each 50
-// new timings, keeping each round in the store; a session's scale is fixed for the session until
-// a sweep's pass ends (rescale: its file is written with the rounds it added), and its description
-// reports how many rounds, how many quiet, and their spread. (The machine's speed drifts by up
-// to 1.7x; ratios repeat to about 1.4%, BENCHMARKS.md.) With `layouts` > 1 every timing
-// (architecture, per-op chain, calibration) is spread over that many memory layouts (timing.hpp:
-// time_over_layouts), each with the network and the reference built afresh, so that a second
-// session, whose heap differs, agrees.
+// machine's drift cancels) times the scale, the geometric mean of the reference's calibrated times
+// for this machine, runtime and settings kept in the store (a timing is disturbed when its
+// reference ran kDisturbedAbove slower than the rounds' lower quartile). A new store calibrates
+// once; every sweep calibrates again after each 50 new timings, keeping each round in the store; a
+// session's scale is fixed for the session until a sweep's pass ends (rescale: its file is written
+// with the rounds it added), and its description reports how many rounds and their spread. (The
+// machine's speed drifts by up to 1.7x; ratios repeat to about 1.4%, BENCHMARKS.md.) With `layouts`
+// > 1 every timing (architecture, per-op chain, calibration) is spread over that many memory
+// layouts (timing.hpp: time_over_layouts), each with the network and the reference built afresh, so
+// that a second session, whose heap differs, agrees.
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -100,10 +100,8 @@ class LocalDevice final : public Device {
   double scale_ms() const { return scale_ms_; }
   // The quiet machine's reference time: the lower quartile of the store's calibration rounds.
   double quiet_ms() const { return quiet_ms_; }
-  // Calibration rounds in the store, those of them taken quiet (the scale is their median; the
-  // lower quartile's own round always is), and the (max - min) / scale of all.
+  // Calibration rounds in the store (the scale is their geometric mean) and (max - min) / scale.
   int calibrations() const { return calibrations_; }
-  int quiet_calibrations() const { return quiet_calibrations_; }
   double scale_spread() const { return scale_spread_; }
 
  private:
@@ -145,7 +143,6 @@ class LocalDevice final : public Device {
   double scale_ms_ = 0;
   double quiet_ms_ = 0;
   int calibrations_ = 0;
-  int quiet_calibrations_ = 0;
   int since_calibration_ = 0;  // new architecture measurements since the last round
   double scale_spread_ = 0;
   std::set<std::string> measured_now_;
