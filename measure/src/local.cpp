@@ -22,9 +22,6 @@ namespace maplex::measure {
 
 namespace {
 
-// Chained copies of an op in a per-op timing: long enough to time well above the clock's
-// resolution, short enough for the cache behaviour of one cell.
-constexpr int kOpCopies = 10;
 // A measurement whose pair ratios vary more than this (the 96th percentile on the project's
 // machine) fell in a disturbed stretch and is taken once more.
 constexpr double kUnsteadyCv = 0.10;
@@ -387,35 +384,6 @@ Measurement LocalDevice::measure_again(int index, int take_number) {
 
 std::vector<std::pair<int, double>> LocalDevice::stored_latencies() {
   return stored_arch_latencies(store_, key_, scale_ms_);
-}
-
-std::optional<Lut> LocalDevice::lut() {
-  Lut lut;
-  // The network without cell ops: every edge none.
-  const int empty =
-      index_->index_of(space::Arch::parse("|none~0|+|none~0|none~1|+|none~0|none~1|none~2|"));
-  lut.base_ms = measure(empty).latency_ms;
-  for (int s = 0; s < 3; ++s) {
-    for (int o = 0; o < kLutOps; ++o) {
-      const auto op = static_cast<LutOp>(o);
-      const std::string item = std::string("op:") + lut_op_name(op) + ":" + std::to_string(s);
-      std::optional<StoredTiming> row = stored(item);
-      if (!row) {
-        row = time_item(
-            item,
-            [this, op, s, o] {
-              return options_.runtime->op_chain(
-                  op, s, kOpCopies,
-                  Rng::derive(options_.seed, 100 + static_cast<std::uint64_t>(o)));
-            },
-            options_.repeats);
-        ++new_;
-      }
-      lut.op_ms[static_cast<std::size_t>(s)][static_cast<std::size_t>(o)] =
-          row->ratio * scale_ms_ / kOpCopies;
-    }
-  }
-  return lut;
 }
 
 }  // namespace maplex::measure

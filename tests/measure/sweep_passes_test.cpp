@@ -18,7 +18,7 @@
 #include "maplex/measure/local.hpp"
 #include "maplex/measure/sweep.hpp"
 #include "shipped_data.hpp"
-#include "temp_dir.hpp"
+#include "spinning.hpp"
 
 namespace maplex::measure {
 namespace {
@@ -38,25 +38,7 @@ struct Cue {
   std::atomic<int> builds_of_until{0};
 };
 
-class Spinning final : public Network {
- public:
-  Spinning(double us, const std::atomic<double>* slowdown) : us_(us), slowdown_(slowdown) {}
-  std::vector<float> forward(const std::vector<float>& /*input*/) override {
-    run();
-    return std::vector<float>(10, 0.0F);
-  }
-  void run() override {
-    const double us = us_ * (slowdown_ != nullptr ? slowdown_->load() : 1.0);
-    const auto end =
-        std::chrono::steady_clock::now() + std::chrono::duration<double, std::micro>(us);
-    while (std::chrono::steady_clock::now() < end) {
-    }
-  }
-
- private:
-  double us_;
-  const std::atomic<double>* slowdown_;
-};
+using spin::Spinning;
 
 class CuedRuntime final : public Runtime {
  public:
@@ -91,12 +73,7 @@ class CuedRuntime final : public Runtime {
 };
 
 std::filesystem::path temp_store(const std::string& name) {
-  auto p = ::maplex::testing::test_temp_dir() /
-           ("maplex_passes_" + std::to_string(::getpid()) + "_" + name);
-  for (const auto* suffix : {"", "-wal", "-shm"}) {
-    std::filesystem::remove(p.string() + suffix);
-  }
-  return p;
+  return spin::fresh_store_path("passes", name);
 }
 
 struct Fixture {

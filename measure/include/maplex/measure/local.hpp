@@ -22,6 +22,8 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "maplex/measure/balance.hpp"
 #include "maplex/measure/device.hpp"
@@ -81,8 +83,14 @@ class LocalDevice final : public Device {
   double settle(double max_wait_s) override;
   // Timed again now; the stored timing is kept when it was the less disturbed.
   Measurement measure_again(int index, int take = 1) override;
-  // The per-op table, measured (and stored) where the store lacks an entry.
+  // The per-op table: each op of each stage timed as a chain of copies against the reference, in
+  // the runtime's default rounds, and timed again (after settle, at most a minute in all, two
+  // passes more) when none of its takes ran quiet; an entry is the geometric mean of its quiet
+  // takes (or its least disturbed one). What the store holds is taken as it is; every take stays
+  // in the store.
   std::optional<Lut> lut() override;
+  // Op takes the per-op tables of this session timed again as disturbed.
+  int table_retaken() const { return table_retaken_; }
   Store& store() override { return store_; }
   std::vector<std::pair<int, double>> stored_latencies() override;
   int new_measurements() const override { return new_; }
@@ -123,6 +131,13 @@ class LocalDevice final : public Device {
                          double balance = 1);
   // The builder of architecture `index`'s network.
   NetworkBuilder arch_builder(int index) const;
+  // The builder of the chain of copies of `op` (a LutOp) at `stage`.
+  NetworkBuilder op_chain_builder(int op, int stage) const;
+  // Times the per-op table's entries `ops` ((op, stage); lut()).
+  void time_table(std::vector<std::pair<int, int>> ops);
+  // The takes of an entry that ran no more than `above` disturbed, or else the least disturbed.
+  std::vector<StoredTiming> table_takes_in_use(const std::vector<StoredTiming>& takes,
+                                               double above) const;
   // The factor of the session's op balance for architecture `index` (1 without balance), timing
   // the anchors first when the session has none or kBalanceEvery timings followed them.
   double balance_of(int index);
@@ -150,6 +165,7 @@ class LocalDevice final : public Device {
   int hits_ = 0;
   int remeasured_ = 0;
   int measured_again_ = 0;
+  int table_retaken_ = 0;
   std::vector<int> anchors_;
   std::optional<std::map<int, double>> canonical_panel_;
   std::optional<OpShift> shift_;
