@@ -247,7 +247,8 @@ TEST(LocalDevice, SweepsCalibrateInRoundsAndTheScaleIsTheirGeometricMean) {
   const double round = next.store().all(next.key(), "calibration:").front().reference_median_ms;
   EXPECT_EQ(next.calibrations(), 2);
   EXPECT_NEAR(next.scale_ms(), std::sqrt(first_scale * round), 1e-12 * next.scale_ms());
-  // Spread = (max - min) / scale; computed in another order, so equal to ~1e-12, not to 4 ulps.
+  // first_scale is exp(log(round)) of the first session's one round, which can differ from the
+  // stored round in its last digit: equal to 1e-12, not to 4 ulps.
   EXPECT_NEAR(next.scale_spread(), std::abs(first_scale - round) / next.scale_ms(), 1e-12);
   EXPECT_NE(next.description().find("of 2 calibrations"), std::string::npos) << next.description();
   // A stored measurement is its ratio times the session's scale.
