@@ -17,7 +17,9 @@ void add_local_options(cxxopts::Options& options, const std::string& threads_opt
   options.add_options("local (this machine)")(
       "store", "SQLite store of every measurement (default $MAPLEX_STORE or ~/.cache/maplex)",
       cxxopts::value<std::string>()->default_value(""))(
-      "fresh", "Measure again what the store already holds (the new values replace the old)")(
+      "fresh",
+      "Measure again what the store already holds (the new values are used; the old stay in "
+      "the store's history, table replaced_timings)")(
       "repeats", "Timed (network, reference) run pairs per measurement",
       cxxopts::value<int>()->default_value("15"))(
       "layouts",

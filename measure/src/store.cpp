@@ -28,6 +28,34 @@ CREATE TABLE IF NOT EXISTS profiles(
   fingerprint TEXT PRIMARY KEY, json TEXT NOT NULL);
 )sql";
 
+// No timing is lost: a row replaced (a measurement timed again under --fresh, a disturbed take
+// timed again, a merge conflict) or deleted (the later takes of a measurement started anew) is
+// first copied here with the time it left. Created after the balance column exists; triggers, so
+// every writer of the store keeps them (a REPLACE's implicit delete fires no delete trigger, so a
+// row is copied once).
+constexpr const char* kHistorySchema = R"sql(
+CREATE TABLE IF NOT EXISTS replaced_timings(
+  fingerprint TEXT NOT NULL, settings TEXT NOT NULL, item TEXT NOT NULL,
+  ratio REAL NOT NULL, ratio_cv REAL NOT NULL, target_median_ms REAL NOT NULL,
+  target_cv REAL NOT NULL, reference_median_ms REAL NOT NULL, repeats INTEGER NOT NULL,
+  measured_at TEXT NOT NULL, host TEXT NOT NULL, balance REAL NOT NULL DEFAULT 1,
+  replaced_at TEXT NOT NULL,
+  PRIMARY KEY(fingerprint, settings, item, measured_at, ratio));
+CREATE TRIGGER IF NOT EXISTS timings_keep_replaced BEFORE INSERT ON timings BEGIN
+  INSERT OR IGNORE INTO replaced_timings
+    SELECT fingerprint, settings, item, ratio, ratio_cv, target_median_ms, target_cv,
+           reference_median_ms, repeats, measured_at, host, balance,
+           strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
+    FROM timings WHERE fingerprint = NEW.fingerprint AND settings = NEW.settings
+      AND item = NEW.item AND (ratio IS NOT NEW.ratio OR measured_at IS NOT NEW.measured_at);
+END;
+CREATE TRIGGER IF NOT EXISTS timings_keep_deleted BEFORE DELETE ON timings BEGIN
+  INSERT OR IGNORE INTO replaced_timings VALUES(OLD.fingerprint, OLD.settings, OLD.item,
+    OLD.ratio, OLD.ratio_cv, OLD.target_median_ms, OLD.target_cv, OLD.reference_median_ms,
+    OLD.repeats, OLD.measured_at, OLD.host, OLD.balance, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'));
+END;
+)sql";
+
 // A prepared statement, finalised on scope exit.
 class Statement {
  public:
@@ -101,6 +129,22 @@ StoredTiming row_of(const Statement& s) {
   t.host = s.text(8);
   t.balance = s.real(9);
   return t;
+}
+
+// Binds ?1-?12 to the key and the row, in the timings table's column order.
+void bind_row(Statement& s, const StoreKey& key, const StoredTiming& row) {
+  s.bind(1, key.fingerprint);
+  s.bind(2, key.settings);
+  s.bind(3, row.item);
+  s.bind(4, row.ratio);
+  s.bind(5, row.ratio_cv);
+  s.bind(6, row.target_median_ms);
+  s.bind(7, row.target_cv);
+  s.bind(8, row.reference_median_ms);
+  s.bind(9, row.repeats);
+  s.bind(10, row.measured_at);
+  s.bind(11, row.host);
+  s.bind(12, row.balance);
 }
 
 // Whether the timings table of `db` has the balance column (stores written before it lack it).
@@ -198,6 +242,7 @@ Store::Store(const std::filesystem::path& path, Journal journal)
     // holds was taken without one (1).
     exec(impl_->db, "ALTER TABLE timings ADD COLUMN balance REAL NOT NULL DEFAULT 1", where);
   }
+  exec(impl_->db, kHistorySchema, where);
 }
 
 Store::~Store() = default;
@@ -242,13 +287,18 @@ std::string prefix_condition(const std::string& prefix) {
 
 }  // namespace
 
-std::vector<StoredTiming> Store::all(const StoreKey& key, const std::string& prefix) const {
-  Statement s(impl_->db,
-              (std::string("SELECT ") + kColumns +
-               " FROM timings WHERE fingerprint = ?1 AND settings = ?2" + prefix_condition(prefix) +
-               " ORDER BY item")
+namespace {
+
+// The rows of `table` under `key` whose item starts with `prefix`, ordered by `order`.
+std::vector<StoredTiming> rows_with_prefix(sqlite3* db, const std::filesystem::path& path,
+                                           const char* table, const StoreKey& key,
+                                           const std::string& prefix, const char* order) {
+  Statement s(db,
+              (std::string("SELECT ") + kColumns + " FROM " + table +
+               " WHERE fingerprint = ?1 AND settings = ?2" + prefix_condition(prefix) +
+               " ORDER BY " + order)
                   .c_str(),
-              path_);
+              path);
   s.bind(1, key.fingerprint);
   s.bind(2, key.settings);
   s.bind(3, prefix);
@@ -260,6 +310,12 @@ std::vector<StoredTiming> Store::all(const StoreKey& key, const std::string& pre
     out.push_back(row_of(s));
   }
   return out;
+}
+
+}  // namespace
+
+std::vector<StoredTiming> Store::all(const StoreKey& key, const std::string& prefix) const {
+  return rows_with_prefix(impl_->db, path_, "timings", key, prefix, "item");
 }
 
 std::vector<StoredTiming> Store::takes(const StoreKey& key, const std::string& item) const {
@@ -283,6 +339,11 @@ std::vector<StoredTiming> Store::takes(const StoreKey& key, const std::string& i
     out.push_back(std::move(row));
   }
   return out;
+}
+
+std::vector<StoredTiming> Store::replaced(const StoreKey& key, const std::string& prefix) const {
+  return rows_with_prefix(impl_->db, path_, "replaced_timings", key, prefix,
+                          "item, replaced_at, measured_at");
 }
 
 void Store::erase_later_takes(const StoreKey& key, const std::string& item) {
@@ -309,18 +370,7 @@ void Store::put(const StoreKey& key, const StoredTiming& row) {
               "target_median_ms, target_cv, reference_median_ms, repeats, measured_at, host, "
               "balance) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
               path_);
-  s.bind(1, key.fingerprint);
-  s.bind(2, key.settings);
-  s.bind(3, row.item);
-  s.bind(4, row.ratio);
-  s.bind(5, row.ratio_cv);
-  s.bind(6, row.target_median_ms);
-  s.bind(7, row.target_cv);
-  s.bind(8, row.reference_median_ms);
-  s.bind(9, row.repeats);
-  s.bind(10, row.measured_at);
-  s.bind(11, row.host);
-  s.bind(12, row.balance);
+  bind_row(s, key, row);
   if (s.step() != SQLITE_DONE) {
     throw InputError("measurement store " + quote(path_.string()) + ": cannot write " +
                      quote(row.item) + " (" + sqlite3_errmsg(impl_->db) +
@@ -357,8 +407,30 @@ struct PartRow {
 
 struct PartContents {
   std::vector<PartRow> rows;
+  std::vector<PartRow> replaced;  // its history (replaced_timings), when it has one
   std::vector<std::pair<std::string, std::string>> profiles;
 };
+
+bool has_history_table(sqlite3* db, const std::filesystem::path& path) {
+  Statement s(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'replaced_timings'",
+              path);
+  return s.step() == SQLITE_ROW;
+}
+
+// Copies `row` into the history of the store `db` (kept when a merge conflict drops it).
+void keep_replaced(sqlite3* db, const std::filesystem::path& path, const StoreKey& key,
+                   const StoredTiming& row) {
+  Statement s(db,
+              "INSERT OR IGNORE INTO replaced_timings VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+              "?10, ?11, ?12, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+              path);
+  bind_row(s, key, row);
+  if (s.step() != SQLITE_DONE) {
+    throw InputError("measurement store " + quote(path.string()) + ": cannot keep " +
+                     quote(row.item) + " in its history (" + sqlite3_errmsg(db) +
+                     "), expected a writable store");
+  }
+}
 
 // Every row and profile of the store at `path`, read through its own read-only connection.
 PartContents read_part(const std::filesystem::path& path) {
@@ -384,6 +456,16 @@ PartContents read_part(const std::filesystem::path& path) {
       path);
   while (rows.step() == SQLITE_ROW) {
     out.rows.push_back({{rows.text(10), rows.text(11)}, row_of(rows)});
+  }
+  if (has_history_table(db, path)) {
+    Statement history(db,
+                      (std::string("SELECT ") + kColumns +
+                       ", fingerprint, settings FROM replaced_timings ORDER BY rowid")
+                          .c_str(),
+                      path);
+    while (history.step() == SQLITE_ROW) {
+      out.replaced.push_back({{history.text(10), history.text(11)}, row_of(history)});
+    }
   }
   Statement profiles(db, "SELECT fingerprint, json FROM profiles ORDER BY fingerprint", path);
   while (profiles.step() == SQLITE_ROW) {
@@ -428,11 +510,15 @@ StoreMergeCounts Store::merge(const std::vector<std::filesystem::path>& parts) {
         } else {
           ++counts.conflicts;
           if (!part_wins(row, *held)) {
+            keep_replaced(impl_->db, path_, key, row);  // the held row stays; the part's is kept
             continue;
           }
           ++counts.replaced;
         }
         put(key, row);
+      }
+      for (const auto& [key, row] : part.replaced) {
+        keep_replaced(impl_->db, path_, key, row);
       }
       for (const auto& [fingerprint, json] : part.profiles) {
         if (!profile(fingerprint)) {

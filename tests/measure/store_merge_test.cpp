@@ -63,12 +63,35 @@ TEST(StoreMerge, AddsEveryRowOnceAndSettlesConflictsByTheRule) {
     EXPECT_EQ(merged.find({"f2", "s1"}, "arch:1")->ratio, 9.0);
     EXPECT_EQ(merged.all(kKey).size(), 4U);
     EXPECT_EQ(merged.profile("f1"), std::optional<std::string>("{\"a\": 1}"));
+    // The two timings each conflict dropped are in the history, whichever part came first.
+    const auto history = merged.replaced(kKey);
+    ASSERT_EQ(history.size(), 2U) << a_first;
+    EXPECT_EQ(history[0].ratio, 2.0);
+    EXPECT_EQ(history[1].ratio, 3.0);
     // Merging the same parts again adds nothing and finds everything held.
     const auto again = merged.merge(parts);
     EXPECT_EQ(again.inserted, 0);
     EXPECT_EQ(again.identical + again.conflicts, 7);
     EXPECT_EQ(again.replaced, 0);
+    EXPECT_EQ(merged.replaced(kKey).size(), 2U);
   }
+}
+
+// A part's own history (its --fresh sessions' earlier timings) arrives with it.
+TEST(StoreMerge, APartsHistoryIsMergedToo) {
+  const auto dir = fresh_dir("history");
+  {
+    Store a(dir / "a.sqlite");
+    a.put(kKey, timing("arch:1", 1.0, 0.02, "2026-11-30T10:00:00Z"));
+    a.put(kKey, timing("arch:1", 1.1, 0.02, "2026-11-30T11:00:00Z"));  // a --fresh session
+  }
+  Store merged(dir / "out.sqlite");
+  merged.merge({dir / "a.sqlite"});
+  EXPECT_EQ(merged.find(kKey, "arch:1")->ratio, 1.1);
+  const auto history = merged.replaced(kKey);
+  ASSERT_EQ(history.size(), 1U);
+  EXPECT_EQ(history[0].ratio, 1.0);
+  EXPECT_EQ(history[0].measured_at, "2026-11-30T10:00:00Z");
 }
 
 TEST(StoreMerge, ABadPartLeavesTheStoreUntouched) {

@@ -138,6 +138,44 @@ TEST(Store, TakesAreTheirOwnRowsAndCombineByGeometricMean) {
   s.erase_later_takes(a, "arch:12");
   EXPECT_EQ(s.takes(a, "arch:12").size(), 1U);
   EXPECT_EQ(s.takes(a, "arch:120").size(), 1U);
+  // The removed takes are in the history, nothing else is.
+  const auto history = s.replaced(a);
+  ASSERT_EQ(history.size(), 2U);
+  EXPECT_EQ(history[0].item, "arch:12#10");
+  EXPECT_DOUBLE_EQ(history[0].ratio, 2.0);
+  EXPECT_EQ(history[1].item, "arch:12#2");
+  EXPECT_DOUBLE_EQ(history[1].ratio, 4.0);
+}
+
+// No timing is ever lost: a replaced row and a removed take move to the store's history, which
+// survives reopening; putting the same timing again adds nothing to it.
+TEST(Store, AReplacedOrRemovedTimingIsKeptInTheHistory) {
+  const auto path = temp("history.sqlite");
+  const StoreKey a{"machine-a", "threads=1"};
+  {
+    Store s(path);
+    s.put(a, row(5));
+    s.put(a, row(5));  // the same timing again: nothing replaced
+    EXPECT_TRUE(s.replaced(a).empty());
+    StoredTiming later = row(5);
+    later.ratio = 1.5;
+    later.measured_at = "2026-11-30T12:00:00Z";
+    s.put(a, later);
+    StoredTiming take2 = later;
+    take2.item = take_item("arch:5", 2);
+    s.put(a, take2);
+    s.erase_later_takes(a, "arch:5");
+  }
+  Store s(path);
+  EXPECT_DOUBLE_EQ(s.find(a, "arch:5")->ratio, 1.5);
+  const auto history = s.replaced(a, "arch:5");
+  ASSERT_EQ(history.size(), 2U);
+  EXPECT_EQ(history[0].item, "arch:5");
+  EXPECT_DOUBLE_EQ(history[0].ratio, row(5).ratio);
+  EXPECT_EQ(history[0].measured_at, "2026-11-30T10:00:00Z");
+  EXPECT_EQ(history[1].item, "arch:5#2");
+  EXPECT_TRUE(s.replaced({"machine-b", "threads=1"}).empty());
+  EXPECT_EQ(count_rows(path), 1);
 }
 
 TEST(Store, APrefixFindsExactlyTheRowsThatStartWithIt) {

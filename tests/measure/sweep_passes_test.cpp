@@ -316,6 +316,19 @@ TEST(SweepPasses, AKilledSweepsLaterRoundsResumeAndFreshStartsOver) {
   EXPECT_EQ(device.new_measurements(), 3);
   EXPECT_EQ(take_count(row_of(r, 2000)), 1);
   EXPECT_EQ(device.store().takes(device.key(), "arch:2000").size(), 1U);
+  // Nothing the earlier sessions timed is lost: both takes of each are in the store's history.
+  for (const int a : f.archs) {
+    const std::string item = "arch:" + std::to_string(a);
+    const auto history = device.store().replaced(device.key(), item);
+    int first_takes = 0;
+    int second_takes = 0;
+    for (const auto& t : history) {
+      first_takes += t.item == item ? 1 : 0;
+      second_takes += t.item == item + "#2" ? 1 : 0;
+    }
+    EXPECT_EQ(first_takes, 1) << item;
+    EXPECT_EQ(second_takes, 1) << item;
+  }
 }
 
 TEST(SweepPasses, ALaterRoundNeverTakesAnEarlierSessionsTakeAgain) {

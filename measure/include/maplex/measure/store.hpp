@@ -77,10 +77,15 @@ class Store {
   // order; empty when the item has no row.
   std::vector<StoredTiming> takes(const StoreKey& key, const std::string& item) const;
   // Removes the takes of `item` after the first (a new first timing starts a new measurement).
+  // Nothing is lost: they, like every row put() replaces, move to the store's history.
   void erase_later_takes(const StoreKey& key, const std::string& item);
+  // The history of `key`: every row replaced or removed (replaced_timings), items starting with
+  // `prefix`, by item, then in the order they left.
+  std::vector<StoredTiming> replaced(const StoreKey& key, const std::string& prefix = "") const;
   // Every row of `key` whose item starts with `prefix`, in item order.
   std::vector<StoredTiming> all(const StoreKey& key, const std::string& prefix = "") const;
-  // Inserts or replaces the row and commits it before returning.
+  // Inserts or replaces the row (the row it replaces goes to the history) and commits it before
+  // returning.
   void put(const StoreKey& key, const StoredTiming& row);
 
   std::optional<std::string> profile(const std::string& fingerprint) const;
@@ -92,7 +97,8 @@ class Store {
 
   // Adds every row of the stores at `parts` (per-shard stores) in one transaction. A row already
   // held with other values is a conflict, resolved by one rule: the steadier measurement (the
-  // lower ratio_cv) wins, on a tie the earlier measured_at, then the one already held. Profiles
+  // lower ratio_cv) wins, on a tie the earlier measured_at, then the one already held; the other
+  // goes to the history, and so does every row of the parts' histories. Profiles
   // the store lacks are added. Throws InputError naming a part that is not a maplex store (and
   // then adds nothing).
   StoreMergeCounts merge(const std::vector<std::filesystem::path>& parts);
