@@ -6,9 +6,12 @@
 // - the stacking weight w of the posterior against the simplest fit of the measurements (stack):
 //   the w of 0, 0.1, ..., 1 with the most predictions within 10% (ties: the larger w), so the
 //   answer leans on the simplest fit exactly as far as the pool's own devices, predicted from
-//   devices unlike them, were better served by it. The simplest fit is the flops fit, or, for a
-//   target with its own layer-wise table, that table scaled to the measurements (the lut method):
-//   then each inner target has a table too, its additive per-op fit on its own samples;
+//   devices unlike them, were better served by it. The simplest fit is the flops fit. A target
+//   with its own layer-wise table (a live device) is not stacked (w = 1): the table is already
+//   the posterior's dominant centre, and the inner targets' stand-in tables (each device's per-op
+//   fit on its own samples) are more faithful than a table of timed op chains, so a w chosen on
+//   them leaned on a real table too far (BENCHMARKS.md, "A live device's predictor"); its inner
+//   targets still carry such a table for the spread's calibration;
 // - the factor the stacked log-sd is scaled by: the 95% quantile of |log(truth / prediction)| /
 //   log-sd, divided by 1.96.
 // Nothing of the target is looked at but its measured architectures.
@@ -123,8 +126,12 @@ double best_weight(const std::vector<InnerPoint>& points) {
 
 }  // namespace
 
-double prediction_floor(const std::vector<double>& measured_ms) {
-  return 0.5 * *std::min_element(measured_ms.begin(), measured_ms.end());
+Eigen::VectorXd prediction_floor(const Context& c) {
+  const std::vector<double>& measured = c.target.latency_ms;
+  const double fastest = *std::min_element(measured.begin(), measured.end());
+  const Eigen::VectorXd floor =
+      Eigen::VectorXd::Constant(c.features.additive.rows(), 0.5 * fastest);
+  return c.target.lut_ms.empty() ? floor : floor.cwiseMin(0.5 * predict_lut(c));
 }
 
 double stack(double w, double posterior_mean, double simple) {
@@ -133,7 +140,7 @@ double stack(double w, double posterior_mean, double simple) {
 
 Eigen::VectorXd simplest_fit(const Context& c) {
   const Eigen::VectorXd fit = c.target.lut_ms.empty() ? predict_flops(c) : predict_lut(c);
-  return fit.cwiseMax(prediction_floor(c.target.latency_ms));
+  return fit.cwiseMax(prediction_floor(c));
 }
 
 Pool pool_without(const Pool& pool, const DeviceSamples& held, bool family_out,
@@ -161,7 +168,7 @@ Calibration calibrate(const Context& c, const AdditivePrior& prior, bool stacked
   if (points.size() < 20) {
     return out;
   }
-  out.posterior_weight = stacked ? best_weight(points) : 1.0;
+  out.posterior_weight = stacked && c.target.lut_ms.empty() ? best_weight(points) : 1.0;
   std::vector<double> z;
   z.reserve(points.size());
   for (const InnerPoint& p : points) {

@@ -70,9 +70,12 @@ struct Moments {
 };
 Moments mixture_moments(const Context& c, const std::vector<PosteriorMember>& members,
                         const std::vector<int>& rows);
-// Half the fastest measurement: where maplex floors its predictions (the additive model can go
-// negative far from the data), both the posterior's and the simplest fit it is stacked with.
-double prediction_floor(const std::vector<double>& measured_ms);
+// Where maplex floors its predictions, by NB201 index (the additive model can go negative far from
+// the data), both the posterior's and the simplest fit it is stacked with: half the fastest
+// measurement, or, where the target's own layer-wise table scaled to the measurements is lower,
+// half of that (the table is measured for every architecture; a plan whose three architectures
+// are all slow on the target must not floor its fast ones at half the slowest's time).
+Eigen::VectorXd prediction_floor(const Context& c);
 // maplex's answer is its posterior stacked with the simplest fit of the measurements, in log
 // space: log m = w log posterior + (1 - w) log simple; its log variance is the posterior's, scaled
 // by the calibration (calibrate measures the scale on stacked answers).
@@ -88,7 +91,8 @@ struct Calibration {
   double posterior_weight = 1;
   double log_sd_scale = 1;
 };
-// Unless `stacked`, w stays 1 (the posterior alone: maplex-posterior).
+// Unless `stacked`, and for a target with its own layer-wise table, w stays 1 (the posterior
+// alone, as maplex-posterior).
 Calibration calibrate(const Context& c, const AdditivePrior& prior, bool stacked);
 // The pool without `held`, its chip and, when `family_out`, its family; `keep` gets the kept
 // devices' positions in `pool`.

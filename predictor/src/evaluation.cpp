@@ -125,9 +125,15 @@ std::vector<int> adaptation_archs(const EvalOptions& options, const FeatureCache
   Rng rng(Rng::derive(trial_seed, 1));
   std::vector<int> adapt;
   if (options.select == AdaptSelect::plan) {
+    // Planned among the architectures the target holds: a measured sample of 1,000 holds almost
+    // none of a plan drawn from the whole pool sample, which the loop below then filled at random.
+    std::vector<char> within(target.truth.size(), 0);
+    for (int a : known) {
+      within[static_cast<std::size_t>(a)] = 1;
+    }
     for (const auto& p :
          plan_adaptation(pool, *features.index, options.adapt, Rng::derive(trial_seed, 1),
-                         options.predictor.neighbourhood)) {
+                         options.predictor.neighbourhood, within)) {
       if (!std::isnan(target.truth[static_cast<std::size_t>(p.index)])) {
         adapt.push_back(p.index);
       }

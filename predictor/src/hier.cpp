@@ -204,13 +204,13 @@ Moments mixture_moments(const Context& c, const std::vector<PosteriorMember>& me
     m2 += m.weight * mean.cwiseAbs2() * (1 + m.residual_var);
   }
   m2 += (x * cov).cwiseProduct(x).rowwise().sum();
-  // A prediction is floored at half the fastest measurement, as every pool device's fit is (the
-  // additive model can go negative far from the data); the log-sd is that of a log-normal with
-  // the same two moments.
-  const double floor = prediction_floor(c.target.latency_ms);
+  // A prediction is floored (prediction_floor: half the fastest measurement, as every pool
+  // device's fit is, or half the own table's where lower); the log-sd is that of a log-normal
+  // with the same two moments.
+  const Eigen::VectorXd floor = prediction_floor(c);
   Moments out{std::vector<double>(rows.size()), std::vector<double>(rows.size())};
   for (Eigen::Index a = 0; a < size; ++a) {
-    const double m = std::max(m1(a), floor);
+    const double m = std::max(m1(a), floor(rows[static_cast<std::size_t>(a)]));
     const double v = std::max(m2(a) - m1(a) * m1(a), 0.0) + (m - m1(a)) * (m - m1(a));
     out.mean[static_cast<std::size_t>(a)] = m;
     out.log_var[static_cast<std::size_t>(a)] = std::log1p(v / (m * m));

@@ -83,7 +83,8 @@ std::vector<int> choose(const Pool& pool, const space::ArchIndex& index,
 }  // namespace
 
 std::vector<PlannedArch> plan_adaptation(const Pool& pool, const space::ArchIndex& index, int count,
-                                         std::uint64_t seed, const NeighbourhoodOptions& options) {
+                                         std::uint64_t seed, const NeighbourhoodOptions& options,
+                                         const std::vector<char>& within) {
   if (count < 1) {
     throw InputError("plan: count " + std::to_string(count) + ", expected at least 1");
   }
@@ -104,13 +105,20 @@ std::vector<PlannedArch> plan_adaptation(const Pool& pool, const space::ArchInde
       (lat.array().rowwise() / lat.colwise().mean().array()).rowwise().mean();
   std::vector<Eigen::Index> rows;
   for (Eigen::Index i = 0; i < n; ++i) {
-    if (index.cell(sample[static_cast<std::size_t>(i)]).connected) {
+    const auto a = static_cast<std::size_t>(sample[static_cast<std::size_t>(i)]);
+    if (index.cell(static_cast<int>(a)).connected && (within.empty() || within[a] != 0)) {
       rows.push_back(i);
     }
   }
   if (static_cast<int>(rows.size()) < count) {
-    throw InputError("plan: the pool's common sample has " + std::to_string(rows.size()) +
-                     " connected architectures, expected at least " + std::to_string(count));
+    if (within.empty()) {
+      throw InputError("plan: the pool's common sample has " + std::to_string(rows.size()) +
+                       " connected architectures, expected at least " + std::to_string(count));
+    }
+    count = static_cast<int>(rows.size());  // the few the target holds; the caller adds more
+  }
+  if (count == 0) {
+    return {};
   }
   std::stable_sort(rows.begin(), rows.end(),
                    [&](Eigen::Index a, Eigen::Index b) { return mean_lat(a) < mean_lat(b); });

@@ -122,6 +122,42 @@ TEST(Predictor, MaplexIsItsPosteriorStackedWithTheFlopsFit) {
   EXPECT_GT(compared, 1000);
 }
 
+// A live device's own layer-wise table covers every architecture. When the three measurements are
+// all among the slowest, the fast architectures must follow the table, not a floor at half the
+// fastest measurement (which put them 5-8x too slow: runs 11-13 of bench/runtimes.sh, trial 3).
+TEST(Predictor, AnOwnTableKeepsTheFastArchitecturesWhenEveryMeasurementIsSlow) {
+  const std::string device = "pixel3";
+  const auto& truth = catalog().latencies(device);
+  std::vector<int> connected;
+  for (int a = 0; a < 15625; ++a) {
+    if (catalog().index().cell(a).connected) {
+      connected.push_back(a);
+    }
+  }
+  std::sort(connected.begin(), connected.end(), [&](int a, int b) {
+    return truth[static_cast<std::size_t>(a)] < truth[static_cast<std::size_t>(b)];
+  });
+  const std::vector<int> slowest(connected.end() - 3, connected.end());
+  Adaptation target = measured(device, slowest);
+  target.lut_ms.assign(truth.begin(), truth.end());
+  for (Method m : {Method::maplex_posterior, Method::maplex}) {
+    PredictorConfig cfg;
+    cfg.method = m;
+    cfg.seed = 5;
+    Predictor p(features(), cfg);
+    p.train(loo_pool(device), target);
+    const std::size_t tenth = connected.size() / 10;
+    std::size_t within = 0;
+    for (std::size_t k = 0; k < tenth; ++k) {
+      const auto a = static_cast<std::size_t>(connected[k]);
+      within += std::abs(p.predictions()[a] / truth[a] - 1) <= 0.10 ? 1U : 0U;
+    }
+    EXPECT_GE(static_cast<double>(within), 0.9 * static_cast<double>(tenth)) << method_name(m);
+    // The table is the posterior's own centre already: a live device's answer is not stacked.
+    EXPECT_EQ(p.report().posterior_weight, 1.0) << method_name(m);
+  }
+}
+
 TEST(Predictor, SameSeedSameBitsAndNearestPicksAGpuForAGpu) {
   const Pool pool = loo_pool("titan_rtx_1");
   const Adaptation target = measured("titan_rtx_1", {100, 2000, 9000});
@@ -228,6 +264,38 @@ TEST(Plan, AnchorsAreDeterministicConnectedAndHaveNeighbourhoods) {
     EXPECT_GE(a[i].neighbourhood.members.size(), 5U);
     EXPECT_LE(a[i].neighbourhood.members.size(), 10U);
   }
+}
+
+// A target that holds only a sample (a live store's 1,000 networks) is planned within it: the
+// plan is what is measured, not a random fill of the plan's misses; too few there, all of them.
+TEST(Plan, StaysWithinTheArchitecturesTheTargetHolds) {
+  const Pool pool = loo_pool("gold_6226");
+  const std::vector<int>& sample = pool.devices.front().archs;
+  std::vector<char> within(15625, 0);
+  for (std::size_t k = 0; k < sample.size(); k += 15) {  // 60 of the pool's 900
+    within[static_cast<std::size_t>(sample[k])] = 1;
+  }
+  for (std::uint64_t seed = 0; seed < 5; ++seed) {
+    const auto plan = plan_adaptation(pool, catalog().index(), 3, seed, {}, within);
+    ASSERT_EQ(plan.size(), 3U);
+    for (const auto& p : plan) {
+      EXPECT_EQ(within[static_cast<std::size_t>(p.index)], 1) << p.index;
+    }
+  }
+  std::vector<char> two(15625, 0);
+  int kept = 0;
+  for (int a : sample) {
+    if (kept < 2 && catalog().index().cell(a).connected) {
+      two[static_cast<std::size_t>(a)] = 1;
+      ++kept;
+    }
+  }
+  const auto few = plan_adaptation(pool, catalog().index(), 3, 1, {}, two);
+  ASSERT_EQ(few.size(), 2U);
+  EXPECT_EQ(two[static_cast<std::size_t>(few[0].index)], 1);
+  EXPECT_EQ(two[static_cast<std::size_t>(few[1].index)], 1);
+  EXPECT_TRUE(
+      plan_adaptation(pool, catalog().index(), 3, 1, {}, std::vector<char>(15625, 0)).empty());
 }
 
 TEST(BadInput, RejectedWithOneClearMessage) {
