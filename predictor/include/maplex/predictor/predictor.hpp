@@ -34,7 +34,8 @@
 //             do not, and the predictive spread widens in that case (hier.cpp, prior.hpp). The
 //             posterior is stacked with the flops fit of the measurements, and its spread scaled,
 //             by a weight and a factor chosen on the pool's own devices playing the target
-//             (calibrate.cpp).
+//             (calibrate.cpp); a target with its own per-op table (a live device) is not stacked,
+//             the table being the posterior's own centre already.
 //   maplex-posterior  maplex without the stacking (its weight stays 1; the spread is calibrated
 //             the same way): round 2's answer, kept as an ablation so an evaluation measures what
 //             the stacking is worth in the same run.
