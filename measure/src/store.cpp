@@ -448,24 +448,23 @@ PartContents read_part(const std::filesystem::path& path) {
     throw InputError(where + " has schema version " + quote(meta.text(0)) + ", expected " +
                      std::to_string(kStoreSchemaVersion));
   }
-  Statement rows(
-      db,
-      (std::string("SELECT ") + (has_balance_column(db, path) ? kColumns : kColumnsWithoutBalance) +
-       ", fingerprint, settings FROM timings ORDER BY fingerprint, settings, item")
-          .c_str(),
-      path);
-  while (rows.step() == SQLITE_ROW) {
-    out.rows.push_back({{rows.text(10), rows.text(11)}, row_of(rows)});
-  }
-  if (has_history_table(db, path)) {
-    Statement history(db,
-                      (std::string("SELECT ") + kColumns +
-                       ", fingerprint, settings FROM replaced_timings ORDER BY rowid")
-                          .c_str(),
-                      path);
-    while (history.step() == SQLITE_ROW) {
-      out.replaced.push_back({{history.text(10), history.text(11)}, row_of(history)});
+  // Every row of `table` (its columns `columns`) with its key, in `order`.
+  const auto part_rows = [&](const char* columns, const char* table, const char* order) {
+    Statement s(db,
+                (std::string("SELECT ") + columns + ", fingerprint, settings FROM " + table +
+                 " ORDER BY " + order)
+                    .c_str(),
+                path);
+    std::vector<PartRow> rows;
+    while (s.step() == SQLITE_ROW) {
+      rows.push_back({{s.text(10), s.text(11)}, row_of(s)});
     }
+    return rows;
+  };
+  out.rows = part_rows(has_balance_column(db, path) ? kColumns : kColumnsWithoutBalance, "timings",
+                       "fingerprint, settings, item");
+  if (has_history_table(db, path)) {
+    out.replaced = part_rows(kColumns, "replaced_timings", "rowid");
   }
   Statement profiles(db, "SELECT fingerprint, json FROM profiles ORDER BY fingerprint", path);
   while (profiles.step() == SQLITE_ROW) {

@@ -139,8 +139,7 @@ double stack(double w, double posterior_mean, double simple) {
 }
 
 Eigen::VectorXd simplest_fit(const Context& c) {
-  const Eigen::VectorXd fit = c.target.lut_ms.empty() ? predict_flops(c) : predict_lut(c);
-  return fit.cwiseMax(prediction_floor(c));
+  return predict_flops(c).cwiseMax(prediction_floor(c));
 }
 
 Pool pool_without(const Pool& pool, const DeviceSamples& held, bool family_out,

@@ -80,9 +80,8 @@ Eigen::VectorXd prediction_floor(const Context& c);
 // space: log m = w log posterior + (1 - w) log simple; its log variance is the posterior's, scaled
 // by the calibration (calibrate measures the scale on stacked answers).
 double stack(double w, double posterior_mean, double simple);
-// The simplest fit of the measurements, floored: the target's own layer-wise table scaled to them
-// (predict_lut) when it has one, which on every runtime of this machine tracks it far better than
-// FLOPs (BENCHMARKS.md, issue 12), else the flops fit.
+// The simplest fit of the measurements, floored: the flops fit (a target with its own layer-wise
+// table is not stacked, calibrate).
 Eigen::VectorXd simplest_fit(const Context& c);
 // What the pool says of maplex on a device unlike it (calibrate.cpp): the stacking weight w and
 // the factor the stacked log-sd is scaled by, both chosen on the pool's own devices playing the

@@ -134,9 +134,7 @@ std::vector<int> adaptation_archs(const EvalOptions& options, const FeatureCache
     for (const auto& p :
          plan_adaptation(pool, *features.index, options.adapt, Rng::derive(trial_seed, 1),
                          options.predictor.neighbourhood, within)) {
-      if (!std::isnan(target.truth[static_cast<std::size_t>(p.index)])) {
-        adapt.push_back(p.index);
-      }
+      adapt.push_back(p.index);
     }
   }
   while (static_cast<int>(adapt.size()) < options.adapt &&

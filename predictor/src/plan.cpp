@@ -105,8 +105,8 @@ std::vector<PlannedArch> plan_adaptation(const Pool& pool, const space::ArchInde
       (lat.array().rowwise() / lat.colwise().mean().array()).rowwise().mean();
   std::vector<Eigen::Index> rows;
   for (Eigen::Index i = 0; i < n; ++i) {
-    const auto a = static_cast<std::size_t>(sample[static_cast<std::size_t>(i)]);
-    if (index.cell(static_cast<int>(a)).connected && (within.empty() || within[a] != 0)) {
+    const int a = sample[static_cast<std::size_t>(i)];
+    if (index.cell(a).connected && (within.empty() || within[static_cast<std::size_t>(a)] != 0)) {
       rows.push_back(i);
     }
   }
