@@ -29,9 +29,14 @@ void add_local_options(cxxopts::Options& options, const std::string& threads_opt
       cxxopts::value<int>()->default_value("0"))(
       "balance",
       "Correct each timing for the session's op balance: auto (the runtime's default: off for "
-      "every runtime so far), on or off (a session times 20 anchor networks and corrects "
-      "each timing by how networks of its ops ran against the store's first anchors)",
+      "every runtime so far), on or off (a session times 20 anchor networks, then one in "
+      "turn every 10 timings, and corrects each timing by how networks of its ops ran against "
+      "the store's first anchors)",
       cxxopts::value<std::string>()->default_value("auto"))(
+      "reference",
+      "The reference network every timing alternates with, an NB201 arch string (default: "
+      "the one in measure/local.hpp; each reference is its own store settings)",
+      cxxopts::value<std::string>()->default_value(""))(
       "warmup", "Untimed runs of each network first (in each layout)",
       cxxopts::value<int>()->default_value("3"))(threads_option, "oneDNN threads per inference",
                                                  cxxopts::value<int>()->default_value("1"))(
@@ -57,6 +62,7 @@ runs::RunSpec::Local local_settings(const cxxopts::ParseResult& args,
   if (balance != "auto") {
     s.balance = balance == "on";
   }
+  s.reference = args["reference"].as<std::string>();
   s.warmup = int_option(args, "warmup", 0);
   s.store = args["store"].as<std::string>();
   s.pin_cpu = args["pin-cpu"].as<int>();

@@ -10,6 +10,9 @@ measure::LocalOptions local_options(const runs::RunSpec::Local& settings, bool f
   o.repeats = settings.repeats;
   o.layouts = settings.layouts;
   o.balance = settings.balance;
+  if (!settings.reference.empty()) {
+    o.reference = settings.reference;
+  }
   o.warmup = settings.warmup;
   o.fresh = fresh;
   o.pin_cpu = settings.pin_cpu;

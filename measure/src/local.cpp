@@ -29,9 +29,12 @@ constexpr double kUnsteadyCv = 0.10;
 constexpr int kCalibrationRounds = 4;
 // A sweep calibrates the reference again after every this many new measurements.
 constexpr int kCalibrationEvery = 50;
-// A session times the anchors again after this many timings of architectures; the ridge of the
-// fit of its op shift (BENCHMARKS.md, issue 12: chosen on the tuning set).
-constexpr int kBalanceEvery = 200;
+// A session times its whole panel of anchors before its first timing of an architecture, then one
+// anchor (in turn) after every this many more, so the panel it fits is renewed through the sweep,
+// all of it every kAnchors * kAnchorEvery timings (200: the cost of a whole panel every 200, the
+// first design, which caught one state of a session whose disturbance came and went); the ridge of
+// the fit of its op shift (BENCHMARKS.md, issue 12: chosen on the tuning set).
+constexpr int kAnchorEvery = 10;
 constexpr double kBalanceRidge = 4;
 
 LocalOptions checked(LocalOptions o) {
@@ -58,6 +61,11 @@ LocalOptions checked(LocalOptions o) {
   if (!o.runtime) {
     throw std::invalid_argument("LocalDevice: no runtime");
   }
+  try {
+    (void)space::Arch::parse(o.reference);
+  } catch (const std::exception& e) {
+    throw InputError("--reference " + o.reference + ": " + e.what());
+  }
   if (!o.balance) {
     o.balance = o.runtime->default_balance();
   }
@@ -75,7 +83,7 @@ std::string settings_of(const LocalOptions& o) {
          // One layout keeps the settings (and so the stored rows) of the stores made before.
          (o.layouts > 1 ? ";layouts=" + std::to_string(o.layouts) : std::string()) +
          ";seed=" + std::to_string(o.seed) +
-         ";network=nb201-cifar-b1-fp32;reference=" + kReferenceArch +
+         ";network=nb201-cifar-b1-fp32;reference=" + o.reference +
          (*o.balance ? ";balance=anchors" : "");
 }
 
@@ -97,7 +105,7 @@ std::string fingerprint_of(const Host& h, const Runtime& r) {
 }
 
 std::unique_ptr<Network> reference_network(const LocalOptions& o) {
-  return o.runtime->build(make_weights(space::Arch::parse(kReferenceArch), Rng::derive(o.seed, 1)));
+  return o.runtime->build(make_weights(space::Arch::parse(o.reference), Rng::derive(o.seed, 1)));
 }
 
 }  // namespace
@@ -176,26 +184,28 @@ DeviceFacts LocalDevice::facts() const {
 std::string LocalDevice::description() const {
   const auto& h = host_;
   const auto& o = options_;
-  char buf[640];
+  char buf[1024];
   std::snprintf(
       buf, sizeof buf,
       "%s = %s (%s, %d logical CPUs, fingerprint %s), %s %s, %d thread%s, %d repeats "
-      "after %d warm-up runs%s%s, reference %.4g ms (geometric mean of %d calibration%s, "
+      "after %d warm-up runs%s%s, reference network %s, reference %.4g ms (geometric mean of %d "
+      "calibration%s, "
       "spread %.1f%%; quiet reference %.4g ms), store %s",
       name_.c_str(), h.hostname.c_str(), h.cpu_model.c_str(), h.logical_cpus,
       key_.fingerprint.c_str(),
       o.runtime->name() == "onednn" ? "oneDNN" : o.runtime->name().c_str(),
       o.runtime->version().c_str(), o.threads, o.threads == 1 ? "" : "s", o.repeats, o.warmup,
       o.layouts > 1 ? (" in " + std::to_string(o.layouts) + " memory layouts").c_str() : "",
-      o.pin_cpu >= 0 ? (", pinned to CPU " + std::to_string(o.pin_cpu)).c_str() : "", scale_ms_,
-      calibrations_, calibrations_ == 1 ? "" : "s", 100 * scale_spread_, quiet_ms_,
-      o.store.string().c_str());
+      o.pin_cpu >= 0 ? (", pinned to CPU " + std::to_string(o.pin_cpu)).c_str() : "",
+      o.reference.c_str(), scale_ms_, calibrations_, calibrations_ == 1 ? "" : "s",
+      100 * scale_spread_, quiet_ms_, o.store.string().c_str());
   std::string out = buf;
-  if (panels_ > 0) {
+  if (anchor_timings_ > 0) {
     std::snprintf(buf, sizeof buf,
-                  "; op balance: %d anchor panel%s this session, factors against the store's "
-                  "first %.3f-%.3f",
-                  panels_, panels_ == 1 ? "" : "s", lowest_balance_, highest_balance_);
+                  "; op balance: %d anchor timing%s this session, factors against the store's "
+                  "first panel %.3f-%.3f",
+                  anchor_timings_, anchor_timings_ == 1 ? "" : "s", lowest_balance_,
+                  highest_balance_);
     out += buf;
   }
   return out;
@@ -248,33 +258,34 @@ NetworkBuilder LocalDevice::arch_builder(int index) const {
   };
 }
 
-void LocalDevice::time_anchors() {
+void LocalDevice::time_anchors(const std::vector<int>& which) {
   // Unique in the store: two sessions of one process may time their anchors in the same second.
   static std::atomic<int> panels_of_this_process{0};
   char number[16];
   std::snprintf(number, sizeof number, "%06d", panels_of_this_process++);
   const std::string panel = utc_now() + "#" + std::to_string(::getpid()) + "." + number;
-  std::vector<StoredTiming> rows;
-  for (const int a : anchors_) {
-    rows.push_back(time_item(anchor_item(panel, a), arch_builder(a), options_.repeats));
+  for (const int a : which) {
+    session_panel_[a] = time_item(anchor_item(panel, a), arch_builder(a), options_.repeats).ratio;
   }
-  ++panels_;
-  since_anchors_ = 0;
+  anchor_timings_ += static_cast<int>(which.size());
+  since_anchor_ = 0;
   if (!canonical_panel_) {
     canonical_panel_ = canonical_panel(store_, key_, anchors_);
   }
-  const auto session = anchor_panel(rows, anchors_);
-  shift_ = fit_op_shift(session.value(), canonical_panel_.value(), *index_, kBalanceRidge);
+  shift_ = fit_op_shift(session_panel_, canonical_panel_.value(), *index_, kBalanceRidge);
 }
 
 double LocalDevice::balance_of(int index) {
   if (!*options_.balance) {
     return 1;
   }
-  if (!shift_ || since_anchors_ >= kBalanceEvery) {
-    time_anchors();
+  if (!shift_) {
+    time_anchors(anchors_);
+  } else if (since_anchor_ >= kAnchorEvery) {
+    time_anchors({anchors_[next_anchor_]});
+    next_anchor_ = (next_anchor_ + 1) % anchors_.size();
   }
-  ++since_anchors_;
+  ++since_anchor_;
   const double factor = shift_->factor(index_->arch(index));
   lowest_balance_ = std::min(lowest_balance_, factor);
   highest_balance_ = std::max(highest_balance_, factor);

@@ -149,8 +149,7 @@ double write_sweep_csv(const std::filesystem::path& path, const std::vector<Meas
       << "# device=" << device.name() << " fingerprint=" << device.fingerprint()
       << " maplex=" << b.version << " commit=" << b.git_commit << " build=" << b.build_type << "; "
       << device.description() << "\n"
-      << "# network: NB201 CIFAR, batch 1, fp32, weights from seed 0; reference " << kReferenceArch
-      << "\n";
+      << "# network: NB201 CIFAR, batch 1, fp32, weights from seed 0\n";
   int fewest = 0;
   int most = 0;
   for (const auto& r : rows) {

@@ -37,7 +37,7 @@ class Predictor:
 def measure(archs: Sequence[int], device: str = ..., repeats: int = ..., warmup: int = ...,
             threads: int = ..., store: str = ..., fresh: bool = ...,
             layouts: int = ..., passes: int = ..., rounds: int = ...,
-            balance: Optional[bool] = ...) -> dict[str, Any]: ...
+            balance: Optional[bool] = ..., reference: str = ...) -> dict[str, Any]: ...
 def search(device: Optional[str] = ..., latency_budget_ms: Optional[float] = ..., *,
            measurements: Union[None, str, PathLike[str], Mapping[int, float]] = ...,
            run_dir: Union[None, str, PathLike[str]] = ..., threads: int = ...,

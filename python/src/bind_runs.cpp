@@ -115,11 +115,12 @@ void bind_runs(py::module_& m) {
       "measure",
       [](const std::vector<int>& archs, const std::string& device, int repeats, int warmup,
          int threads, const std::string& store, bool fresh, int layouts, int passes, int rounds,
-         std::optional<bool> balance) {
+         std::optional<bool> balance, const std::string& reference) {
         runs::RunSpec::Local s;
         s.repeats = repeats;
         s.layouts = layouts;
         s.balance = balance;
+        s.reference = reference;
         s.warmup = warmup;
         s.threads = threads;
         s.store = store;
@@ -129,7 +130,8 @@ void bind_runs(py::module_& m) {
       py::arg("threads") = 1, py::arg("store") = "", py::arg("fresh") = false,
       py::arg("layouts") = runs::RunSpec::Local{}.layouts,
       py::arg("passes") = measure::SweepOptions{}.passes,
-      py::arg("rounds") = measure::SweepOptions{}.rounds, py::arg("balance") = py::none());
+      py::arg("rounds") = measure::SweepOptions{}.rounds, py::arg("balance") = py::none(),
+      py::arg("reference") = "");
   m.def("live_devices", [] { return devices::live_device_list(); });
 }
 

@@ -48,6 +48,7 @@ std::string spec_to_json(const RunSpec& s) {
         {"repeats", s.local.repeats},
         {"layouts", s.local.layouts},
         {"balance", s.local.balance ? nlohmann::json(*s.local.balance) : nlohmann::json(nullptr)},
+        {"reference", s.local.reference},
         {"warmup", s.local.warmup},
         {"lut", s.local.lut},
         {"pin_cpu", s.local.pin_cpu},
@@ -59,6 +60,11 @@ std::string spec_to_json(const RunSpec& s) {
 }
 
 namespace {
+
+// The reference of configs written before the field: the one of that time (measure's
+// kReferenceArchBefore; the store keeps their timings under it).
+constexpr const char* kReferenceBefore =
+    "|nor_conv_3x3~0|+|nor_conv_3x3~0|skip_connect~1|+|skip_connect~0|nor_conv_3x3~1|none~2|";
 
 // null = the runtime's default; configs written before the op balance measured without it.
 std::optional<bool> balance_of(const nlohmann::json& local) {
@@ -137,6 +143,7 @@ RunSpec parse_spec(const std::string& json_text, const std::string& source) {
     // Configs written before layouts were recorded measured in one.
     s.local.layouts = local.contains("layouts") ? json_integer<int>(local.at("layouts")) : 1;
     s.local.balance = balance_of(local);
+    s.local.reference = local.value("reference", std::string(kReferenceBefore));
     s.local.warmup = json_integer<int>(local.at("warmup"));
     s.local.lut = local.at("lut").get<bool>();
     s.local.pin_cpu = json_integer<int>(local.at("pin_cpu"));

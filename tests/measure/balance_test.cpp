@@ -224,6 +224,7 @@ TEST(LocalBalance, ASessionThatSlowsOneOpGivesTheFirstSessionsRatiosAgain) {
     o.repeats = 9;
     o.warmup = 1;
     o.balance = balance;
+    o.reference = kReferenceArchBefore;  // three 3x3 convolutions: the sums below
     o.store = temp(balance ? "on.sqlite" : "off.sqlite");
     o.runtime = std::make_shared<OpSumRuntime>(&costs);
     LocalDevice first(index, o);
@@ -241,7 +242,7 @@ TEST(LocalBalance, ASessionThatSlowsOneOpGivesTheFirstSessionsRatiosAgain) {
       // By hand: the reference is 180 us plus 1350 us of 3x3 convolutions, 1732.5 us in all when
       // they run 1.15x slower; the light network has none, so its factor is near 1530 / 1732.5.
       EXPECT_NEAR(light_2.takes.at(0).balance, 1530.0 / 1732.5, 0.03);
-      EXPECT_NE(second.description().find("op balance: 1 anchor panel"), std::string::npos)
+      EXPECT_NE(second.description().find("op balance: 20 anchor timings"), std::string::npos)
           << second.description();
       EXPECT_NE(second.key().settings.find(";balance=anchors"), std::string::npos);
     } else {
@@ -251,6 +252,43 @@ TEST(LocalBalance, ASessionThatSlowsOneOpGivesTheFirstSessionsRatiosAgain) {
       EXPECT_EQ(second.key().settings.find("balance"), std::string::npos);
     }
   }
+}
+
+TEST(LocalBalance, TheFitFollowsAStateThatBeginsMidSession) {
+  const auto& index = testing::shipped_catalog().index();
+  // Two networks without 3x3 convolutions: one measured before the slow state, one after.
+  const int before = index.index_of(space::Arch::parse(
+      "|nor_conv_1x1~0|+|avg_pool_3x3~0|nor_conv_1x1~1|+|skip_connect~0|avg_pool_3x3~1|none~2|"));
+  const int after = index.index_of(space::Arch::parse(
+      "|nor_conv_1x1~0|+|avg_pool_3x3~0|skip_connect~1|+|skip_connect~0|avg_pool_3x3~1|"
+      "nor_conv_1x1~2|"));
+  Costs costs;
+  LocalOptions o;
+  o.repeats = 3;
+  o.warmup = 1;
+  o.balance = true;
+  o.reference = kReferenceArchBefore;
+  o.store = temp("mid.sqlite");
+  o.runtime = std::make_shared<OpSumRuntime>(&costs);
+  LocalDevice first(index, o);
+  (void)first.measure(before);
+  // The next session times its whole panel while the machine is as it was, and only then do its
+  // 3x3 convolutions slow down: a panel timed once would not see it.
+  o.fresh = true;
+  LocalDevice second(index, o);
+  EXPECT_NEAR(second.measure(before).takes.at(0).balance, 1.0, 0.03);
+  costs.conv3x3_slowdown = 1.15;
+  // 20 anchors, one every 10 timings: after 200 more every anchor is timed in the slow state.
+  for (int i = 0, timed = 0; timed < 200; ++i) {
+    if (i != before && i != after) {
+      (void)second.measure(i);
+      ++timed;
+    }
+  }
+  // As in the test above: near 1530 / 1732.5 for a network without 3x3 convolutions.
+  EXPECT_NEAR(second.measure(after).takes.at(0).balance, 1530.0 / 1732.5, 0.03);
+  EXPECT_NE(second.description().find("op balance: 40 anchor timings"), std::string::npos)
+      << second.description();
 }
 
 }  // namespace

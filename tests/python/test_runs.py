@@ -120,7 +120,7 @@ def test_measure_times_the_anchors_unless_told_not_to(tmp_path):
             # The store's first panel is the canonical one: the first session's factor is 1.
             factor = db.execute("SELECT balance FROM timings WHERE item = 'arch:11164'")
             assert factor.fetchone()[0] == pytest.approx(1.0, abs=1e-12)
-        assert ("op balance: 1 anchor panel" in got["description"]) == (anchors > 0)
+        assert ("op balance: 20 anchor timings" in got["description"]) == (anchors > 0)
 
 
 @pytest.mark.parametrize(
@@ -156,3 +156,23 @@ def test_measure_refuses_zero_passes_before_it_opens_the_store(tmp_path):
         maplex.measure([0], device="local", store=str(store), passes=0)
     assert "passes 0, expected at least 1" in str(e.value)
     assert not store.exists()
+
+
+def test_measure_with_another_reference_keeps_its_timings_apart(tmp_path):
+    import sqlite3
+
+    store = str(tmp_path / "store.db")
+    # The reference until 2026-12-06 (three 3x3 convolutions); the default is another cell.
+    old = "|nor_conv_3x3~0|+|nor_conv_3x3~0|skip_connect~1|+|skip_connect~0|nor_conv_3x3~1|none~2|"
+    first = maplex.measure([0], device="local", repeats=3, warmup=1, store=store, rounds=1)
+    other = maplex.measure([0], device="local", repeats=3, warmup=1, store=store, rounds=1,
+                           reference=old)
+    assert other["from_store"] == [False]  # not the default reference's timing
+    assert f"reference network {old}" in other["description"]
+    assert old not in first["description"]
+    with sqlite3.connect(store) as db:
+        settings = [s for (s,) in db.execute("SELECT DISTINCT settings FROM timings")]
+    assert len(settings) == 2 and sum(f"reference={old}" in s for s in settings) == 1
+    with pytest.raises(ValueError) as e:
+        maplex.measure([0], device="local", store=store, reference="|nor_conv_3x3~0|")
+    assert str(e.value).startswith("--reference |nor_conv_3x3~0|: arch string")

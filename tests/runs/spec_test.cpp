@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "maplex/core/error.hpp"
 #include "maplex/runs/spec.hpp"
 
@@ -59,6 +61,24 @@ TEST(SpecFromOptions, BadOptionsNameTheField) {
   expect_error("search", "[1, 2]", "expected an object");
   expect_error("search", "{", "not JSON");
   expect_error("optimum", "{}", "run command 'optimum', expected search or pareto");
+}
+
+TEST(SpecReference, ARunConfigKeepsItsReferenceAndAnOldOneResumesWithTheOldReference) {
+  RunSpec s = spec_from_options(
+      "search",
+      R"({"local": {"reference": "|none~0|+|none~0|none~1|+|none~0|none~1|skip_connect~2|"}})");
+  EXPECT_EQ(s.local.reference, "|none~0|+|none~0|none~1|+|none~0|none~1|skip_connect~2|");
+  EXPECT_EQ(parse_spec(spec_to_json(s), "config.json").local.reference, s.local.reference);
+  // The default ("" = the measuring library's) round-trips as itself.
+  const RunSpec plain = spec_from_options("search", "{}");
+  EXPECT_EQ(plain.local.reference, "");
+  EXPECT_EQ(parse_spec(spec_to_json(plain), "config.json").local.reference, "");
+  // A config written before the field: the reference of that time, three 3x3 convolutions.
+  auto j = nlohmann::json::parse(spec_to_json(plain));
+  j["local"].erase("reference");
+  EXPECT_EQ(
+      parse_spec(j.dump(), "config.json").local.reference,
+      "|nor_conv_3x3~0|+|nor_conv_3x3~0|skip_connect~1|+|skip_connect~0|nor_conv_3x3~1|none~2|");
 }
 
 }  // namespace

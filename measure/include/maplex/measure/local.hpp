@@ -35,8 +35,18 @@
 
 namespace maplex::measure {
 
-// The reference every measurement alternates with: a mid-sized ResNet-like cell.
+// The reference every measurement alternates with: a cell of the space's typical op mix, the
+// first in index order (index 8) with every op on a live edge and the space's median FLOPs. A
+// machine state can slow one op class against the others for a whole session, which moves each
+// network's ratio by how far its op mix is from the reference's; from a typical mix the shifts
+// spread both ways around 1 instead of all one way (BENCHMARKS.md, issue 12: OpenCV DNN, two
+// references interleaved session by session, a session apart within 5% for 0.988 of the
+// networks against 0.890).
 inline constexpr const char* kReferenceArch =
+    "|nor_conv_1x1~0|+|avg_pool_3x3~0|skip_connect~1|+|skip_connect~0|none~1|nor_conv_3x3~2|";
+// The reference until 2026-12-06: three 3x3 convolutions, the 93rd FLOPs percentile. Stores keep
+// its timings under their own settings (each reference is part of the settings).
+inline constexpr const char* kReferenceArchBefore =
     "|nor_conv_3x3~0|+|nor_conv_3x3~0|skip_connect~1|+|skip_connect~0|nor_conv_3x3~1|none~2|";
 
 struct LocalOptions {
@@ -49,10 +59,12 @@ struct LocalOptions {
   std::uint64_t seed = 0;  // weights
   int pin_cpu = -1;        // pin the measuring thread to this CPU (-1 = no pinning)
   bool fresh = false;  // measure again what the store holds (once per session; not the calibration)
-  // Correct each architecture's timing for the session's op balance (balance.hpp: the anchors
-  // timed before the session's first timing of an architecture and after every kBalanceEvery
-  // more); unset = the runtime's default_balance().
+  // Correct each architecture's timing for the session's op balance (balance.hpp: the whole panel
+  // of anchors timed before the session's first timing of an architecture, then one anchor in turn
+  // every few timings, the fit renewed with each); unset = the runtime's default_balance().
   std::optional<bool> balance;
+  // The reference network every timing alternates with (an NB201 arch string).
+  std::string reference = kReferenceArch;
   std::filesystem::path store = default_store_path();
   std::shared_ptr<const Runtime> runtime = onednn_runtime();
 };
@@ -139,10 +151,12 @@ class LocalDevice final : public Device {
   std::vector<StoredTiming> table_takes_in_use(const std::vector<StoredTiming>& takes,
                                                double above) const;
   // The factor of the session's op balance for architecture `index` (1 without balance), timing
-  // the anchors first when the session has none or kBalanceEvery timings followed them.
+  // the whole panel of anchors first when the session has none, else the next anchor in turn when
+  // kAnchorEvery timings followed the last.
   double balance_of(int index);
-  // Times the anchors (a panel, stored) and fits the session's shift against the canonical panel.
-  void time_anchors();
+  // Times the anchors `which` (stored, one panel name), puts their ratios in the session's panel
+  // and fits its shift against the canonical panel.
+  void time_anchors(const std::vector<int>& which);
   const space::ArchIndex* index_;
   LocalOptions options_;
   std::string name_;
@@ -169,8 +183,10 @@ class LocalDevice final : public Device {
   std::vector<int> anchors_;
   std::optional<std::map<int, double>> canonical_panel_;
   std::optional<OpShift> shift_;
-  int since_anchors_ = 0;  // architecture timings since the session's last panel
-  int panels_ = 0;
+  std::map<int, double> session_panel_;  // each anchor's latest ratio this session
+  std::size_t next_anchor_ = 0;          // the anchor timed next
+  int since_anchor_ = 0;                 // architecture timings since the last anchor's
+  int anchor_timings_ = 0;
   double lowest_balance_ = 1;
   double highest_balance_ = 1;
 };

@@ -56,6 +56,10 @@ struct RunSpec {
     // Correct timings for the session's op balance (measure/balance.hpp); unset = the runtime's
     // default.
     std::optional<bool> balance;
+    // The reference network every timing alternates with (an NB201 arch string; "" = the
+    // default, measure::kReferenceArch; a config written before this field, the reference of
+    // that time, measure::kReferenceArchBefore).
+    std::string reference;
     int warmup = 3;
     bool lut = true;   // measure the per-op table and give it to the predictor
     int pin_cpu = -1;  // pin the measuring thread to this CPU (-1 = none)
