@@ -61,7 +61,7 @@ for n in names:
           '(ratios) %.3f' % (sum(r <= 0.05 for r in rel_r) / len(rel_r)),
           'median |diff| %.4f (ratios %.4f)' % (statistics.median(rel), statistics.median(rel_r)),
           'search', open(f'{out}/{n}-search.time').read().strip().splitlines()[-1],
-          'best measured', s['best'].get('measured_latency_ms'), 'budget', s['config']['budget_ms'] if 'budget_ms' in s['config'] else '')
+          'best measured', s['best'].get('measured_latency_ms'), 'budget', s['config'].get('latency_budget_ms', ''))
     third, third_r = load(f'{out}/{n}-200-third.csv'), load(f'{out}/{n}-200-third.csv', 'ratio')
     rel3 = [abs(third[i] / data[n][i] - 1) for i in third]
     rel3_r = [abs(third_r[i] / first_r[i] - 1) for i in third_r]
