@@ -8,6 +8,7 @@
 # Usage: bench/balance_sessions.sh DEVICE OUT [SAMPLE] [SEED]   (OpenCV, 120: about 10 minutes)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source bench/neighbour.sh
 bin=${MAPLEX_BIN:-build/maplex}
 device=$1 out=$2 sample=${3:-120} seed=${4:-5}
 mkdir -p "$out"
@@ -21,11 +22,8 @@ session() {  # session NAME [--fresh]
 }
 session first
 session quiet --fresh
-python3 -c 'a = bytearray(1 << 28); b = bytearray(1 << 28)
-while True: a[:] = b; b[:] = a' > /dev/null 2>&1 &
-neighbour=$!
-sleep 2
+start_neighbour
 session neighbour --fresh
-kill "$neighbour"
+stop_neighbour
 session quiet-after --fresh
 python3 bench/balance_replay.py "$out/store.sqlite" "$out/windows.txt" data/nb201_archs.csv

@@ -10,6 +10,7 @@
 # Usage: bench/op_balance.sh [OUT_DIR]   (about 6-8 minutes on 2 cores; needs python3)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source bench/neighbour.sh
 bin=${MAPLEX_BIN:-build/maplex}
 out=${1:-/tmp/maplex-op-balance}
 mkdir -p "$out"
@@ -19,14 +20,9 @@ session() {  # session ARM NAME [--fresh]
 }
 for arm in on off; do session $arm first; done
 for arm in on off; do session $arm quiet --fresh; done
-# The neighbour copies a 256 MB buffer back and forth until killed (its output must not hold the
-# script's pipes open).
-python3 -c 'a = bytearray(1 << 28); b = bytearray(1 << 28)
-while True: a[:] = b; b[:] = a' > /dev/null 2>&1 &
-neighbour=$!
-sleep 2
+start_neighbour
 for arm in on off; do session $arm neighbour --fresh; done
-kill "$neighbour"
+stop_neighbour
 for arm in off on; do session $arm quiet-after --fresh; done
 python3 - "$out" <<'PY'
 import csv, itertools, statistics, sys
