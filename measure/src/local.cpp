@@ -150,15 +150,21 @@ bool LocalDevice::scale_from_store() {
   std::vector<double> sorted = rounds;
   std::sort(sorted.begin(), sorted.end());
   quiet_ms_ = sorted[(sorted.size() - 1) / 4];
-  // The scale: the geometric mean of every round, which moves by a round's share as rounds are
-  // added, where a median or a gate on a quantile jumps when two machine states trade places
-  // (chosen on a tuning history of 300 sessions kept apart from what is reported, BENCHMARKS.md).
-  double log_sum = 0;
-  for (const double r : rounds) {
-    log_sum += std::log(r);
+  // The scale: the median of the rounds not judged disturbed (within kDisturbedAbove of the quiet
+  // machine), so a whole session in a slow state leaves it where it was; it follows a faster state
+  // once that holds a quarter of the rounds. Chosen on a tuning history with sessions in a state
+  // 2.5x slow, kept apart from what is reported (BENCHMARKS.md, issue 12): the geometric mean of
+  // every round, the rule before, moved up to 8.6% from one session to the next there, this 1.5%.
+  std::vector<double> quiet;
+  for (const double r : sorted) {
+    if (r <= quiet_ms_ * (1 + kDisturbedAbove)) {
+      quiet.push_back(r);
+    }
   }
+  const std::size_t mid = quiet.size() / 2;
   calibrations_ = static_cast<int>(rounds.size());
-  scale_ms_ = std::exp(log_sum / static_cast<double>(rounds.size()));
+  quiet_calibrations_ = static_cast<int>(quiet.size());
+  scale_ms_ = quiet.size() % 2 == 1 ? quiet[mid] : (quiet[mid - 1] + quiet[mid]) / 2;
   const auto [lo, hi] = std::minmax_element(rounds.begin(), rounds.end());
   scale_spread_ = (*hi - *lo) / scale_ms_;
   return true;
@@ -188,17 +194,18 @@ std::string LocalDevice::description() const {
   std::snprintf(
       buf, sizeof buf,
       "%s = %s (%s, %d logical CPUs, fingerprint %s), %s %s, %d thread%s, %d repeats "
-      "after %d warm-up runs%s%s, reference network %s, reference %.4g ms (geometric mean of %d "
-      "calibration%s, "
-      "spread %.1f%%; quiet reference %.4g ms), store %s",
+      "after %d warm-up runs%s%s, reference network %s, reference %.4g ms (median of the %d "
+      "of %d calibration%s within %.0f%% of the quiet reference, spread %.1f%%; quiet reference "
+      "%.4g ms), store %s",
       name_.c_str(), h.hostname.c_str(), h.cpu_model.c_str(), h.logical_cpus,
       key_.fingerprint.c_str(),
       o.runtime->name() == "onednn" ? "oneDNN" : o.runtime->name().c_str(),
       o.runtime->version().c_str(), o.threads, o.threads == 1 ? "" : "s", o.repeats, o.warmup,
       o.layouts > 1 ? (" in " + std::to_string(o.layouts) + " memory layouts").c_str() : "",
       o.pin_cpu >= 0 ? (", pinned to CPU " + std::to_string(o.pin_cpu)).c_str() : "",
-      o.reference.c_str(), scale_ms_, calibrations_, calibrations_ == 1 ? "" : "s",
-      100 * scale_spread_, quiet_ms_, o.store.string().c_str());
+      o.reference.c_str(), scale_ms_, quiet_calibrations_, calibrations_,
+      calibrations_ == 1 ? "" : "s", 100 * kDisturbedAbove, 100 * scale_spread_, quiet_ms_,
+      o.store.string().c_str());
   std::string out = buf;
   if (anchor_timings_ > 0) {
     std::snprintf(buf, sizeof buf,

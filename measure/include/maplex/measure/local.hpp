@@ -5,9 +5,10 @@
 // read back from it.
 //
 // A latency is ratio x scale: the median time ratio to the reference network (in which the
-// machine's drift cancels) times the scale, the geometric mean of the reference's calibrated times
-// for this machine, runtime and settings kept in the store (a timing is disturbed when its
-// reference ran kDisturbedAbove slower than the rounds' lower quartile). A new store calibrates
+// machine's drift cancels) times the scale, the median of the reference's calibrated times for
+// this machine, runtime and settings kept in the store that are not disturbed (a timing or a round
+// is disturbed when its reference ran kDisturbedAbove slower than the rounds' lower quartile, the
+// quiet machine). A new store calibrates
 // once; every sweep calibrates again after each 50 new timings, keeping each round in the store; a
 // session's scale is fixed for the session until a sweep's pass ends (rescale: its file is written
 // with the rounds it added), and its description reports how many rounds and their spread. (The
@@ -122,6 +123,8 @@ class LocalDevice final : public Device {
   double quiet_ms() const { return quiet_ms_; }
   // Calibration rounds in the store (the scale is their geometric mean) and (max - min) / scale.
   int calibrations() const { return calibrations_; }
+  // Of them, the rounds the scale is the median of (not judged disturbed).
+  int quiet_calibrations() const { return quiet_calibrations_; }
   double scale_spread() const { return scale_spread_; }
 
  private:
@@ -174,6 +177,7 @@ class LocalDevice final : public Device {
   int calibrations_ = 0;
   int since_calibration_ = 0;  // new architecture measurements since the last round
   double scale_spread_ = 0;
+  int quiet_calibrations_ = 0;
   std::set<std::string> measured_now_;
   int new_ = 0;
   int hits_ = 0;
