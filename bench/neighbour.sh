@@ -2,8 +2,8 @@
 # bench/balance_sessions.sh, bench/reference_arms.sh, bench/scale_history.sh): start_neighbour
 # starts a neighbour streaming memory (copying a 256 MB buffer back and forth; its output must not
 # hold the script's pipes open) and waits 2 s for it to run; each call starts one more, and
-# stop_neighbour kills every one started. One takes the other core of two; two share both cores
-# with the measuring process, which then runs about twice as slow.
+# stop_neighbour kills every one started. Even two of them slowed oneDNN's reference only 5-15% on
+# two cores (2026-12-06): a measurement's median passes mostly run between preemptions.
 neighbours=()
 start_neighbour() {
   python3 -c 'a = bytearray(1 << 28); b = bytearray(1 << 28)

@@ -21,8 +21,8 @@ disturb=${3:-0}
 device=${4:-local}
 how=${5:-throttle}
 mkdir -p "$out"
-trap '[ ${#neighbours[@]} = 0 ] || stop_neighbour' EXIT
 slow=/sys/fs/cgroup/cpu/maplex-slow
+trap '[ ${#neighbours[@]} = 0 ] || stop_neighbour; [ ! -d "$slow" ] || rmdir "$slow" || true' EXIT
 if [ "$disturb" -gt 0 ] && [ "$how" = throttle ]; then
   mkdir -p "$slow"
   echo 3000 > "$slow/cpu.cfs_period_us"

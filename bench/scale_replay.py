@@ -21,9 +21,13 @@ def rounds_of(path):
         "where item = 'reference' or item like 'calibration:%' order by measured_at").fetchall()
 
 
-def quartile_gate(r):  # the rule until 2026-12-05: median of the rounds within 10% of the lower quartile
+def quiet_rounds(r):  # the rounds within 10% of the lower quartile: those a timing's rule calls quiet
     q = sorted(r)[(len(r) - 1) // 4]
-    return st.median([v for v in r if v <= 1.1 * q])
+    return [v for v in r if v <= 1.1 * q]
+
+
+def quartile_gate(r):  # the rule until 2026-12-05 and again from 2026-12-06
+    return st.median(quiet_rounds(r))
 
 
 def median_gate(r):
@@ -40,9 +44,8 @@ def geometric_mean(r):
     return math.exp(st.mean([math.log(v) for v in r]))
 
 
-def quiet_geometric_mean(r):  # the rounds a timing's rule would not judge disturbed
-    q = sorted(r)[(len(r) - 1) // 4]
-    return geometric_mean([v for v in r if v <= 1.1 * q])
+def quiet_geometric_mean(r):
+    return geometric_mean(quiet_rounds(r))
 
 
 def interquartile_mean(r):
@@ -52,11 +55,11 @@ def interquartile_mean(r):
 
 
 RULES = {
-    'quartile gate (old)': quartile_gate,
+    'quartile gate (now)': quartile_gate,
     'median gate': median_gate,
     'median': st.median,
     'mean within 10% of median': mean_below_median_gate,
-    'geometric mean (current)': geometric_mean,
+    'geometric mean (2026-12-05)': geometric_mean,
     'geometric mean of the quiet rounds': quiet_geometric_mean,
     'interquartile mean': interquartile_mean,
 }

@@ -8,6 +8,7 @@
 #include <ctime>
 #include <stdexcept>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <unistd.h>
@@ -161,10 +162,9 @@ bool LocalDevice::scale_from_store() {
       quiet.push_back(r);
     }
   }
-  const std::size_t mid = quiet.size() / 2;
   calibrations_ = static_cast<int>(rounds.size());
   quiet_calibrations_ = static_cast<int>(quiet.size());
-  scale_ms_ = quiet.size() % 2 == 1 ? quiet[mid] : (quiet[mid - 1] + quiet[mid]) / 2;
+  scale_ms_ = median_of(std::move(quiet));
   const auto [lo, hi] = std::minmax_element(rounds.begin(), rounds.end());
   scale_spread_ = (*hi - *lo) / scale_ms_;
   return true;

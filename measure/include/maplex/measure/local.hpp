@@ -121,7 +121,7 @@ class LocalDevice final : public Device {
   double scale_ms() const { return scale_ms_; }
   // The quiet machine's reference time: the lower quartile of the store's calibration rounds.
   double quiet_ms() const { return quiet_ms_; }
-  // Calibration rounds in the store (the scale is their geometric mean) and (max - min) / scale.
+  // Calibration rounds in the store and their (max - min) / scale.
   int calibrations() const { return calibrations_; }
   // Of them, the rounds the scale is the median of (not judged disturbed).
   int quiet_calibrations() const { return quiet_calibrations_; }
