@@ -255,6 +255,11 @@ void print_latencies(const nlohmann::json& r, const nlohmann::json& best, bool p
     if (verified) {
       std::printf("\n  checked on device  %s ms, within budget",
                   approx(best["measured_latency_ms"].get<double>()).c_str());
+    } else if (v.value("fallback_readapted", false)) {
+      std::printf(
+          "\n  checked on device  %zu check(s) over budget; the bound is the predictor's "
+          "adapted again with them",
+          v["checks"].size());
     } else {
       std::printf("\n  checked on device  %zu check(s) over budget; the bound is corrected x%s",
                   v["checks"].size(), approx(v["correction"].get<double>()).c_str());

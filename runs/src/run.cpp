@@ -125,6 +125,7 @@ void add_checks(nlohmann::json& doc, const RunSpec& spec, const RunResult& r,
     doc["verification"] = {{"checks", checks_json(v.checks, index, true)},
                            {"correction", v.correction},
                            {"readaptations", v.readaptations},
+                           {"fallback_readapted", v.fallback_readapted},
                            {"verified", v.verified},
                            {"search_confidence", spec.search_confidence}};
     if (v.verified && !doc["best"].is_null()) {

@@ -97,6 +97,52 @@ std::ptrdiff_t most_worth_checking(const std::vector<objectives::Fitness>& ranke
   return pick;
 }
 
+// Every check failed, no re-adaptation: the fallback under the search's own predictions times the
+// largest ratio a failed check showed, if any.
+void settle_unverified(Verification& v, const std::vector<objectives::Fitness>& ranked,
+                       const std::vector<char>& measured, const objectives::LatencySource& source,
+                       double z, double budget_ms) {
+  const std::ptrdiff_t f = first_fallback(ranked, measured, source, v.correction, z, budget_ms);
+  if (f >= 0) {
+    const auto& c = ranked[static_cast<std::size_t>(f)];
+    const double pred = source.latency_ms[static_cast<std::size_t>(c.index)];
+    const double sd = source.log_sd[static_cast<std::size_t>(c.index)];
+    v.best = c;
+    v.best->latency_ms = pred;
+    v.best->bound_ms = v.correction * pred * std::exp(z * sd);
+    v.feasible = true;
+    v.p_within_budget = chance_within(v.correction * pred, sd, budget_ms);
+  }
+}
+
+// Every check failed, and the predictor was adapted again with all of them (`ranked` and `log_sd`
+// are its): the most accurate unmeasured candidate whose bound under it, times what it still
+// misses at the worst failed check (r >= 1), meets the budget, if any. The failed checks are among
+// its measurements, so they move every prediction where they disagree with the search's; a
+// re-adapted predictor that does not explain them is trusted no further than they show.
+void settle_unverified(Verification& v, const std::vector<objectives::Fitness>& ranked,
+                       const std::vector<char>& measured, const std::vector<double>& log_sd,
+                       double z, double budget_ms) {
+  double r = 1;
+  for (const Check& c : v.checks) {
+    const auto k = std::find_if(ranked.begin(), ranked.end(),
+                                [&](const objectives::Fitness& f) { return f.index == c.index; });
+    r = std::max(r, c.measured_ms / k->latency_ms);
+  }
+  for (std::size_t k = 0; k < ranked.size(); ++k) {
+    const double sd = log_sd[static_cast<std::size_t>(ranked[k].index)];
+    const double bound = r * ranked[k].latency_ms * std::exp(z * sd);
+    if (measured[k] == 0 && bound <= budget_ms) {
+      v.best = ranked[k];
+      v.best->bound_ms = bound;
+      v.feasible = true;
+      v.fallback_readapted = true;
+      v.p_within_budget = chance_within(r * ranked[k].latency_ms, sd, budget_ms);
+      return;
+    }
+  }
+}
+
 }  // namespace
 
 Verification verify_answer(std::span<const objectives::Fitness> archive,
@@ -111,9 +157,9 @@ Verification verify_answer(std::span<const objectives::Fitness> archive,
   }
   std::vector<objectives::Fitness> ranked = by_accuracy(archive);
   // The checks are chosen on the current predictions (re-adapted after each check, times the
-  // ratio r_now the last check showed); the fallback stays on the search's own predictions with
-  // the largest ratio a failed check showed (v.correction): re-adaptation guides the checks, never
-  // loosens the unverified answer's bound.
+  // ratio r_now the last check showed); while checks are left, what a check must beat stays on the
+  // search's own predictions with the largest ratio a failed check showed (v.correction). When
+  // every check failed, the answer is settled under the predictor adapted with all of them.
   std::vector<double> log_sd = source.log_sd;
   double r_now = 1;
   const double z = objectives::normal_quantile(confidence);
@@ -157,24 +203,16 @@ Verification verify_answer(std::span<const objectives::Fitness> archive,
       v.best->violation = 0;
       v.verified = v.feasible = true;
     }
-    if (readapt && static_cast<int>(v.checks.size()) < checks) {
+    if (readapt && (static_cast<int>(v.checks.size()) < checks || !v.verified)) {
       r_now = readapt_ranked(readapt, v, ranked, log_sd);
     }
   }
   if (v.verified) {
     v.p_within_budget = 1;
-    return v;
-  }
-  const std::ptrdiff_t f = fallback();
-  if (f >= 0) {
-    const auto& c = ranked[static_cast<std::size_t>(f)];
-    const double pred = source.latency_ms[static_cast<std::size_t>(c.index)];
-    const double sd = source.log_sd[static_cast<std::size_t>(c.index)];
-    v.best = c;
-    v.best->latency_ms = pred;
-    v.best->bound_ms = v.correction * pred * std::exp(z * sd);
-    v.feasible = true;
-    v.p_within_budget = chance_within(v.correction * pred, sd, budget_ms);
+  } else if (v.readaptations > 0) {
+    settle_unverified(v, ranked, measured, log_sd, z, budget_ms);
+  } else {
+    settle_unverified(v, ranked, measured, source, z, budget_ms);
   }
   return v;
 }

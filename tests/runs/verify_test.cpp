@@ -87,11 +87,43 @@ TEST(Verify, ReadaptedPredictorChoosesTheNextCheck) {
   EXPECT_DOUBLE_EQ(v.correction, 10.5 / 9.5);
 }
 
-// Re-adaptation guides the checks but never loosens the unverified answer: the re-adapted
-// predictor halves every prediction, both checks fail (a 10.5 ms, b 11 ms), and the fallback
-// stays on the search's predictions with the largest failed ratio, 11 / 8: c at 7 * 1.375 *
-// exp(1.645 * 0.1) = 11.3 ms is out, e at 5 * 1.375 * 1.1788 = 8.1 ms is the answer.
-TEST(Verify, ReadaptationNeverLoosensTheFallback) {
+// When every check failed, the answer is settled under the predictor adapted with all of them: it
+// explains both failed checks (a 10.5 ms, b 11 ms) and puts c at 7.5 ms (log-sd 0.05, bound
+// 7.5 * exp(1.645 * 0.05) = 8.14 ms), so c (93 %) is the answer, where the search's own
+// predictions times the largest failed ratio, 11 / 8, would rule c out (7 * 1.375 * exp(1.645 *
+// 0.1) = 11.3 ms) and answer e (92 %).
+TEST(Verify, EveryCheckFailedTheFallbackIsTheReadaptedPredictors) {
+  Device dev{{{1, 10.5}, {2, 11.0}}};
+  int calls = 0;
+  const Readapt readapt = [&](const std::vector<std::pair<int, double>>&) {
+    ++calls;
+    return objectives::predicted_source("d", {5.0, 10.5, 11.0, 7.5, 11.0},
+                                        std::vector<double>(5, 0.05), 0.5, 3);
+  };
+  const auto v = verify_answer(archive(), source(), 10, 0.95, 2, std::ref(dev), readapt);
+  ASSERT_EQ(v.checks.size(), 2U);
+  EXPECT_EQ(v.checks[1].index, 2);
+  EXPECT_EQ(calls, 2);  // after the last check too, since it failed
+  ASSERT_TRUE(v.best);
+  EXPECT_FALSE(v.verified);
+  EXPECT_TRUE(v.fallback_readapted);
+  EXPECT_EQ(v.best->index, 3);
+  EXPECT_DOUBLE_EQ(v.best->latency_ms, 7.5);
+  EXPECT_NEAR(v.best->bound_ms, 7.5 * std::exp(1.6448536269514722 * 0.05), 1e-6);
+  EXPECT_GT(v.p_within_budget, 0.99);
+  // Without re-adaptation the same checks leave e.
+  Device again{{{1, 10.5}, {2, 11.0}}};
+  const auto w = verify_answer(archive(), source(), 10, 0.95, 2, std::ref(again));
+  ASSERT_TRUE(w.best);
+  EXPECT_EQ(w.best->index, 0);
+  EXPECT_FALSE(w.fallback_readapted);
+}
+
+// A re-adapted predictor is trusted no further than the failed checks show: this one halves every
+// prediction, so it still misses the checks (a 10.5 ms against 4.75, b 11 ms against 4); its bound
+// is scaled by the worst, 11 / 4: c at 3.5 * 2.75 * exp(1.645 * 0.1) = 11.3 ms is out, e at 2.5 *
+// 2.75 * 1.1788 = 8.1 ms is the answer.
+TEST(Verify, AReadaptedPredictorIsTrustedNoFurtherThanTheFailedChecks) {
   Device dev{{{1, 10.5}, {2, 11.0}}};
   const Readapt halved = [](const std::vector<std::pair<int, double>>&) {
     return objectives::predicted_source("d", {2.5, 4.75, 4.0, 3.5, 5.5},
@@ -104,7 +136,7 @@ TEST(Verify, ReadaptationNeverLoosensTheFallback) {
   EXPECT_FALSE(v.verified);
   EXPECT_EQ(v.best->index, 0);
   EXPECT_DOUBLE_EQ(v.correction, 11.0 / 8.0);
-  EXPECT_NEAR(v.best->bound_ms, 5 * 1.375 * std::exp(1.6448536269514722 * 0.1), 1e-6);
+  EXPECT_NEAR(v.best->bound_ms, 2.5 * 2.75 * std::exp(1.6448536269514722 * 0.1), 1e-6);
 }
 
 // A check with slack is used: a (95 %, predicted 13 ms) has under a 1% chance within 10 ms, so the

@@ -17,7 +17,9 @@
 //   - with a way to adapt the predictor again (Readapt), each check joins its measurements and
 //     every candidate's prediction and sd are the new predictor's, and r = the last check's
 //     measured / the new prediction (about 1 when the new predictor explains it);
-//   - when every check failed, the answer is the fallback under the last r (unverified), if any.
+//   - when every check failed, the answer (unverified) is the fallback: with Readapt, under the
+//     predictor adapted again with every check (its own bound at `confidence`), which the failed
+//     checks move where they disagree with it; without, under the largest r a failed check showed.
 // Deterministic: no random draw, so a resumed run verifies the same way.
 
 #include <functional>
@@ -39,12 +41,15 @@ struct Check {
 struct Verification {
   std::vector<Check> checks;
   double correction = 1;  // r of the fallback: the largest measured / predicted of a failed check
-  // latency_ms stays the prediction; bound_ms is the measurement when verified, else the
-  // corrected conservative bound.
+  // latency_ms stays the prediction (the re-adapted predictor's for a re-adapted fallback);
+  // bound_ms is the measurement when verified, else the fallback's conservative bound.
   std::optional<objectives::Fitness> best;
-  bool verified = false;       // best was measured within the budget
-  bool feasible = false;       // best is verified or meets the fallback bound
-  int readaptations = 0;       // times the predictor was adapted again with the checks
+  bool verified = false;  // best was measured within the budget
+  bool feasible = false;  // best is verified or meets the fallback bound
+  int readaptations = 0;  // times the predictor was adapted again with the checks
+  // best is an unverified fallback bounded by the predictor adapted with every check (not by
+  // correction times the search's prediction)
+  bool fallback_readapted = false;
   double p_within_budget = 0;  // best's: 1 when verified, else under the final prediction
 };
 
@@ -57,8 +62,9 @@ using Readapt =
 // predicted source with log_sd; `confidence`: of the fallback bound; `measure(index)`: one device
 // measurement in ms (NaN when the device cannot run it: skipped, not counted). Throws
 // std::invalid_argument for a source without log_sd or checks < 1. `readapt` (may be empty): after
-// each check but the last, the predictor is adapted again with every check, so a check moves every
-// later prediction (r: what the new predictor still misses at the last check).
+// each check but the last, and after the last when no check passed, the predictor is adapted again
+// with every check, so a check moves every later prediction (r: what the new predictor still
+// misses at the last check) and the fallback's bound.
 Verification verify_answer(std::span<const objectives::Fitness> archive,
                            const objectives::LatencySource& source, double budget_ms,
                            double confidence, int checks, const std::function<double(int)>& measure,
