@@ -46,7 +46,7 @@ TEST(Help, LearnsAndIsReproducible) {
   PredictorConfig cfg;
   cfg.method = Method::help;
   cfg.seed = 5;
-  cfg.help_meta_iterations = 500;  // a quarter of the default, to keep the suite short
+  cfg.help_meta_iterations = 500;  // a sixteenth of the default, to keep the suite short
   Predictor a(features(), cfg);
   Predictor b(features(), cfg);
   a.train(pool, target);

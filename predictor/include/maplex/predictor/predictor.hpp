@@ -99,8 +99,10 @@ struct PredictorConfig {
   // keeps weights close for training stability; as a prior over devices a sharper preference
   // for similar hardware measured better (BENCHMARKS.md).
   double hardware_sharpness = 4.0;
-  // help: meta-training steps of first-order MAML (each over 4 pool devices).
-  int help_meta_iterations = 2000;
+  // help: meta-training steps of first-order MAML (each over 4 pool devices). Chosen on HELP's
+  // meta-validation devices (pool: its meta-training devices) among 2,000 / 4,000 / 8,000 /
+  // 16,000, as HELP selects its checkpoint there (BENCHMARKS.md, "help's meta-training length").
+  int help_meta_iterations = 8000;
 };
 
 // What a fit chose, for reports and tests.
