@@ -42,35 +42,34 @@ double expected_gain(const objectives::Fitness& f, double floor, double correcti
   return chance >= kMinChance ? chance * (f.accuracy - floor) : 0.0;
 }
 
-// The candidates' predictions and sd from the predictor adapted again with every check; returns
-// what the new predictor still misses at the last check (about 1 when it explains it).
+// The predictor adapted again with every check becomes `current`, and the candidates' predictions
+// its; returns what it still misses at the last check (about 1 when it explains it).
 double readapt_ranked(const Readapt& readapt, Verification& v,
-                      std::vector<objectives::Fitness>& ranked, std::vector<double>& log_sd) {
+                      std::vector<objectives::Fitness>& ranked,
+                      objectives::LatencySource& current) {
   std::vector<std::pair<int, double>> measured;
   measured.reserve(v.checks.size());
   for (const Check& c : v.checks) {
     measured.emplace_back(c.index, c.measured_ms);
   }
-  const objectives::LatencySource fresh = readapt(measured);
+  current = readapt(measured);
   for (objectives::Fitness& f : ranked) {
-    f.latency_ms = fresh.latency_ms[static_cast<std::size_t>(f.index)];
+    f.latency_ms = current.latency_ms[static_cast<std::size_t>(f.index)];
   }
-  log_sd = fresh.log_sd;
   ++v.readaptations;
   const Check& last = v.checks.back();
-  return last.measured_ms / fresh.latency_ms[static_cast<std::size_t>(last.index)];
+  return last.measured_ms / current.latency_ms[static_cast<std::size_t>(last.index)];
 }
 
-// The first unmeasured candidate whose conservative bound on the search's own prediction,
-// corrected by r, meets the budget; -1 when none.
+// The first unmeasured candidate whose conservative bound on `under`'s prediction, corrected by r,
+// meets the budget; -1 when none.
 std::ptrdiff_t first_fallback(const std::vector<objectives::Fitness>& ranked,
                               const std::vector<char>& measured,
-                              const objectives::LatencySource& source, double r, double z,
+                              const objectives::LatencySource& under, double r, double z,
                               double budget_ms) {
   for (std::size_t k = 0; k < ranked.size(); ++k) {
     const auto i = static_cast<std::size_t>(ranked[k].index);
-    if (measured[k] == 0 &&
-        r * source.latency_ms[i] * std::exp(z * source.log_sd[i]) <= budget_ms) {
+    if (measured[k] == 0 && r * under.latency_ms[i] * std::exp(z * under.log_sd[i]) <= budget_ms) {
       return static_cast<std::ptrdiff_t>(k);
     }
   }
@@ -97,50 +96,31 @@ std::ptrdiff_t most_worth_checking(const std::vector<objectives::Fitness>& ranke
   return pick;
 }
 
-// Every check failed, no re-adaptation: the fallback under the search's own predictions times the
-// largest ratio a failed check showed, if any.
+// Every check failed: the answer is the fallback under `under`'s predictions times r, if any.
 void settle_unverified(Verification& v, const std::vector<objectives::Fitness>& ranked,
-                       const std::vector<char>& measured, const objectives::LatencySource& source,
-                       double z, double budget_ms) {
-  const std::ptrdiff_t f = first_fallback(ranked, measured, source, v.correction, z, budget_ms);
+                       const std::vector<char>& measured, const objectives::LatencySource& under,
+                       double r, double z, double budget_ms) {
+  const std::ptrdiff_t f = first_fallback(ranked, measured, under, r, z, budget_ms);
   if (f >= 0) {
     const auto& c = ranked[static_cast<std::size_t>(f)];
-    const double pred = source.latency_ms[static_cast<std::size_t>(c.index)];
-    const double sd = source.log_sd[static_cast<std::size_t>(c.index)];
+    const double pred = under.latency_ms[static_cast<std::size_t>(c.index)];
+    const double sd = under.log_sd[static_cast<std::size_t>(c.index)];
     v.best = c;
     v.best->latency_ms = pred;
-    v.best->bound_ms = v.correction * pred * std::exp(z * sd);
+    v.best->bound_ms = r * pred * std::exp(z * sd);
     v.feasible = true;
-    v.p_within_budget = chance_within(v.correction * pred, sd, budget_ms);
+    v.p_within_budget = chance_within(r * pred, sd, budget_ms);
   }
 }
 
-// Every check failed, and the predictor was adapted again with all of them (`ranked` and `log_sd`
-// are its): the most accurate unmeasured candidate whose bound under it, times what it still
-// misses at the worst failed check (r >= 1), meets the budget, if any. The failed checks are among
-// its measurements, so they move every prediction where they disagree with the search's; a
-// re-adapted predictor that does not explain them is trusted no further than they show.
-void settle_unverified(Verification& v, const std::vector<objectives::Fitness>& ranked,
-                       const std::vector<char>& measured, const std::vector<double>& log_sd,
-                       double z, double budget_ms) {
+// What `under` still misses at the worst check, at least 1: a re-adapted predictor that does not
+// explain the failed checks is trusted no further than they show.
+double worst_miss(const std::vector<Check>& checks, const objectives::LatencySource& under) {
   double r = 1;
-  for (const Check& c : v.checks) {
-    const auto k = std::find_if(ranked.begin(), ranked.end(),
-                                [&](const objectives::Fitness& f) { return f.index == c.index; });
-    r = std::max(r, c.measured_ms / k->latency_ms);
+  for (const Check& c : checks) {
+    r = std::max(r, c.measured_ms / under.latency_ms[static_cast<std::size_t>(c.index)]);
   }
-  for (std::size_t k = 0; k < ranked.size(); ++k) {
-    const double sd = log_sd[static_cast<std::size_t>(ranked[k].index)];
-    const double bound = r * ranked[k].latency_ms * std::exp(z * sd);
-    if (measured[k] == 0 && bound <= budget_ms) {
-      v.best = ranked[k];
-      v.best->bound_ms = bound;
-      v.feasible = true;
-      v.fallback_readapted = true;
-      v.p_within_budget = chance_within(r * ranked[k].latency_ms, sd, budget_ms);
-      return;
-    }
-  }
+  return r;
 }
 
 }  // namespace
@@ -160,7 +140,7 @@ Verification verify_answer(std::span<const objectives::Fitness> archive,
   // ratio r_now the last check showed); while checks are left, what a check must beat stays on the
   // search's own predictions with the largest ratio a failed check showed (v.correction). When
   // every check failed, the answer is settled under the predictor adapted with all of them.
-  std::vector<double> log_sd = source.log_sd;
+  objectives::LatencySource current = source;  // re-adapted after each check
   double r_now = 1;
   const double z = objectives::normal_quantile(confidence);
   std::vector<char> measured(ranked.size(), 0);
@@ -176,7 +156,8 @@ Verification verify_answer(std::span<const objectives::Fitness> archive,
       floor = v.best->accuracy;
     }
     // Check the candidate with the largest expected gain over it.
-    std::ptrdiff_t pick = most_worth_checking(ranked, measured, log_sd, floor, r_now, budget_ms);
+    std::ptrdiff_t pick =
+        most_worth_checking(ranked, measured, current.log_sd, floor, r_now, budget_ms);
     if (pick < 0 && !v.verified) {
       pick = f;  // nothing can beat the fallback: confirm the fallback itself
     }
@@ -204,15 +185,18 @@ Verification verify_answer(std::span<const objectives::Fitness> archive,
       v.verified = v.feasible = true;
     }
     if (readapt && (static_cast<int>(v.checks.size()) < checks || !v.verified)) {
-      r_now = readapt_ranked(readapt, v, ranked, log_sd);
+      r_now = readapt_ranked(readapt, v, ranked, current);
     }
   }
   if (v.verified) {
     v.p_within_budget = 1;
   } else if (v.readaptations > 0) {
-    settle_unverified(v, ranked, measured, log_sd, z, budget_ms);
+    // Under the predictor adapted with every check: they move every prediction where they
+    // disagree with the search's.
+    settle_unverified(v, ranked, measured, current, worst_miss(v.checks, current), z, budget_ms);
+    v.fallback_readapted = v.best.has_value();
   } else {
-    settle_unverified(v, ranked, measured, source, z, budget_ms);
+    settle_unverified(v, ranked, measured, source, v.correction, z, budget_ms);
   }
   return v;
 }
