@@ -1,6 +1,7 @@
 #include "maplex/search/screen.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <set>
 
@@ -17,6 +18,8 @@ constexpr int kMinBatches = 16;
 constexpr int kProbes = 64;
 // "Almost sure to meet the budget": the predicted latency's one-sided 99% bound meets it.
 constexpr double kSafeChance = 0.99;
+// The rungs between the most accurate pick and the almost sure one: an even chance, then 90%.
+constexpr std::array<double, 2> kLadder = {0.5, 0.9};
 // A promoted network's isomorphic cells evaluated with it (its answer is theirs, free).
 constexpr std::size_t kSiblings = 3;
 // Evaluations (and measurements) kept for each query promotion will spend: the network's cell
@@ -127,10 +130,11 @@ std::vector<int> Screen::pick(const std::vector<int>& ranked, const Evaluator& e
   if (source.log_sd.empty() || !problem.budget_ms() || n < 2) {
     return out;
   }
-  // On a predicted source the last pick is the best network almost sure to meet the budget (its
-  // chance at least kSafeChance), so that a latency check that fails the riskier ones finds a safe
-  // answer among those promoted. When no screened network is that sure (a predictor unsure of the
-  // whole device), the surest screened network is promoted instead, once.
+  // On a predicted source the picks after the first climb a ladder of chances of meeting the
+  // budget: each is the best network whose chance is at least its rung (kLadder, then
+  // kSafeChance for the last), so that a latency check that fails the riskier ones finds an
+  // answer a rung lower instead of far below the budget. A rung no screened network reaches
+  // becomes the surest network's chance (the surest is promoted instead, once).
   const auto chance = [&](int a) {
     const auto i = static_cast<std::size_t>(a);
     return objectives::chance_within(source.latency_ms[i], source.log_sd[i], *problem.budget_ms());
@@ -139,13 +143,20 @@ std::vector<int> Screen::pick(const std::vector<int>& ranked, const Evaluator& e
   for (int a : evaluator.low_queried()) {
     surest = std::max(surest, chance(a));
   }
-  const double level = std::min(kSafeChance, surest);
-  const auto safe =
-      std::find_if(ranked.begin(), ranked.end(), [&](int a) { return chance(a) >= level; });
-  if (safe != ranked.end() && std::find(out.begin(), out.end(), *safe) == out.end()) {
-    out.back() = *safe;
+  std::vector<int> picked(1, out.front());
+  for (std::size_t slot = 1; slot < n; ++slot) {
+    const double rung = slot + 1 == n ? kSafeChance : kLadder[(slot - 1) % kLadder.size()];
+    const double level = std::min(rung, surest);
+    const auto it = std::find_if(ranked.begin(), ranked.end(), [&](int a) {
+      return chance(a) >= level && std::find(picked.begin(), picked.end(), a) == picked.end();
+    });
+    // No untried network on this rung: the next by accuracy.
+    const auto next = std::find_if(ranked.begin(), ranked.end(), [&](int a) {
+      return std::find(picked.begin(), picked.end(), a) == picked.end();
+    });
+    picked.push_back(it != ranked.end() ? *it : *next);
   }
-  return out;
+  return picked;
 }
 
 void Screen::step(SearchState& state, Evaluator& evaluator, const space::ArchIndex& index) const {

@@ -9,12 +9,14 @@
 // to find the networks it wants to screen (at the top of the order when it can afford to scan it
 // all). Screening stops when the next batch could take it past `share` of the query budget (or of
 // the cap on evaluations), or when every cell has been screened. Then each step promotes the
-// `promote` best screened networks, by their 12-epoch accuracy (on a predicted source the last of
-// them is the best one whose 99% latency bound meets the budget; when no screened network is that
-// sure, the surest one, once), to the full fidelity: the
-// screened cell and up to 3 of its network's other connected cells, the fastest (one query per
-// network; its isomorphic cells share the answer, and a latency check may prefer one). It finishes
-// when every screened network is promoted.
+// `promote` best screened networks, by their 12-epoch accuracy, to the full fidelity. On a
+// predicted source the picks after the first climb a ladder of chances of meeting the budget: the
+// best network with at least an even chance, the best with at least 90%, and last the best whose
+// 99% latency bound meets the budget (a rung no screened network reaches is the surest one's
+// chance: the surest is promoted instead, once). A network promoted is its screened cell and up to
+// 3 of its network's other connected cells, the fastest (one query per network; its isomorphic
+// cells share the answer, and a latency check may prefer one). It finishes when every screened
+// network is promoted.
 //
 // Nothing is drawn at random, and the state between steps is the evaluator's: the screened
 // networks are its low-fidelity queries, the promoted ones its full-fidelity answers, and the
@@ -22,10 +24,11 @@
 // the others. Needs a problem with a low fidelity (a search at `--fidelity 200`).
 //
 // Its parameters were fixed before any comparison: half the budget screens (Hyperband's even
-// split between its two brackets), 64 cells a batch, 4 networks promoted a step. The probes and
-// the safe pick were added after the first comparison (BENCHMARKS.md shows each version): without
-// them a search of 100 queries could end its evaluations above the budget, and a predicted search
-// could promote nothing a failed check could fall back on.
+// split between its two brackets), 64 cells a batch, 4 networks promoted a step. The probes, the
+// safe pick and the ladder were added after comparisons (BENCHMARKS.md shows each version):
+// without them a search of 100 queries could end its evaluations above the budget, a predicted
+// search could promote nothing a failed check could fall back on, and what it could fall back on
+// sat far below the budget (the networks between were never trained).
 
 #include <string>
 
