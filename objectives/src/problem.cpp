@@ -253,7 +253,7 @@ void Problem::check_budget(const space::ArchIndex& index, bool live) const {
                   predicted ? "predicted latency bound" : "latency", among.c_str(), fastest,
                   index.arch(fastest).str().c_str(), latency_.bound_ms[f],
                   predicted ? " (bound at the chosen confidence)" : "");
-    throw InputError(buf);
+    throw InfeasibleBudget(buf);
   }
 }
 

@@ -8,6 +8,7 @@
 #include "maplex/core/error.hpp"
 #include "maplex/core/json_integer.hpp"
 #include "maplex/objectives/accuracy.hpp"
+#include "maplex/objectives/problem.hpp"
 #include "maplex/runs/prepare.hpp"
 #include "maplex/runs/run.hpp"
 
@@ -182,7 +183,15 @@ void run_trial(const CompareOptions& o, const Comparison& cmp, const std::string
     spec.device = device;
     spec.seed = o.base.seed + static_cast<std::uint64_t>(t);
     spec.budget_ms = largest;
-    prepared.push_back(prepare(spec, catalog, features, live));
+    try {
+      prepared.push_back(prepare(spec, catalog, features, live));
+    } catch (const objectives::InfeasibleBudget&) {
+      // Nothing is within even the largest budget at this arm's bound: each of its cases is a
+      // search without an answer (run_side), and the other arms and devices go on.
+      RunSpec unbudgeted = spec;
+      unbudgeted.budget_ms.reset();
+      prepared.push_back(prepare(unbudgeted, catalog, features, live));
+    }
     specs.push_back(spec);
   }
   const bool know_optimum = live == nullptr || cmp.whole_space;

@@ -71,6 +71,15 @@ std::size_t Screen::start(const std::vector<int>& order, const Evaluator& evalua
   const double wanted = share_ * limits.queries / evaluator.problem().low_cost();
   const double spacing = at.size() > 1 ? static_cast<double>(at[1] - at[0]) : 1.0;
   const std::set<int> screened(evaluator.low_queried().begin(), evaluator.low_queried().end());
+  if (std::none_of(at.begin(), at.end(),
+                   [&](std::size_t k) { return screened.count(order[k]) != 0U; })) {
+    // No probe met the budget: what does lies between the probes, most likely among the fewest
+    // FLOPs; screening starts at the highest probe whose window reaches the end of the order.
+    const auto reaches = std::find_if(at.begin(), at.end(), [&](std::size_t k) {
+      return static_cast<double>(order.size() - k) <= window;
+    });
+    return reaches != at.end() ? *reaches : at.back();
+  }
   std::size_t best = 0;
   double best_count = -1;
   for (std::size_t i = 0; i < at.size(); ++i) {

@@ -467,5 +467,22 @@ TEST(CompareCli, BudgetInMilliseconds) {
   EXPECT_EQ(doc["cases"][0]["measured"]["truly_feasible"], true);
 }
 
+// A budget below every architecture's 95% bound after 3 measurements (the Edge TPU's 10th
+// percentile, 0.661 ms; the fastest bound is 0.788 ms) is a case the bound-only arm answers nothing
+// for; the comparison records it and goes on with the other arms.
+TEST(CompareCli, ABudgetNothingIsPredictedWithinIsACaseWithoutAnAnswer) {
+  const RunResult r = run_maplex({"compare", "--device", "embedded_tpu_edge_tpu_int8", "--trials",
+                                  "1", "--budget-percentiles", "10", "--queries", "30", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = json_of(r);
+  ASSERT_EQ(doc["cases"].size(), 1U);
+  const auto& c = doc["cases"][0];
+  EXPECT_EQ(c["unverified"]["index"], -1);
+  EXPECT_EQ(c["unverified"]["truly_feasible"], false);
+  EXPECT_EQ(c["unverified"]["accuracy_queries"], 0);
+  EXPECT_EQ(c["measured"]["truly_feasible"], true);
+  EXPECT_GE(c["verified"]["index"].get<int>(), 0);
+}
+
 }  // namespace
 }  // namespace maplex::testing

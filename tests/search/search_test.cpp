@@ -465,6 +465,36 @@ TEST(Search, ScreenPromotesALadderOfChances) {
   }
 }
 
+// A budget only a few of the smallest networks meet: none of screen's probes (evenly spaced along
+// the networks by FLOPs) does, and screening must start where its window of evaluations reaches
+// the smallest networks instead of at the largest, where it would spend them and train nothing.
+TEST(Search, ScreenFindsTheFewNetworksNoProbeMeets) {
+  const auto pred = lat_of("2080ti_1");
+  const auto& index = catalog().index();
+  double fastest = 1e9;
+  for (int a = 0; a < index.size(); ++a) {
+    if (index.cell(a).connected) {
+      fastest = std::min(fastest, pred[static_cast<std::size_t>(a)]);
+    }
+  }
+  const double budget = 1.02 * fastest;
+  const double log_sd = 0.05;
+  const double shrink = std::exp(objectives::normal_quantile(0.15) * log_sd);  // the search's bound
+  int within = 0;
+  for (int a = 0; a < index.size(); ++a) {
+    within += index.cell(a).connected && pred[static_cast<std::size_t>(a)] * shrink <= budget;
+  }
+  ASSERT_GT(within, 0);
+  ASSERT_LT(within, 40) << "more than a few networks meet the budget";
+  Limits limits;
+  limits.queries = 100;
+  const Trace t =
+      trace_run(make_algorithm("screen"), predicted_problem(budget, log_sd, 0.15), limits, 1);
+  ASSERT_TRUE(t.outcome.best) << "screen trained nothing";
+  EXPECT_TRUE(t.outcome.best_feasible);
+  EXPECT_LE(t.outcome.best->bound_ms, budget);
+}
+
 TEST(Search, MeasurementLimitStopsMeasuredSearch) {
   const auto p = titan_problem(6.0);
   Limits limits;

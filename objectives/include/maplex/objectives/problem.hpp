@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "maplex/core/error.hpp"
 #include "maplex/objectives/fitness.hpp"
 #include "maplex/space/network.hpp"
 #include "maplex/tables/arch_table.hpp"
@@ -79,11 +80,20 @@ std::vector<CostLimit> cost_limits(const tables::ArchTable& table, space::Datase
 // Architecture `index` meets every limit.
 bool meets_limits(const std::vector<CostLimit>& limits, std::size_t index);
 
+// A well-formed budget below every architecture's latency (bound): the question has no answer,
+// where other InputErrors say the question is malformed (a comparison records the first as a case
+// without an answer and goes on).
+class InfeasibleBudget : public InputError {
+ public:
+  using InputError::InputError;
+};
+
 class Problem {
  public:
   // Throws InputError for a budget or limit that is not finite and > 0, size mismatches, cost
-  // limits no architecture meets (naming the smallest), or a budget below every architecture's
-  // bound among those meeting the limits ("no feasible architecture exists", naming the fastest).
+  // limits no architecture meets (naming the smallest), or InfeasibleBudget for a budget below
+  // every architecture's bound among those meeting the limits ("no feasible architecture exists",
+  // naming the fastest).
   Problem(std::vector<double> accuracy, LatencySource latency, std::optional<double> budget_ms,
           const space::ArchIndex& index, std::vector<CostLimit> limits = {});
 

@@ -7,9 +7,10 @@
 // The largest networks rarely meet a budget: the first step probes 64 networks evenly spaced along
 // the order, and screening starts as high as the cap on evaluations allows while still expecting
 // to find the networks it wants to screen (at the top of the order when it can afford to scan it
-// all). Screening stops when the next batch could take it past `share` of the query budget (or of
-// the cap on evaluations), or when every cell has been screened. Then each step promotes the
-// `promote` best screened networks, by their 12-epoch accuracy, to the full fidelity. On a
+// all; when no probe meets the budget, where the cap still reaches the smallest networks).
+// Screening stops when the next batch could take it past `share` of the query budget (or of the
+// cap on evaluations), or when every cell has been screened. Then each step promotes the `promote`
+// best screened networks, by their 12-epoch accuracy, to the full fidelity. On a
 // predicted source the picks after the first climb a ladder of chances of meeting the budget: the
 // best network with at least an even chance, the best with at least 90%, and last the best whose
 // 99% latency bound meets the budget (a rung no screened network reaches is the surest one's
