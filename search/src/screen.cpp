@@ -134,10 +134,9 @@ void Screen::promote(SearchState& state, Evaluator& evaluator,
 std::vector<int> Screen::pick(const std::vector<int>& ranked, const Evaluator& evaluator) const {
   const objectives::Problem& problem = evaluator.problem();
   const auto n = std::min(ranked.size(), static_cast<std::size_t>(promote_));
-  std::vector<int> out(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(n));
   const objectives::LatencySource& source = problem.source();
   if (source.log_sd.empty() || !problem.budget_ms() || n < 2) {
-    return out;
+    return {ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(n)};
   }
   // On a predicted source the picks after the first climb a ladder of chances of meeting the
   // budget: each is the best network whose chance is at least its rung (kLadder, then
@@ -152,18 +151,19 @@ std::vector<int> Screen::pick(const std::vector<int>& ranked, const Evaluator& e
   for (int a : evaluator.low_queried()) {
     surest = std::max(surest, chance(a));
   }
-  std::vector<int> picked(1, out.front());
+  std::vector<int> picked(1, ranked.front());
+  const auto unpicked = [&](int a) {
+    return std::find(picked.begin(), picked.end(), a) == picked.end();
+  };
   for (std::size_t slot = 1; slot < n; ++slot) {
     const double rung = slot + 1 == n ? kSafeChance : kLadder[(slot - 1) % kLadder.size()];
     const double level = std::min(rung, surest);
-    const auto it = std::find_if(ranked.begin(), ranked.end(), [&](int a) {
-      return chance(a) >= level && std::find(picked.begin(), picked.end(), a) == picked.end();
-    });
-    // No untried network on this rung: the next by accuracy.
-    const auto next = std::find_if(ranked.begin(), ranked.end(), [&](int a) {
-      return std::find(picked.begin(), picked.end(), a) == picked.end();
-    });
-    picked.push_back(it != ranked.end() ? *it : *next);
+    auto it = std::find_if(ranked.begin(), ranked.end(),
+                           [&](int a) { return unpicked(a) && chance(a) >= level; });
+    if (it == ranked.end()) {  // no untried network on this rung: the next by accuracy
+      it = std::find_if(ranked.begin(), ranked.end(), unpicked);
+    }
+    picked.push_back(*it);
   }
   return picked;
 }
