@@ -32,28 +32,45 @@ CREATE TABLE IF NOT EXISTS profiles(
 // timed again, a merge conflict) or deleted (the later takes of a measurement started anew) is
 // first copied here with the time it left. Created after the balance column exists; triggers, so
 // every writer of the store keeps them (a REPLACE's implicit delete fires no delete trigger, so a
-// row is copied once).
-constexpr const char* kHistorySchema = R"sql(
+// row is copied once). A row is the same timing only when every field is the same: a spinning
+// stand-in can give a new take the old one's ratio, to the bit, within the same second.
+constexpr const char* kHistoryTable = R"sql(
 CREATE TABLE IF NOT EXISTS replaced_timings(
   fingerprint TEXT NOT NULL, settings TEXT NOT NULL, item TEXT NOT NULL,
   ratio REAL NOT NULL, ratio_cv REAL NOT NULL, target_median_ms REAL NOT NULL,
   target_cv REAL NOT NULL, reference_median_ms REAL NOT NULL, repeats INTEGER NOT NULL,
   measured_at TEXT NOT NULL, host TEXT NOT NULL, balance REAL NOT NULL DEFAULT 1,
   replaced_at TEXT NOT NULL,
-  PRIMARY KEY(fingerprint, settings, item, measured_at, ratio));
-CREATE TRIGGER IF NOT EXISTS timings_keep_replaced BEFORE INSERT ON timings BEGIN
+  PRIMARY KEY(fingerprint, settings, item, measured_at, ratio, ratio_cv, target_median_ms,
+              target_cv, reference_median_ms, repeats, host, balance));
+)sql";
+
+constexpr const char* kHistoryTriggers = R"sql(
+CREATE TRIGGER IF NOT EXISTS timings_keep_replaced_v2 BEFORE INSERT ON timings BEGIN
   INSERT OR IGNORE INTO replaced_timings
     SELECT fingerprint, settings, item, ratio, ratio_cv, target_median_ms, target_cv,
            reference_median_ms, repeats, measured_at, host, balance,
            strftime('%Y-%m-%dT%H:%M:%SZ', 'now')
     FROM timings WHERE fingerprint = NEW.fingerprint AND settings = NEW.settings
-      AND item = NEW.item AND (ratio IS NOT NEW.ratio OR measured_at IS NOT NEW.measured_at);
+      AND item = NEW.item AND NOT (ratio IS NEW.ratio AND ratio_cv IS NEW.ratio_cv
+        AND target_median_ms IS NEW.target_median_ms AND target_cv IS NEW.target_cv
+        AND reference_median_ms IS NEW.reference_median_ms AND repeats IS NEW.repeats
+        AND measured_at IS NEW.measured_at AND host IS NEW.host AND balance IS NEW.balance);
 END;
 CREATE TRIGGER IF NOT EXISTS timings_keep_deleted BEFORE DELETE ON timings BEGIN
   INSERT OR IGNORE INTO replaced_timings VALUES(OLD.fingerprint, OLD.settings, OLD.item,
     OLD.ratio, OLD.ratio_cv, OLD.target_median_ms, OLD.target_cv, OLD.reference_median_ms,
     OLD.repeats, OLD.measured_at, OLD.host, OLD.balance, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'));
 END;
+)sql";
+
+// A history written before its rows were told apart by every field (key: item, time, ratio; the
+// trigger timings_keep_replaced): moved into the table above in one transaction, rows and all.
+constexpr const char* kHistoryUpgrade = R"sql(
+BEGIN IMMEDIATE;
+DROP TRIGGER IF EXISTS timings_keep_replaced;
+DROP TRIGGER IF EXISTS timings_keep_deleted;
+ALTER TABLE replaced_timings RENAME TO replaced_timings_v1;
 )sql";
 
 // A prepared statement, finalised on scope exit.
@@ -158,6 +175,28 @@ bool has_balance_column(sqlite3* db, const std::filesystem::path& path) {
   return false;
 }
 
+// The history table and its triggers, the history of an older store moved over first.
+void keep_history(sqlite3* db, const std::filesystem::path& path) {
+  const std::string where = "measurement store " + quote(path.string());
+  bool old_history = false;
+  {
+    Statement s(db,
+                "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = "
+                "'timings_keep_replaced'",
+                path);
+    old_history = s.step() == SQLITE_ROW;
+  }
+  if (!old_history) {
+    exec(db, std::string(kHistoryTable) + kHistoryTriggers, where);
+    return;
+  }
+  exec(db,
+       std::string(kHistoryUpgrade) + kHistoryTable + kHistoryTriggers +
+           "INSERT OR IGNORE INTO replaced_timings SELECT * FROM replaced_timings_v1;"
+           "DROP TABLE replaced_timings_v1; COMMIT;",
+       where);
+}
+
 }  // namespace
 
 struct Store::Impl {
@@ -232,17 +271,19 @@ Store::Store(const std::filesystem::path& path, Journal journal)
        std::string(kSchema) + "INSERT OR IGNORE INTO meta(key, value) VALUES('schema_version', '" +
            std::to_string(kStoreSchemaVersion) + "');",
        where);
-  Statement s(impl_->db, "SELECT value FROM meta WHERE key = 'schema_version'", path_);
-  if (s.step() != SQLITE_ROW || s.text(0) != std::to_string(kStoreSchemaVersion)) {
-    throw InputError(where + " has schema version " + quote(s.text(0)) + ", expected " +
-                     std::to_string(kStoreSchemaVersion));
+  {
+    Statement s(impl_->db, "SELECT value FROM meta WHERE key = 'schema_version'", path_);
+    if (s.step() != SQLITE_ROW || s.text(0) != std::to_string(kStoreSchemaVersion)) {
+      throw InputError(where + " has schema version " + quote(s.text(0)) + ", expected " +
+                       std::to_string(kStoreSchemaVersion));
+    }
   }
   if (!has_balance_column(impl_->db, path_)) {
     // A store of the same schema written before timings carried their op balance: every row it
     // holds was taken without one (1).
     exec(impl_->db, "ALTER TABLE timings ADD COLUMN balance REAL NOT NULL DEFAULT 1", where);
   }
-  exec(impl_->db, kHistorySchema, where);
+  keep_history(impl_->db, path_);
 }
 
 Store::~Store() = default;

@@ -178,6 +178,54 @@ TEST(Store, AReplacedOrRemovedTimingIsKeptInTheHistory) {
   EXPECT_EQ(count_rows(path), 1);
 }
 
+TEST(Store, ATakeWithTheOldRatioInTheSameSecondStillKeepsTheOld) {
+  // A spinning stand-in can time a take again to the same ratio, to the bit, within one second;
+  // its spread differs, so the old take is a measurement of its own and goes to the history.
+  Store s(temp("same_ratio.sqlite"));
+  const StoreKey a{"m", "s"};
+  s.put(a, row(5));
+  StoredTiming again = row(5);
+  again.ratio_cv = 0.3;
+  s.put(a, again);
+  const auto history = s.replaced(a, "arch:5");
+  ASSERT_EQ(history.size(), 1U);
+  EXPECT_DOUBLE_EQ(history[0].ratio_cv, row(5).ratio_cv);
+  EXPECT_DOUBLE_EQ(s.find(a, "arch:5")->ratio_cv, 0.3);
+}
+
+TEST(Store, AnOlderStoresHistoryIsMovedOverWhole) {
+  // A store whose history told rows apart by item, time and ratio only, made with plain SQLite.
+  const auto path = temp("old_history.sqlite");
+  {
+    Store s(path);
+    s.put({"m", "s"}, row(7));
+  }
+  sqlite3* h = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &h), SQLITE_OK);
+  const char* old_schema =
+      "DROP TRIGGER timings_keep_replaced_v2; DROP TABLE replaced_timings;"
+      "CREATE TABLE replaced_timings(fingerprint TEXT NOT NULL, settings TEXT NOT NULL, item "
+      "TEXT NOT NULL, ratio REAL NOT NULL, ratio_cv REAL NOT NULL, target_median_ms REAL NOT "
+      "NULL, target_cv REAL NOT NULL, reference_median_ms REAL NOT NULL, repeats INTEGER NOT "
+      "NULL, measured_at TEXT NOT NULL, host TEXT NOT NULL, balance REAL NOT NULL DEFAULT 1, "
+      "replaced_at TEXT NOT NULL, PRIMARY KEY(fingerprint, settings, item, measured_at, ratio));"
+      "CREATE TRIGGER timings_keep_replaced BEFORE INSERT ON timings BEGIN SELECT 1; END;"
+      "INSERT INTO replaced_timings VALUES('m', 's', 'arch:7', 0.25, 0.01, 1, 0.01, 4, 15, "
+      "'2026-01-01T00:00:00Z', 'h', 1, '2026-01-02T00:00:00Z');";
+  ASSERT_EQ(sqlite3_exec(h, old_schema, nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(h);
+  Store s(path);
+  StoredTiming again = row(7);
+  again.ratio_cv = 0.3;
+  s.put({"m", "s"}, again);
+  const auto history = s.replaced({"m", "s"}, "arch:7");
+  ASSERT_EQ(history.size(), 2U);
+  EXPECT_DOUBLE_EQ(history[0].ratio, 0.25);  // the older store's row, first by time replaced
+  EXPECT_DOUBLE_EQ(history[1].ratio_cv, row(7).ratio_cv);
+  Store reopened(path);  // the move happens once
+  EXPECT_EQ(reopened.replaced({"m", "s"}, "arch:7").size(), 2U);
+}
+
 TEST(Store, APrefixFindsExactlyTheRowsThatStartWithIt) {
   Store s(temp("prefix.sqlite"));
   const StoreKey a{"m", "s"};
