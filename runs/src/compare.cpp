@@ -183,15 +183,10 @@ void run_trial(const CompareOptions& o, const Comparison& cmp, const std::string
     spec.device = device;
     spec.seed = o.base.seed + static_cast<std::uint64_t>(t);
     spec.budget_ms = largest;
-    try {
-      prepared.push_back(prepare(spec, catalog, features, live));
-    } catch (const objectives::InfeasibleBudget&) {
-      // Nothing is within even the largest budget at this arm's bound: each of its cases is a
-      // search without an answer (run_side), and the other arms and devices go on.
-      RunSpec unbudgeted = spec;
-      unbudgeted.budget_ms.reset();
-      prepared.push_back(prepare(unbudgeted, catalog, features, live));
-    }
+    // Nothing within even the largest budget at this arm's bound: each of its cases is a search
+    // without an answer (run_side), counting the measurements that tried to settle it, and the
+    // other arms and devices go on.
+    prepared.push_back(prepare(spec, catalog, features, live, OnInfeasible::unbudgeted));
     specs.push_back(spec);
   }
   const bool know_optimum = live == nullptr || cmp.whole_space;

@@ -167,10 +167,27 @@ Readapt readapter(const RunSpec& spec, const tables::Catalog& catalog,
   };
 }
 
+// The problem at the spec's budget; a budget nothing is predicted within refuses
+// (InfeasibleBudget) or, when the caller takes that, drops the budget.
+objectives::Problem budgeted_problem(std::vector<double> accuracy, objectives::LatencySource source,
+                                     const RunSpec& spec, const space::ArchIndex& index,
+                                     std::vector<objectives::CostLimit> limits,
+                                     OnInfeasible on_infeasible) {
+  if (on_infeasible == OnInfeasible::refuse || !spec.budget_ms) {
+    return {std::move(accuracy), std::move(source), spec.budget_ms, index, std::move(limits)};
+  }
+  try {
+    return {accuracy, source, spec.budget_ms, index, limits};
+  } catch (const objectives::InfeasibleBudget&) {
+    return {std::move(accuracy), std::move(source), std::nullopt, index, std::move(limits)};
+  }
+}
+
 }  // namespace
 
 Prepared prepare(const RunSpec& spec, const tables::Catalog& catalog,
-                 const predictor::FeatureCache& features, const LiveDevice* live) {
+                 const predictor::FeatureCache& features, const LiveDevice* live,
+                 OnInfeasible on_infeasible) {
   const auto start = std::chrono::steady_clock::now();
   const auto dataset = space::parse_dataset(spec.dataset);
   const auto kind = objectives::parse_source(spec.source);
@@ -231,8 +248,8 @@ Prepared prepare(const RunSpec& spec, const tables::Catalog& catalog,
       measure ? readapter(spec, catalog, features, po, target, confidence) : Readapt{};
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  objectives::Problem problem(std::move(accuracy), std::move(source), spec.budget_ms,
-                              catalog.index(), std::move(limits));
+  objectives::Problem problem = budgeted_problem(std::move(accuracy), std::move(source), spec,
+                                                 catalog.index(), std::move(limits), on_infeasible);
   objectives::add_low_fidelity(problem, catalog.archs(), dataset, spec.accuracy_choice());
   return Prepared{std::move(target),
                   std::move(problem),

@@ -41,7 +41,14 @@ struct Prepared {
 // on it, and so is the answer when verifying); it must outlive the result. Throws InputError for an
 // unknown device, dataset, source or method, a table source without a shipped device, a live source
 // or `local` without a live device, a bad budget, or no feasible architecture.
+// What prepare does when nothing is predicted within the budget even after settling: refuse
+// (objectives::InfeasibleBudget), or hand back the problem without a budget, the predictor as
+// adapted (settling measurements included), for a caller that records such a search as one
+// without an answer (compare).
+enum class OnInfeasible { refuse, unbudgeted };
+
 Prepared prepare(const RunSpec& spec, const tables::Catalog& catalog,
-                 const predictor::FeatureCache& features, const LiveDevice* live = nullptr);
+                 const predictor::FeatureCache& features, const LiveDevice* live = nullptr,
+                 OnInfeasible on_infeasible = OnInfeasible::refuse);
 
 }  // namespace maplex::runs
