@@ -178,7 +178,8 @@ constexpr AlgorithmEntry kAlgorithms[] = {
        return Algorithm(Hyperband(or_default(population, 40), or_default(sample, 10)));
      }},
     {"screen",
-     "multi-fidelity: the largest networks screened at 12 epochs, the best trained for 200",
+     "multi-fidelity: networks screened at 12 epochs where a model of what it screened points, "
+     "the best trained for 200",
      [](int, int) { return Algorithm(Screen()); }},
     {"layers",
      "multi-fidelity fronts: every network screened at 12 epochs, the non-dominated layers of "

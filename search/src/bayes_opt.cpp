@@ -48,6 +48,22 @@ Eigen::MatrixXd gram(const Eigen::MatrixXd& xs) {
   return a.selfadjointView<Eigen::Lower>();
 }
 
+// Ridge coefficients of y on xs.
+Eigen::VectorXd ridge_solve(const Eigen::MatrixXd& xs, const Eigen::VectorXd& y, double penalty) {
+  Eigen::MatrixXd a = gram(xs);
+  a.diagonal().array() += penalty;
+  return a.ldlt().solve(xs.transpose() * y);
+}
+
+// The feature rows of `cells`.
+Eigen::MatrixXd rows_of(const Eigen::MatrixXd& x, std::span<const int> cells) {
+  Eigen::MatrixXd xs(static_cast<Eigen::Index>(cells.size()), x.cols());
+  for (std::size_t k = 0; k < cells.size(); ++k) {
+    xs.row(static_cast<Eigen::Index>(k)) = x.row(cells[k]);
+  }
+  return xs;
+}
+
 // Candidates the search may still evaluate, with their probability of meeting the budget.
 struct Candidates {
   std::vector<int> index;
@@ -77,15 +93,9 @@ LatencyModel fit_latency(const SearchState& state, const space::ArchIndex& index
     return m;
   }
   const auto n = static_cast<Eigen::Index>(rows.size());
-  Eigen::MatrixXd xs(n, kFeatures);
-  Eigen::VectorXd y(n);
-  for (Eigen::Index k = 0; k < n; ++k) {
-    xs.row(k) = x.row(rows[static_cast<std::size_t>(k)]);
-    y(k) = logs[static_cast<std::size_t>(k)];
-  }
-  Eigen::MatrixXd a = gram(xs);
-  a.diagonal().array() += 0.1;
-  m.beta = a.ldlt().solve(xs.transpose() * y);
+  const Eigen::MatrixXd xs = rows_of(x, rows);
+  const Eigen::VectorXd y = Eigen::Map<const Eigen::VectorXd>(logs.data(), n);
+  m.beta = ridge_solve(xs, y, 0.1);
   m.sd = std::max(std::sqrt((xs * m.beta - y).squaredNorm() / static_cast<double>(n)), 0.02);
   return m;
 }
@@ -146,9 +156,7 @@ Eigen::MatrixXd fit_ensemble(const SearchState& state, const space::ArchIndex& i
       xs.row(k) = x.row(rows[pick]);
       y(k) = acc[pick] - offset;
     }
-    Eigen::MatrixXd a = gram(xs);
-    a.diagonal().array() += kRidge;
-    b.col(m) = a.ldlt().solve(xs.transpose() * y);
+    b.col(m) = ridge_solve(xs, y, kRidge);
   }
   return b;
 }
@@ -224,6 +232,30 @@ std::vector<double> surrogate_features(const space::Arch& arch) {
   }
   f.back() = 1.0;
   return f;
+}
+
+std::vector<double> ridge_predictions(const space::ArchIndex& index, std::span<const int> fitted,
+                                      std::span<const double> values, std::span<const int> scored) {
+  if (fitted.size() != values.size()) {
+    throw std::logic_error("ridge_predictions: " + std::to_string(fitted.size()) + " cells, " +
+                           std::to_string(values.size()) + " values");
+  }
+  std::vector<double> out(scored.size(), 0.0);
+  if (fitted.empty()) {
+    return out;
+  }
+  const Eigen::MatrixXd& x = feature_matrix(index);
+  const double offset =
+      std::accumulate(values.begin(), values.end(), 0.0) / static_cast<double>(values.size());
+  const Eigen::VectorXd y =
+      Eigen::Map<const Eigen::VectorXd>(values.data(), static_cast<Eigen::Index>(values.size()))
+          .array() -
+      offset;
+  const Eigen::VectorXd beta = ridge_solve(rows_of(x, fitted), y, kRidge);
+  for (std::size_t k = 0; k < scored.size(); ++k) {
+    out[k] = offset + x.row(scored[k]).dot(beta);
+  }
+  return out;
 }
 
 BayesOpt::BayesOpt(int initial, int batch, int ensemble)

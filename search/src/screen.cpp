@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <numeric>
 #include <set>
 
 #include "maplex/core/error.hpp"
+#include "maplex/search/bayes_opt.hpp"
 
 namespace maplex::search {
 
@@ -98,10 +100,7 @@ std::size_t Screen::start(const std::vector<int>& order, const Evaluator& evalua
   return best;
 }
 
-bool Screen::screening(const Evaluator& evaluator, std::size_t cursor, std::size_t cells) const {
-  if (cursor >= cells) {
-    return false;
-  }
+bool Screen::screening(const Evaluator& evaluator) const {
   // Promotion is left the rest of the query budget and, per query it will spend, a few
   // evaluations and measurements (a network's isomorphic cells are evaluated with it).
   const int b = batch_for(evaluator);
@@ -113,6 +112,46 @@ bool Screen::screening(const Evaluator& evaluator, std::size_t cursor, std::size
          static_cast<double>(used.evaluations + b) <=
              static_cast<double>(limits.evaluations) - reserve &&
          (limits.measurements == 0 || used.measurements + b <= limits.measurements - reserve);
+}
+
+std::vector<int> Screen::along_the_order(const std::vector<int>& order, const Evaluator& evaluator,
+                                         std::int64_t step) const {
+  const auto b = static_cast<std::size_t>(batch_for(evaluator));
+  const std::size_t cursor = start(order, evaluator) + static_cast<std::size_t>(step - 1) * b;
+  if (cursor >= order.size()) {
+    return {};
+  }
+  const auto first = order.begin() + static_cast<std::ptrdiff_t>(cursor);
+  return {first, first + static_cast<std::ptrdiff_t>(std::min(b, order.size() - cursor))};
+}
+
+std::vector<int> Screen::by_the_model(const std::vector<int>& order, const Evaluator& evaluator,
+                                      const space::ArchIndex& index) const {
+  const objectives::Problem& problem = evaluator.problem();
+  const std::vector<int>& screened = evaluator.low_queried();
+  std::set<int> screened_networks;
+  std::vector<double> accuracy;
+  for (int a : screened) {
+    screened_networks.insert(problem.query_class(a));
+    accuracy.push_back(problem.low_accuracy(a));
+  }
+  std::vector<int> open;  // networks not yet screened whose bound meets the budget
+  for (int a : order) {
+    if (screened_networks.count(problem.query_class(a)) == 0U && problem.assess(a).feasible()) {
+      open.push_back(a);
+    }
+  }
+  const std::vector<double> predicted = ridge_predictions(index, screened, accuracy, open);
+  std::vector<std::size_t> rank(open.size());
+  std::iota(rank.begin(), rank.end(), 0);
+  const auto b = std::min(rank.size(), static_cast<std::size_t>(batch_for(evaluator)));
+  std::stable_sort(rank.begin(), rank.end(),
+                   [&](std::size_t x, std::size_t y) { return predicted[x] > predicted[y]; });
+  std::vector<int> batch;
+  for (std::size_t k = 0; k < b; ++k) {
+    batch.push_back(open[rank[k]]);
+  }
+  return batch;
 }
 
 void Screen::promote(SearchState& state, Evaluator& evaluator,
@@ -183,10 +222,14 @@ void Screen::step(SearchState& state, Evaluator& evaluator, const space::ArchInd
     evaluator.evaluate(batch, state.step, Fidelity::low);
     return;
   }
-  const auto b = static_cast<std::size_t>(batch_for(evaluator));
-  const std::size_t cursor = start(order, evaluator) + static_cast<std::size_t>(state.step - 1) * b;
-  if (screening(evaluator, cursor, order.size())) {
-    const std::span<const int> batch(order.data() + cursor, std::min(b, order.size() - cursor));
+  // A predicted source's latencies are free to read: screening chooses among every network
+  // whose bound meets the budget; a measured one pays for each, and walks the order.
+  std::vector<int> batch;
+  if (screening(evaluator)) {
+    batch = evaluator.problem().source().measures() ? along_the_order(order, evaluator, state.step)
+                                                    : by_the_model(order, evaluator, index);
+  }
+  if (!batch.empty()) {
     evaluator.evaluate(batch, state.step, Fidelity::low);
     return;
   }

@@ -14,7 +14,9 @@
 // state's engine, drawn serially, so the search is deterministic for a seed at any thread count
 // and resumes from its history like the others.
 
+#include <span>
 #include <string>
+#include <vector>
 
 #include "maplex/search/algorithm.hpp"
 
@@ -39,5 +41,12 @@ class BayesOpt {
 // op sequences of length 1, 2 and 3 over skip, conv 1x1, conv 3x3 and pool, how many
 // input-to-output paths carry it), the 30 one-hot edge values and a constant.
 std::vector<double> surrogate_features(const space::Arch& arch);
+
+// A ridge regression (the ensemble members' penalty) of `values` on the surrogate features of the
+// cells `fitted`, around the values' mean, and its predictions for the cells `scored`. With nothing
+// fitted every prediction is 0. Deterministic: no draw, and the same order of sums for the same
+// inputs.
+std::vector<double> ridge_predictions(const space::ArchIndex& index, std::span<const int> fitted,
+                                      std::span<const double> values, std::span<const int> scored);
 
 }  // namespace maplex::search

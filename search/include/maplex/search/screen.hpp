@@ -1,16 +1,21 @@
 #pragma once
-// Screening from the largest networks ("screen"): successive halving over the whole space in an
-// order known before any training. Connected cells are taken from the most to the fewest FLOPs
-// (a network's FLOPs are known from its cell alone; among the networks that meet a latency budget
-// the most accurate are nearly always among the largest), a batch per step, and each is screened
-// at the low fidelity (NB201's 12 epochs, 12/200 of a query; an infeasible one is never queried).
-// The largest networks rarely meet a budget: the first step probes 64 networks evenly spaced along
-// the order, and screening starts as high as the cap on evaluations allows while still expecting
-// to find the networks it wants to screen (at the top of the order when it can afford to scan it
-// all; when no probe meets the budget, where the cap still reaches the smallest networks).
+// Screening where the best networks are ("screen"): successive halving over the whole space.
+// Connected cells (one per network) are screened at the low fidelity (NB201's 12 epochs, 12/200 of
+// a query; an infeasible one is never queried), a batch per step. The first step probes 64
+// networks evenly spaced along the order by FLOPs, most first. What the next batches take depends
+// on what a latency costs:
+//   - a predicted source (latencies free to read): among every network not yet screened whose
+//     bound meets the budget, those a ridge regression of 12-epoch accuracy on the networks
+//     screened so far (bo's surrogate features) ranks highest (ties: more FLOPs first). At a loose
+//     budget the most accurate networks that meet it are often far from the largest (version 8;
+//     version 7 walked down the FLOPs order and missed them);
+//   - a measured source (each latency a device measurement): down the FLOPs order from where the
+//     probes place the budget, as high as the cap on evaluations allows while still expecting to
+//     find the networks it wants to screen (at the top when it can afford to scan it all; when no
+//     probe meets the budget, where the cap still reaches the smallest networks).
 // Screening stops when the next batch could take it past `share` of the query budget (or of the
-// cap on evaluations), or when every cell has been screened. Then each step promotes the `promote`
-// best screened networks, by their 12-epoch accuracy, to the full fidelity. On a
+// cap on evaluations), or when every network it may screen has been. Then each step promotes the
+// `promote` best screened networks, by their 12-epoch accuracy, to the full fidelity. On a
 // predicted source the picks after the first climb a ladder of chances of meeting the budget: the
 // best network with at least an even chance, the best with at least 90%, and last the best whose
 // 99% latency bound meets the budget (a rung no screened network reaches is the surest one's
@@ -20,18 +25,22 @@
 // network is promoted.
 //
 // Nothing is drawn at random, and the state between steps is the evaluator's: the screened
-// networks are its low-fidelity queries, the promoted ones its full-fidelity answers, and the
-// screening position follows from the probes' answers and the step count. A killed run resumes like
+// networks are its low-fidelity queries (in order: the regression refitted from them is the same
+// after a resume), the promoted ones its full-fidelity answers, and a measured source's screening
+// position follows from the probes' answers and the step count. A killed run resumes like
 // the others. Needs a problem with a low fidelity (a search at `--fidelity 200`).
 //
 // Its parameters were fixed before any comparison: half the budget screens (Hyperband's even
 // split between its two brackets), 64 cells a batch, 4 networks promoted a step. The probes, the
-// safe pick and the ladder were added after comparisons (BENCHMARKS.md shows each version):
-// without them a search of 100 queries could end its evaluations above the budget, a predicted
-// search could promote nothing a failed check could fall back on, and what it could fall back on
-// sat far below the budget (the networks between were never trained).
+// safe pick, the ladder and the regression were added after comparisons (BENCHMARKS.md shows
+// each version; the regression is bo's, with its penalty, unchanged): without them a search of 100
+// queries could end its evaluations above the budget, a predicted search could promote nothing a
+// failed check could fall back on, what it could fall back on sat far below the budget (the
+// networks between were never trained), and at loose budgets the best networks were never screened.
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "maplex/search/algorithm.hpp"
 
@@ -56,7 +65,16 @@ class Screen {
   // Where screening starts (a probe's position), from the probes that met the budget (their
   // networks were queried) and what the limits leave for screening.
   std::size_t start(const std::vector<int>& order, const Evaluator& evaluator) const;
-  bool screening(const Evaluator& evaluator, std::size_t cursor, std::size_t cells) const;
+  // The next screening batch can be afforded: its low-fidelity queries within `share` of the
+  // query budget, its evaluations and measurements within what promotion leaves.
+  bool screening(const Evaluator& evaluator) const;
+  // A measured source: the next batch along the order from start() (empty past its end).
+  std::vector<int> along_the_order(const std::vector<int>& order, const Evaluator& evaluator,
+                                   std::int64_t step) const;
+  // A predicted source: the networks not yet screened whose bound meets the budget, the highest
+  // 12-epoch accuracy a ridge regression on those screened predicts first (ties: the order).
+  std::vector<int> by_the_model(const std::vector<int>& order, const Evaluator& evaluator,
+                                const space::ArchIndex& index) const;
   void promote(SearchState& state, Evaluator& evaluator, const space::ArchIndex& index) const;
   // The networks a step promotes from those screened (best 12-epoch accuracy first).
   std::vector<int> pick(const std::vector<int>& ranked, const Evaluator& evaluator) const;
