@@ -138,7 +138,7 @@ int run_compare(int argc, char** argv) {
   auto options = make_options(
       "compare", "Predictor-guided vs measured search: feasibility, regret, measurements, time",
       true);
-  add_search_options(options, std::string(search::kDefaultAlgorithm), 300);
+  add_search_options(options, "", 300);
   options.add_options()("latency-budget-ms", "The latency budget", cxxopts::value<double>())(
       "budget-percentiles",
       "Budgets at these percentiles of each device's latencies (instead of --latency-budget-ms)",
@@ -170,6 +170,9 @@ int run_compare(int argc, char** argv) {
     }
   }
   co.base = search_spec(*args, "search");
+  if ((*args)["algorithm"].as<std::string>().empty()) {
+    co.base.algorithm.clear();  // each arm gets the default of its source
+  }
   co.base.measurements.clear();
   co.base.budget_ms.reset();
   const auto features = predictor::FeatureCache::build(catalog.index());

@@ -107,7 +107,7 @@ int run_search_batch(const cxxopts::ParseResult& args, runs::RunSpec spec,
 int run_search(int argc, char** argv) {
   auto options =
       make_options("search", "The most accurate architecture within a latency budget on a device");
-  add_search_options(options, std::string(search::kDefaultAlgorithm), 300);
+  add_search_options(options, "", 300);
   options.add_options()("latency-budget-ms", "The latency budget (required)",
                         cxxopts::value<double>())(
       "throttle-ms", "Wait this long after every step (simulates slow evaluations)",

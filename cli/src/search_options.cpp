@@ -46,11 +46,13 @@ void add_search_options(cxxopts::Options& options, const std::string& default_al
       cxxopts::value<std::string>()->default_value("predicted"))(
       "algorithm",
       search::algorithm_help() +
-          (default_algorithm.empty()
-               ? ". Default (empty): " + std::string(search::kDefaultFrontAlgorithm) + ", or " +
-                     std::string(search::kFallbackFrontAlgorithm) +
-                     " with --fidelity 12 or --latency-source live"
-               : std::string()),
+          (!default_algorithm.empty() ? std::string()
+           : pareto ? ". Default (empty): " + std::string(search::kDefaultFrontAlgorithm) +
+                          ", or " + std::string(search::kFallbackFrontAlgorithm) +
+                          " with --fidelity 12 or --latency-source live"
+                    : ". Default (empty): " + std::string(search::kPredictedDefaultAlgorithm) +
+                          " on the predicted source, " + std::string(search::kDefaultAlgorithm) +
+                          " with --fidelity 12 or a measured source (table, live)"),
       cxxopts::value<std::string>()->default_value(default_algorithm))(
       "population", "Population size (0 = the algorithm's default)",
       cxxopts::value<int>()->default_value("0"))(
@@ -203,7 +205,7 @@ runs::RunSpec search_spec(const cxxopts::ParseResult& args, const std::string& c
   s.fidelity = args["fidelity"].as<int>();
   s.source = args["latency-source"].as<std::string>();
   s.algorithm = args["algorithm"].as<std::string>();
-  runs::settle_algorithm(s);  // pareto's default depends on the fidelity and the source
+  runs::settle_algorithm(s);  // the default depends on the command, fidelity and source
   s.population = int_option(args, "population", 0);
   s.sample = int_option(args, "sample", 0);
   s.limits.queries = int_option(args, "queries", 1);

@@ -104,6 +104,9 @@ std::vector<CompareArm> make_arms(const RunSpec& base, bool live) {
   arms[1].spec.adapt = 3;
   arms[2] = {"measured", "measured", base};
   arms[2].spec.source = live ? "live" : "table";
+  for (CompareArm& arm : arms) {
+    settle_algorithm(arm.spec);  // none named: each arm gets what a search with its source would
+  }
   return arms;
 }
 
@@ -328,6 +331,7 @@ std::string compare_document(const Comparison& comparison, const CompareOptions&
   nlohmann::json arms = nlohmann::json::array();
   for (const auto& arm : comparison.arms) {
     arms.push_back({{"name", arm.name},
+                    {"algorithm", arm.spec.algorithm},
                     {"latency_source", arm.spec.source},
                     {"adapt", arm.spec.adapt},
                     {"verify", arm.spec.source == "predicted" ? arm.spec.verify : 0},

@@ -185,9 +185,15 @@ std::string front_algorithm_for(const RunSpec& spec) {
   return std::string(screens ? search::kDefaultFrontAlgorithm : search::kFallbackFrontAlgorithm);
 }
 
+std::string search_algorithm_for(const RunSpec& spec) {
+  const bool screens = spec.fidelity == 200 && spec.source == "predicted";
+  return std::string(screens ? search::kPredictedDefaultAlgorithm : search::kDefaultAlgorithm);
+}
+
 void settle_algorithm(RunSpec& spec) {
-  if (spec.command == "pareto" && spec.algorithm.empty()) {
-    spec.algorithm = front_algorithm_for(spec);
+  if (spec.algorithm.empty()) {
+    spec.algorithm =
+        spec.command == "pareto" ? front_algorithm_for(spec) : search_algorithm_for(spec);
   }
 }
 
@@ -197,8 +203,8 @@ RunSpec spec_from_options(const std::string& command, const std::string& options
   }
   RunSpec defaults;
   defaults.command = command;
+  defaults.algorithm.clear();  // decided below from the run's fidelity and source
   if (command == "pareto") {
-    defaults.algorithm.clear();  // decided below from the run's fidelity and source
     defaults.limits.queries = 1000;
     defaults.verify = 7;
   }

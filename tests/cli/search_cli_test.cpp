@@ -70,7 +70,17 @@ TEST(SearchCli, JsonReportsABestFeasibleArchitectureAndTheSpend) {
   }
   EXPECT_EQ(best["truly_feasible"], best["true_latency_ms"].get<double>() <= 6.0);
   EXPECT_GT(best["accuracy"].get<double>(), 85.0);
-  EXPECT_EQ(doc["spent"]["accuracy_queries"], 300);
+  // The query budget is spent, in full-query equivalents: the default on the predicted source
+  // (screen) pays 12/200 of a query for each network it screens at 12 epochs, and stops when the
+  // next full query no longer fits.
+  const double spent = doc["spent"]["full_query_equivalents"].get<double>();
+  EXPECT_LE(spent, 300.0 + 1e-9);
+  EXPECT_GT(spent, 299.0);
+  EXPECT_NEAR(spent,
+              doc["spent"]["accuracy_queries"].get<int>() +
+                  doc["spent"]["low_fidelity_queries"].get<int>() * 12.0 / 200.0,
+              0.01);
+  EXPECT_EQ(doc["config"]["algorithm"], "screen");
   // At most 3 device measurements: 1 adapts the predictor, up to 2 check the answer (a check that
   // passes ends the checking).
   const int adapt = doc["spent"]["adaptation_measurements"].get<int>();
@@ -418,6 +428,12 @@ TEST(CompareCli, PredictedAgainstMeasuredOnOneDevice) {
       json_of(run_maplex({"compare", "--device", "titan_rtx_1", "--trials", "1", "--json"}));
   EXPECT_EQ(doc["schema_version"], 1);
   ASSERT_EQ(doc["cases"].size(), 3U);  // budgets at the 25th, 50th and 75th percentile
+  // No algorithm named: each arm runs what a search with its source runs by default.
+  const auto& arms = doc["config"]["arms"];
+  ASSERT_EQ(arms.size(), 3U);
+  EXPECT_EQ(arms[0]["algorithm"], "screen");  // predicted + verified
+  EXPECT_EQ(arms[1]["algorithm"], "screen");  // predicted, bound only
+  EXPECT_EQ(arms[2]["algorithm"], "re");      // measured: each latency a measurement
   double last_budget = 0;
   for (const auto& c : doc["cases"]) {
     EXPECT_GT(c["latency_budget_ms"].get<double>(), last_budget);
@@ -428,11 +444,15 @@ TEST(CompareCli, PredictedAgainstMeasuredOnOneDevice) {
     for (const std::string arm : {"verified", "unverified"}) {
       // The query budget is spent, unless the cap on evaluations (50 per query) ended the search
       // first, which the case then says.
+      // (in full-query equivalents: each arm's default on the predicted source, screen, pays
+      // 12/200 of a query per network screened).
+      const double spent = c[arm]["full_query_equivalents"].get<double>();
       if (c[arm]["stopped_by"] == "queries") {
-        EXPECT_EQ(c[arm]["accuracy_queries"], 300) << arm;
+        EXPECT_GT(spent, 299.0) << arm;
+        EXPECT_LE(spent, 300.0 + 1e-9) << arm;
       } else {
         EXPECT_EQ(c[arm]["stopped_by"], "evaluations") << arm;
-        EXPECT_LT(c[arm]["accuracy_queries"].get<int>(), 300) << arm;
+        EXPECT_LT(spent, 300.0) << arm;
       }
       if (c[arm]["truly_feasible"] == true) {
         EXPECT_GE(c[arm]["regret"].get<double>(), 0.0);

@@ -10,7 +10,12 @@ namespace {
 
 TEST(SpecFromOptions, CommandDefaultsAsTheCliHasThem) {
   const RunSpec search = spec_from_options("search", "{}");
-  EXPECT_EQ(search.algorithm, "re");
+  EXPECT_EQ(search.algorithm, "screen");  // the predicted source: latencies free to read
+  // Where every latency is a measurement, or there is one fidelity, regularized evolution.
+  EXPECT_EQ(spec_from_options("search", R"({"latency_source": "table"})").algorithm, "re");
+  EXPECT_EQ(spec_from_options("search", R"({"latency_source": "live"})").algorithm, "re");
+  EXPECT_EQ(spec_from_options("search", R"({"fidelity_epochs": 12})").algorithm, "re");
+  EXPECT_EQ(spec_from_options("search", R"({"algorithm": "bo"})").algorithm, "bo");
   EXPECT_EQ(search.limits.queries, 300);
   EXPECT_EQ(search.verify, 2);
   EXPECT_FALSE(search.budget_ms.has_value());
@@ -21,8 +26,8 @@ TEST(SpecFromOptions, CommandDefaultsAsTheCliHasThem) {
   EXPECT_EQ(spec_from_options("pareto", R"({"fidelity_epochs": 12})").algorithm, "nsga2");
   EXPECT_EQ(spec_from_options("pareto", R"({"latency_source": "live"})").algorithm, "nsga2");
   EXPECT_EQ(spec_from_options("pareto", R"({"algorithm": "re"})").algorithm, "re");
-  // Only pareto's empty name is a default: a search keeps it, and is refused when it starts.
-  EXPECT_EQ(spec_from_options("search", R"({"algorithm": ""})").algorithm, "");
+  // An empty name is the default, for a search as for a front.
+  EXPECT_EQ(spec_from_options("search", R"({"algorithm": ""})").algorithm, "screen");
   EXPECT_EQ(pareto.limits.queries, 1000);
   EXPECT_EQ(pareto.verify, 7);
 }
@@ -40,7 +45,7 @@ TEST(SpecFromOptions, GivenFieldsOverTheDefaults) {
   EXPECT_EQ(s.local.threads, 2);
   EXPECT_EQ(s.local.repeats, 15);  // the rest of "local" keeps its defaults
   EXPECT_FALSE(s.max_flops_m.has_value());
-  EXPECT_EQ(s.algorithm, "re");
+  EXPECT_EQ(s.algorithm, "screen");
 }
 
 void expect_error(const std::string& command, const std::string& json, const std::string& part) {

@@ -61,7 +61,9 @@ struct CompareArm {
 };
 
 struct CompareOptions {
-  RunSpec base;                      // the search options every arm shares (device, budget unset)
+  // The search options every arm shares (device, budget unset); an empty algorithm gives each arm
+  // what a search with its source runs by default (runs::search_algorithm_for).
+  RunSpec base;
   std::vector<std::string> devices;  // shipped devices, or one live device
   std::vector<double> percentiles;   // budgets at these percentiles of each device's latencies
   std::optional<double> budget_ms;   // or this one budget

@@ -86,14 +86,19 @@ RunSpec parse_spec(const std::string& json_text, const std::string& source);
 // can screen, a 200-epoch run whose latencies are read from the source (predicted or table); nsga2
 // otherwise (`--fidelity 12`, or a live source that must measure every latency).
 std::string front_algorithm_for(const RunSpec& spec);
-// A pareto run that names no algorithm (empty) gets front_algorithm_for's; any other spec is kept
-// as it is (an empty name for a search is refused by name when the search starts).
+// The algorithm a search gets when none is named: screen (search/screen.hpp) on a 200-epoch run
+// with the predicted source, whose latencies are free to read; re otherwise (a measured source,
+// table or live, where screen would measure thousands of networks; `--fidelity 12`, where it
+// cannot screen). BENCHMARKS.md, "screen version 8", shows both on the 40 devices.
+std::string search_algorithm_for(const RunSpec& spec);
+// A run that names no algorithm (empty) gets search_algorithm_for's or front_algorithm_for's, by
+// its command; a named one is kept.
 void settle_algorithm(RunSpec& spec);
 
-// The spec of `command` ("search": re, 300 queries, 2 checks; "pareto": front_algorithm_for's,
-// 1,000 queries, 7 front checks, as the CLI's defaults) with the fields of `options_json` (an
-// object with config.json's keys, "local" merged key by key) put over it. Throws InputError naming
-// an unknown key (with the nearest known one) or a value of the wrong type.
+// The spec of `command` ("search": search_algorithm_for's, 300 queries, 2 checks; "pareto":
+// front_algorithm_for's, 1,000 queries, 7 front checks, as the CLI's defaults) with the fields of
+// `options_json` (an object with config.json's keys, "local" merged key by key) put over it. Throws
+// InputError naming an unknown key (with the nearest known one) or a value of the wrong type.
 RunSpec spec_from_options(const std::string& command, const std::string& options_json);
 
 }  // namespace maplex::runs

@@ -115,8 +115,12 @@ Algorithm make_algorithm(const std::string& name, int population = 0, int sample
 std::vector<std::string> algorithms();
 std::string algorithm_names();
 std::string algorithm_help();
-// What a single-objective search and a Pareto front run when no algorithm is named.
+// What a single-objective search runs when no algorithm is named: kPredictedDefaultAlgorithm at 200
+// epochs on a predicted source (latencies free to read), kDefaultAlgorithm otherwise (a measured
+// source, where screen would measure thousands of networks; one fidelity, where it cannot screen).
+// runs::search_algorithm_for decides; a RunSpec built in code starts with kDefaultAlgorithm.
 inline constexpr std::string_view kDefaultAlgorithm = "re";
+inline constexpr std::string_view kPredictedDefaultAlgorithm = "screen";
 // `layers` screens at 12 epochs and reads latencies from the source: where a run has one
 // fidelity, or latencies only by measuring (a live source), its front comes from the fallback
 // (runs::front_algorithm_for decides).
