@@ -85,6 +85,7 @@ nlohmann::json side_json(const CompareSide& s) {
           {"true_latency_ms", num_or_null(s.true_latency)},
           {"truly_feasible", s.truly_feasible},
           {"regret", num_or_null(s.regret)},
+          {"network_regret", num_or_null(s.network_regret)},
           {"device_measurements", s.measurements},
           {"accuracy_queries", s.queries},
           {"low_fidelity_queries", s.low_queries},
@@ -164,6 +165,43 @@ void regret_against_best_found(CompareCase& c) {
 
 namespace {
 
+// Each cell's network accuracy: the mean of `accuracy` over the connected cells of its
+// isomorphism class.
+std::vector<double> network_accuracies(const std::vector<double>& accuracy,
+                                       const space::ArchIndex& index) {
+  std::vector<double> sum(static_cast<std::size_t>(index.num_classes()), 0.0);
+  std::vector<int> cells(sum.size(), 0);
+  for (int a = 0; a < index.size(); ++a) {
+    if (index.cell(a).connected) {
+      const auto k = static_cast<std::size_t>(index.class_id(a));
+      sum[k] += accuracy[static_cast<std::size_t>(a)];
+      ++cells[k];
+    }
+  }
+  std::vector<double> out(accuracy.size(), kNaN);
+  for (int a = 0; a < index.size(); ++a) {
+    const auto k = static_cast<std::size_t>(index.class_id(a));
+    if (index.cell(a).connected) {
+      out[static_cast<std::size_t>(a)] = sum[k] / cells[k];
+    }
+  }
+  return out;
+}
+
+// The case's regrets judged by networks (know_optimum only).
+void judge_by_networks(CompareCase& c, const std::vector<double>& network, const Truth& truth,
+                       const space::ArchIndex& index,
+                       const std::vector<objectives::CostLimit>& limits) {
+  const int best =
+      objectives::exhaustive_optimum(network, truth.by_index, c.budget_ms, index, limits).index;
+  c.optimum_network_accuracy = network[static_cast<std::size_t>(best)];
+  for (CompareSide& s : c.sides) {
+    if (s.truly_feasible) {
+      s.network_regret = c.optimum_network_accuracy - network[static_cast<std::size_t>(s.index)];
+    }
+  }
+}
+
 // One trial of one device: each arm prepared once (under the largest budget, which makes the
 // answer verifiable) serves every budget's case.
 void run_trial(const CompareOptions& o, const Comparison& cmp, const std::string& device, int t,
@@ -173,6 +211,7 @@ void run_trial(const CompareOptions& o, const Comparison& cmp, const std::string
   const auto dataset = space::parse_dataset(o.base.dataset);
   const auto accuracy = objectives::accuracies(catalog.archs(), dataset, o.base.accuracy_choice());
   const auto test = objectives::test_accuracies(catalog.archs(), dataset);
+  const auto network = network_accuracies(accuracy, catalog.index());
   const auto limits =
       objectives::cost_limits(catalog.archs(), dataset, o.base.max_flops_m, o.base.max_params_m);
   double largest = 0;
@@ -212,7 +251,9 @@ void run_trial(const CompareOptions& o, const Comparison& cmp, const std::string
       c.sides.push_back(run_side(specs[a], prepared[a], budget, catalog, accuracy, test,
                                  c.optimum_accuracy, truth.of));
     }
-    if (!know_optimum) {
+    if (know_optimum) {
+      judge_by_networks(c, network, truth, catalog.index(), limits);
+    } else {
       regret_against_best_found(c);
     }
     cases.push_back(std::move(c));
@@ -257,6 +298,7 @@ Comparison compare(const CompareOptions& options, const tables::Catalog& catalog
 CompareSummary summarise(const std::vector<const CompareCase*>& cases, std::size_t arm) {
   std::vector<double> regret;
   std::vector<double> test_regret;
+  std::vector<double> network_regret;
   std::vector<double> test;
   std::vector<double> secs;
   int feasible = 0;
@@ -265,6 +307,7 @@ CompareSummary summarise(const std::vector<const CompareCase*>& cases, std::size
     const CompareSide& s = c->sides[arm];
     feasible += s.truly_feasible ? 1 : 0;
     regret.push_back(s.regret);
+    network_regret.push_back(s.network_regret);
     test.push_back(s.test_accuracy);
     test_regret.push_back(s.truly_feasible ? c->optimum_test_accuracy - s.test_accuracy : kNaN);
     meas.push_back(s.measurements);
@@ -277,8 +320,8 @@ CompareSummary summarise(const std::vector<const CompareCase*>& cases, std::size
   }
   return {cases.size(),        static_cast<double>(feasible) / n,
           median(regret),      median(test),
-          median(test_regret), mean_meas,
-          median(secs)};
+          median(test_regret), median(network_regret),
+          mean_meas,           median(secs)};
 }
 
 namespace {
@@ -289,6 +332,7 @@ nlohmann::json summary_json(const CompareSummary& s) {
           {"median_regret", num_or_null(s.median_regret)},
           {"median_test_accuracy", num_or_null(s.median_test_accuracy)},
           {"median_test_regret", num_or_null(s.median_test_regret)},
+          {"median_network_regret", num_or_null(s.median_network_regret)},
           {"mean_device_measurements", s.mean_device_measurements},
           {"median_seconds", s.median_seconds}};
 }
@@ -303,7 +347,8 @@ nlohmann::json case_json(const CompareCase& c, const Comparison& cmp, std::uint6
                         {"optimum",
                          {{"index", c.optimum},
                           {"accuracy", c.optimum_accuracy},
-                          {"test_accuracy", num_or_null(c.optimum_test_accuracy)}}}};
+                          {"test_accuracy", num_or_null(c.optimum_test_accuracy)},
+                          {"network_accuracy", num_or_null(c.optimum_network_accuracy)}}}};
   for (std::size_t a = 0; a < cmp.arms.size(); ++a) {
     row[cmp.arms[a].name] = side_json(c.sides[a]);
   }
@@ -325,6 +370,10 @@ std::string compare_document(const Comparison& comparison, const CompareOptions&
             "machine) minus the found architecture's, over results measured within the budget"
           : "optimum accuracy (on local: over the whole space as the store holds it) minus the "
             "found architecture's, over truly feasible results";
+  doc["config"]["network_regret"] =
+      "the same judged by networks: a network's accuracy is the mean over its connected "
+      "(isomorphic) cells, each trained separately by NB201; the most accurate network with a cell "
+      "within the budget minus the answer's network (null where regret is against the best found)";
   if (live) {
     doc["config"]["device_description"] = device_description;
   }
@@ -367,6 +416,7 @@ CompareCase case_of(const nlohmann::json& row, const nlohmann::json& arms) {
     CompareSide s;
     s.truly_feasible = j.at("truly_feasible").get<bool>();
     s.regret = number_of(j.at("regret"));
+    s.network_regret = j.contains("network_regret") ? number_of(j.at("network_regret")) : kNaN;
     s.test_accuracy = number_of(j.at("test_accuracy"));
     s.measurements = json_integer<int>(j.at("device_measurements"));
     s.seconds = j.at("seconds").get<double>();

@@ -5,11 +5,14 @@
 #include <cmath>
 #include <csignal>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include "maplex/objectives/accuracy.hpp"
 #include "maplex/search/algorithm.hpp"
 #include "run.hpp"
+#include "shipped_data.hpp"
 #include "temp_dir.hpp"
 
 namespace maplex::testing {
@@ -423,7 +426,44 @@ TEST(ParetoCli, FrontFilesAndJudgement) {
   std::filesystem::remove(svg);
 }
 
+// titan_rtx_1's networks judged as compare judges them by networks: each connected cell's network
+// accuracy is the mean validation accuracy (cifar10, 200 epochs) over the connected cells of its
+// isomorphism class; the optimum is the best such network with a cell within the budget.
+struct NetworksOnTitan {
+  NetworksOnTitan() {
+    const auto& catalog = maplex::testing::shipped_catalog();
+    const auto& index = catalog.index();
+    const auto valid =
+        maplex::objectives::accuracies(catalog.archs(), maplex::space::Dataset::cifar10,
+                                       maplex::objectives::parse_accuracy("valid", 200));
+    std::map<int, std::pair<double, int>> sums;  // class -> (sum, cells)
+    for (int a = 0; a < index.size(); ++a) {
+      if (index.cell(a).connected) {
+        auto& [sum, cells] = sums[index.class_id(a)];
+        sum += valid[static_cast<std::size_t>(a)];
+        ++cells;
+      }
+    }
+    for (int a = 0; a < index.size(); ++a) {
+      const auto& [sum, cells] = sums[index.class_id(a)];
+      network.push_back(index.cell(a).connected ? sum / cells : -1.0);
+    }
+  }
+  double optimum(double budget) const {
+    double best = -1;
+    for (std::size_t a = 0; a < network.size(); ++a) {
+      if (network[a] >= 0 && latency[a] <= budget) {
+        best = std::max(best, network[a]);
+      }
+    }
+    return best;
+  }
+  std::vector<double> network;
+  std::vector<double> latency = maplex::testing::shipped_latencies("titan_rtx_1");
+};
+
 TEST(CompareCli, PredictedAgainstMeasuredOnOneDevice) {
+  const NetworksOnTitan networks;
   const auto doc =
       json_of(run_maplex({"compare", "--device", "titan_rtx_1", "--trials", "1", "--json"}));
   EXPECT_EQ(doc["schema_version"], 1);
@@ -459,8 +499,14 @@ TEST(CompareCli, PredictedAgainstMeasuredOnOneDevice) {
         EXPECT_NEAR(c[arm]["regret"].get<double>(),
                     c["optimum"]["accuracy"].get<double>() - c[arm]["accuracy"].get<double>(),
                     1e-9);
+        const auto answer = c[arm]["index"].get<std::size_t>();
+        EXPECT_NEAR(c[arm]["network_regret"].get<double>(),
+                    networks.optimum(last_budget) - networks.network[answer], 1e-9)
+            << arm;
       }
     }
+    EXPECT_NEAR(c["optimum"]["network_accuracy"].get<double>(), networks.optimum(last_budget),
+                1e-9);
     EXPECT_EQ(c["unverified"]["verified"], false);
     if (c["verified"]["verified"] == true) {
       EXPECT_EQ(c["verified"]["truly_feasible"], true);

@@ -34,6 +34,10 @@ struct CompareSide {
   double true_latency = kUnknown;
   bool truly_feasible = false;
   double regret = kUnknown;
+  // The same judged by networks: NB201 trains each cell of a network separately, so a cell's
+  // accuracy is one draw; a network's is the mean over its connected cells. The optimum network's
+  // minus the answer's network's (unknown where regret is against the best found).
+  double network_regret = kUnknown;
   int measurements = 0;
   int queries = 0;
   int low_queries = 0;
@@ -51,6 +55,8 @@ struct CompareCase {
   int optimum = -1;
   double optimum_accuracy = 0;
   double optimum_test_accuracy = kUnknown;
+  // The most accurate network (mean over its cells) with a cell within the budget.
+  double optimum_network_accuracy = kUnknown;
   std::vector<CompareSide> sides;  // one per arm
 };
 
@@ -94,6 +100,7 @@ struct CompareSummary {
   double median_regret = 0;  // NaN when nothing was truly feasible
   double median_test_accuracy = 0;
   double median_test_regret = 0;
+  double median_network_regret = 0;
   double mean_device_measurements = 0;
   double median_seconds = 0;
 };
