@@ -288,6 +288,27 @@ void print_latencies(const nlohmann::json& r, const nlohmann::json& best, bool p
                 .c_str());
 }
 
+// Why a search has no answer: its limits, or (after latency checks) every check measured over the
+// budget and nothing trained is within it under what they showed.
+void print_no_answer(const nlohmann::json& r) {
+  const nlohmann::json& v = r.contains("verification") ? r["verification"] : nlohmann::json();
+  if (!v.is_object() || v["checks"].empty()) {
+    std::printf("no feasible architecture found within the limits\n");
+    return;
+  }
+  std::printf("no answer: every latency check measured over the budget (");
+  const char* sep = "";
+  for (const auto& c : v["checks"]) {
+    std::printf("%s%d: %s ms, predicted %s", sep, c["index"].get<int>(),
+                approx(c["measured_latency_ms"].get<double>()).c_str(),
+                approx(c["predicted_latency_ms"].get<double>()).c_str());
+    sep = "; ";
+  }
+  std::printf(
+      "), and no network trained is within it under the predictor adapted with them; more checks "
+      "(--verify N) or a looser budget may settle one\n");
+}
+
 }  // namespace
 
 void print_search_result(const nlohmann::json& r) {
@@ -308,7 +329,7 @@ void print_search_result(const nlohmann::json& r) {
                   ? "none"
                   : num(cfg["latency_budget_ms"].get<double>()).c_str());
   if (best.is_null() || !r["best_feasible"].get<bool>()) {
-    std::printf("no feasible architecture found within the limits\n");
+    print_no_answer(r);
   }
   if (!best.is_null()) {
     std::printf("best: %d %s\n", best["index"].get<int>(),
