@@ -180,8 +180,8 @@ std::vector<double> network_accuracies(const std::vector<double>& accuracy,
   }
   std::vector<double> out(accuracy.size(), kNaN);
   for (int a = 0; a < index.size(); ++a) {
-    const auto k = static_cast<std::size_t>(index.class_id(a));
     if (index.cell(a).connected) {
+      const auto k = static_cast<std::size_t>(index.class_id(a));
       out[static_cast<std::size_t>(a)] = sum[k] / cells[k];
     }
   }

@@ -145,8 +145,11 @@ std::vector<int> Screen::by_the_model(const std::vector<int>& order, const Evalu
   std::vector<std::size_t> rank(open.size());
   std::iota(rank.begin(), rank.end(), 0);
   const auto b = std::min(rank.size(), static_cast<std::size_t>(batch_for(evaluator)));
-  std::stable_sort(rank.begin(), rank.end(),
-                   [&](std::size_t x, std::size_t y) { return predicted[x] > predicted[y]; });
+  // Only the batch is ordered (ties: the earlier in the order, as a stable sort would).
+  std::partial_sort(rank.begin(), rank.begin() + static_cast<std::ptrdiff_t>(b), rank.end(),
+                    [&](std::size_t x, std::size_t y) {
+                      return predicted[x] != predicted[y] ? predicted[x] > predicted[y] : x < y;
+                    });
   std::vector<int> batch;
   for (std::size_t k = 0; k < b; ++k) {
     batch.push_back(open[rank[k]]);
