@@ -34,14 +34,6 @@ std::vector<objectives::Fitness> by_accuracy(std::span<const objectives::Fitness
   return ranked;
 }
 
-// P(within budget) * (accuracy - floor) under the corrected prediction; 0 below kMinChance (not
-// worth a measurement).
-double expected_gain(const objectives::Fitness& f, double floor, double correction, double sd,
-                     double budget_ms) {
-  const double chance = chance_within(correction * f.latency_ms, sd, budget_ms);
-  return chance >= kMinChance ? chance * (f.accuracy - floor) : 0.0;
-}
-
 // The predictor adapted again with every check becomes `current`, and the candidates' predictions
 // its; returns what it still misses at the last check (about 1 when it explains it).
 double readapt_ranked(const Readapt& readapt, Verification& v,
@@ -76,18 +68,26 @@ std::ptrdiff_t first_fallback(const std::vector<objectives::Fitness>& ranked,
   return -1;
 }
 
-// The unmeasured candidate more accurate than `floor` with the largest expected gain under the
-// current predictions times r_now; -1 when none is worth a check.
+// The unmeasured candidate more accurate than `floor` with the largest expected gain over it under
+// the current predictions times r_now: P(within budget) * (accuracy - floor), less what a failure
+// would cost, (1 - P) * (floor - floor_if_failed(k)); -1 when none is worth a check.
 std::ptrdiff_t most_worth_checking(const std::vector<objectives::Fitness>& ranked,
                                    const std::vector<char>& measured,
                                    const std::vector<double>& log_sd, double floor, double r_now,
-                                   double budget_ms) {
+                                   double budget_ms,
+                                   const std::function<double(std::size_t)>& floor_if_failed) {
   std::ptrdiff_t pick = -1;
   double best_gain = 0;
   for (std::size_t k = 0; k < ranked.size() && ranked[k].accuracy > floor; ++k) {
+    if (measured[k] != 0) {
+      continue;
+    }
     const double sd = log_sd[static_cast<std::size_t>(ranked[k].index)];
-    const double gain =
-        measured[k] != 0 ? 0.0 : expected_gain(ranked[k], floor, r_now, sd, budget_ms);
+    const double chance = chance_within(r_now * ranked[k].latency_ms, sd, budget_ms);
+    double gain = chance >= kMinChance ? chance * (ranked[k].accuracy - floor) : 0.0;
+    if (gain > best_gain) {  // what a failure costs only lowers it
+      gain -= (1 - chance) * (floor - floor_if_failed(k));
+    }
     if (gain > best_gain) {
       best_gain = gain;
       pick = static_cast<std::ptrdiff_t>(k);
@@ -123,6 +123,21 @@ double worst_miss(const std::vector<Check>& checks, const objectives::LatencySou
   return r;
 }
 
+// A measured check joins the verification: a pass is the answer (the checks left only try more
+// accurate ones), a failure raises the ratio the search's own predictions are corrected by.
+void record_check(Verification& v, const objectives::Fitness& c, double m, double budget_ms,
+                  const objectives::LatencySource& source) {
+  v.checks.push_back(Check{c.index, c.latency_ms, m, m <= budget_ms});
+  if (m > budget_ms) {
+    v.correction = std::max(v.correction, m / source.latency_ms[static_cast<std::size_t>(c.index)]);
+    return;
+  }
+  v.best = c;
+  v.best->bound_ms = m;
+  v.best->violation = 0;
+  v.verified = v.feasible = true;
+}
+
 }  // namespace
 
 Verification verify_answer(std::span<const objectives::Fitness> archive,
@@ -137,27 +152,41 @@ Verification verify_answer(std::span<const objectives::Fitness> archive,
   }
   std::vector<objectives::Fitness> ranked = by_accuracy(archive);
   // The checks are chosen on the current predictions (re-adapted after each check, times the
-  // ratio r_now the last check showed); while checks are left, what a check must beat stays on the
-  // search's own predictions with the largest ratio a failed check showed (v.correction). When
+  // ratio r_now the last check showed), and so is what a check must beat once re-adapted. When
   // every check failed, the answer is settled under the predictor adapted with all of them.
   objectives::LatencySource current = source;  // re-adapted after each check
   double r_now = 1;
   const double z = objectives::normal_quantile(confidence);
   std::vector<char> measured(ranked.size(), 0);
   Verification v;
-  const auto fallback = [&] {
-    return first_fallback(ranked, measured, source, v.correction, z, budget_ms);
+  // What the answer would be if every check left failed, with the predictor off by at least
+  // `at_least`: once re-adapted, the fallback under the predictor adapted with the checks so far,
+  // trusted no further than they show (as it is settled below); before, the search's own
+  // predictions times the largest miss of a failed check.
+  const auto fallback = [&](double at_least) {
+    if (v.readaptations > 0) {
+      const double r = std::max(worst_miss(v.checks, current), at_least);
+      return first_fallback(ranked, measured, current, r, z, budget_ms);
+    }
+    return first_fallback(ranked, measured, source, std::max(v.correction, at_least), z, budget_ms);
+  };
+  const auto accuracy_of = [&](std::ptrdiff_t k) {
+    return k < 0 ? 0.0 : ranked[static_cast<std::size_t>(k)].accuracy;
   };
   while (static_cast<int>(v.checks.size()) < checks) {
-    const std::ptrdiff_t f = fallback();
+    const std::ptrdiff_t f = fallback(1);
     // What a check must beat: the verified answer, else the fallback.
-    double floor = f < 0 ? 0.0 : ranked[static_cast<std::size_t>(f)].accuracy;
-    if (v.verified) {
-      floor = v.best->accuracy;
-    }
+    const double floor = v.verified ? v.best->accuracy : accuracy_of(f);
+    // A failed last check shows the predictor off at it by at least budget / prediction, which
+    // can take the fallback away: what the answer would then be. (With checks left after it, a
+    // failure is not the end.)
+    const bool last = static_cast<int>(v.checks.size()) + 1 == checks;
+    const auto floor_if_failed = [&](std::size_t k) {
+      return v.verified || !last ? floor : accuracy_of(fallback(budget_ms / ranked[k].latency_ms));
+    };
     // Check the candidate with the largest expected gain over it.
-    std::ptrdiff_t pick =
-        most_worth_checking(ranked, measured, current.log_sd, floor, r_now, budget_ms);
+    std::ptrdiff_t pick = most_worth_checking(ranked, measured, current.log_sd, floor, r_now,
+                                              budget_ms, floor_if_failed);
     if (pick < 0 && !v.verified) {
       pick = f;  // nothing can beat the fallback: confirm the fallback itself
     }
@@ -170,20 +199,10 @@ Verification verify_answer(std::span<const objectives::Fitness> archive,
     if (std::isnan(m)) {
       continue;  // the device cannot run it; not a measurement
     }
-    v.checks.push_back(Check{ranked[p].index, ranked[p].latency_ms, m, m <= budget_ms});
+    record_check(v, ranked[p], m, budget_ms, source);
     // Every check shows how far the predictor is off near the budget, over or under it: a check
     // with slack makes more accurate candidates worth the checks left.
     r_now = m / ranked[p].latency_ms;
-    if (m > budget_ms) {
-      v.correction =
-          std::max(v.correction, m / source.latency_ms[static_cast<std::size_t>(ranked[p].index)]);
-    }
-    if (m <= budget_ms) {
-      v.best = ranked[p];
-      v.best->bound_ms = m;
-      v.best->violation = 0;
-      v.verified = v.feasible = true;
-    }
     if (readapt && (static_cast<int>(v.checks.size()) < checks || !v.verified)) {
       r_now = readapt_ranked(readapt, v, ranked, current);
     }

@@ -229,6 +229,47 @@ TEST(Verify, ExpectedGainPrefersALikelierCandidate) {
   EXPECT_TRUE(v.verified);
 }
 
+// What a check must beat, once the predictor was adapted again, is the fallback under the
+// re-adapted predictor (the answer if the checks left fail), not the search's predictions times
+// the failed check's ratio. a (95 %) fails at 13 ms (r = 13 / 9.5); the re-adapted predictor puts
+// b at 10.3 ms and c at 8 ms (bound 8 * 1.1788 = 9.43 ms: the fallback, 93 %), so b is worth the
+// last check (P = 0.38, gain 0.38 over c) and passes at 9.8 ms. Beating the search's own
+// fallback, e (92 %: 5 * 1.368 * 1.1788 = 8.07 ms), c's gain 0.99 would win over b's 0.77.
+TEST(Verify, ACheckMustBeatTheReadaptedFallback) {
+  Device dev{{{1, 13.0}, {2, 9.8}, {3, 8.2}}};
+  const Readapt readapt = [](const std::vector<std::pair<int, double>>&) {
+    return objectives::predicted_source("d", {4.0, 13.0, 10.3, 8.0, 14.0},
+                                        std::vector<double>(5, 0.1), 0.5, 3);
+  };
+  const auto v = verify_answer(archive(), source(), 10, 0.95, 2, std::ref(dev), readapt);
+  ASSERT_EQ(v.checks.size(), 2U);
+  EXPECT_EQ(v.checks[0].index, 1);
+  EXPECT_EQ(v.checks[1].index, 2);
+  ASSERT_TRUE(v.best);
+  EXPECT_EQ(v.best->index, 2);
+  EXPECT_TRUE(v.verified);
+}
+
+// A failed check shows the predictor off by at least budget / prediction, which can take the
+// fallback away. x (95 %, 9 ms: P = 0.85) has the larger gain over the fallback f (90 %, bound
+// 8.3 * 1.1788 = 9.78 ms), 0.85 * 5 = 4.3 against y's (93 %, 8.5 ms: P = 0.95) 2.8; but if x
+// failed, r >= 10 / 9 would leave only g (60 %: 4 * 1.111 * 1.1788 = 5.2 ms), and with what that
+// costs x is worth less than y: y is checked and verified. (x truly takes 10.5 ms: checked, it
+// would fail and leave g.)
+TEST(Verify, ACheckWhoseFailureWouldTakeTheFallbackAwayIsWeighed) {
+  const auto src =
+      objectives::predicted_source("d", {9.0, 8.5, 8.3, 4.0}, std::vector<double>(4, 0.1), 0.5, 1);
+  const std::vector<Fitness> queried = {Fitness{0, 95, 9, 9, 0}, Fitness{1, 93, 8.5, 8.5, 0},
+                                        Fitness{2, 90, 8.3, 8.3, 0}, Fitness{3, 60, 4, 4, 0}};
+  Device dev{{{0, 10.5}, {1, 9.0}, {2, 9.0}, {3, 4.0}}};
+  const auto v = verify_answer(queried, src, 10, 0.95, 1, std::ref(dev));
+  ASSERT_EQ(v.checks.size(), 1U);
+  EXPECT_EQ(v.checks[0].index, 1);
+  ASSERT_TRUE(v.best);
+  EXPECT_EQ(v.best->index, 1);
+  EXPECT_TRUE(v.verified);
+}
+
 TEST(Verify, BadArguments) {
   Device dev{{}};
   auto table = objectives::table_source("d", {1, 2, 3, 4, 5});

@@ -9,14 +9,18 @@
 //   - each check measures the candidate with the largest expected gain over the fallback,
 //     P(latency <= budget) * (accuracy - fallback accuracy), with the latency log-normal around
 //     r * prediction with the predictor's sd (candidates under a 1% chance are not worth a
-//     measurement); when no candidate beats the fallback, the check confirms the fallback itself;
+//     measurement); the last check also weighs what its failure would cost: failing shows the
+//     predictor off by at least budget / prediction, which can take the fallback away, so its gain
+//     is less (1 - P) * (fallback accuracy - the fallback's under that ratio); when no candidate
+//     beats the fallback, the check confirms the fallback itself;
 //   - every check shows how far the predictor is off near the budget: r = measured / predicted;
 //   - a candidate measured within the budget is the answer, feasible for sure; the checks left
 //     then go to more accurate candidates, judged under the new r (a check with slack lowers r),
 //     and the answer is the most accurate one verified;
 //   - with a way to adapt the predictor again (Readapt), each check joins its measurements and
-//     every candidate's prediction and sd are the new predictor's, and r = the last check's
-//     measured / the new prediction (about 1 when the new predictor explains it);
+//     every candidate's prediction and sd are the new predictor's, r = the last check's
+//     measured / the new prediction (about 1 when the new predictor explains it), and the fallback
+//     a check must beat is the new predictor's, as it would be settled if the checks left failed;
 //   - when every check failed, the answer (unverified) is the fallback: with Readapt, under the
 //     predictor adapted again with every check (its own bound at `confidence`), which the failed
 //     checks move where they disagree with it; without, under the largest r a failed check showed.
