@@ -233,7 +233,12 @@ void run_trial(const CompareOptions& o, const Comparison& cmp, const std::string
   }
   const bool know_optimum = live == nullptr || cmp.whole_space;
   for (const auto& [pct, budget] : budgets) {
-    CompareCase c{device, pct, budget, t, -1, kNaN, kNaN, {}};
+    CompareCase c;
+    c.device = device;
+    c.percentile = pct;
+    c.budget_ms = budget;
+    c.trial = t;
+    c.optimum_accuracy = kNaN;  // the best found, unless the optimum is known
     if (know_optimum) {
       c.optimum =
           objectives::exhaustive_optimum(accuracy, truth.by_index, budget, catalog.index(), limits)

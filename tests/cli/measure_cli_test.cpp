@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -417,6 +418,35 @@ TEST(CommandDeviceCli, SearchOnACommandDevice) {
   ASSERT_TRUE(std::regex_search(table.out, m, std::regex("\\npixel3 +([0-9.]+)"))) << table.out;
   EXPECT_DOUBLE_EQ(measured, std::stod(m[1]));
   EXPECT_GE(stored_archs(store).size(), 3U);
+}
+
+// compare on a device reached by a command, with a budget in ms: nothing but what it measured is
+// known, so regret is against the best any arm found, and the optimum network's accuracy is
+// unknown (null; it was written as 0).
+TEST(CommandDeviceCli, CompareOnACommandDeviceKnowsOnlyWhatItMeasured) {
+  const auto store = temp("compare.sqlite");
+  const std::string bin = MAPLEX_BIN;
+  const auto dev = command_device(
+      "pixel3-compared",
+      "'" + bin + "' arch {index} --device pixel3 | awk '/^pixel3 / {print \"avg=\" $2 \" ms\"}'");
+  const RunResult r =
+      run_maplex({"compare", "--device", "cmd:" + dev.string(), "--latency-budget-ms", "10",
+                  "--trials", "1", "--queries", "10", "--store", store.string(), "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc = nlohmann::json::parse(r.out.substr(r.out.find('{')));
+  ASSERT_EQ(doc["cases"].size(), 1U);
+  const auto& c = doc["cases"][0];
+  EXPECT_TRUE(c["optimum"]["network_accuracy"].is_null()) << c["optimum"].dump();
+  double best = 0;
+  for (const char* arm : {"verified", "unverified", "measured"}) {
+    ASSERT_TRUE(c[arm]["truly_feasible"].get<bool>()) << arm;
+    EXPECT_TRUE(c[arm]["network_regret"].is_null()) << arm;
+    best = std::max(best, c[arm]["accuracy"].get<double>());
+  }
+  EXPECT_DOUBLE_EQ(c["optimum"]["accuracy"].get<double>(), best);
+  for (const char* arm : {"verified", "unverified", "measured"}) {
+    EXPECT_NEAR(c[arm]["regret"].get<double>(), best - c[arm]["accuracy"].get<double>(), 1e-9);
+  }
 }
 
 // A sweep killed while a command runs keeps every measurement it finished, and a new sweep does
