@@ -159,16 +159,21 @@ Verification verify_answer(std::span<const objectives::Fitness> archive,
   const double z = objectives::normal_quantile(confidence);
   std::vector<char> measured(ranked.size(), 0);
   Verification v;
-  // What the answer would be if every check left failed, with the predictor off by at least
-  // `at_least`: once re-adapted, the fallback under the predictor adapted with the checks so far,
-  // trusted no further than they show (as it is settled below); before, the search's own
+  // The predictor the fallback is taken under and the ratio it is trusted to, both for what a
+  // check must beat and for the answer when every check failed: once re-adapted, the predictor
+  // adapted with the checks so far, trusted no further than they show; before, the search's own
   // predictions times the largest miss of a failed check.
-  const auto fallback = [&](double at_least) {
+  const auto fallback_basis = [&]() -> std::pair<const objectives::LatencySource*, double> {
     if (v.readaptations > 0) {
-      const double r = std::max(worst_miss(v.checks, current), at_least);
-      return first_fallback(ranked, measured, current, r, z, budget_ms);
+      return {&current, worst_miss(v.checks, current)};
     }
-    return first_fallback(ranked, measured, source, std::max(v.correction, at_least), z, budget_ms);
+    return {&source, v.correction};
+  };
+  // What the answer would be if every check left failed, with the predictor off by at least
+  // `at_least`.
+  const auto fallback = [&](double at_least) {
+    const auto [under, r] = fallback_basis();
+    return first_fallback(ranked, measured, *under, std::max(r, at_least), z, budget_ms);
   };
   const auto accuracy_of = [&](std::ptrdiff_t k) {
     return k < 0 ? 0.0 : ranked[static_cast<std::size_t>(k)].accuracy;
@@ -209,13 +214,12 @@ Verification verify_answer(std::span<const objectives::Fitness> archive,
   }
   if (v.verified) {
     v.p_within_budget = 1;
-  } else if (v.readaptations > 0) {
-    // Under the predictor adapted with every check: they move every prediction where they
-    // disagree with the search's.
-    settle_unverified(v, ranked, measured, current, worst_miss(v.checks, current), z, budget_ms);
-    v.fallback_readapted = v.best.has_value();
   } else {
-    settle_unverified(v, ranked, measured, source, v.correction, z, budget_ms);
+    // Once re-adapted, under the predictor adapted with every check: they move every prediction
+    // where they disagree with the search's.
+    const auto [under, r] = fallback_basis();
+    settle_unverified(v, ranked, measured, *under, r, z, budget_ms);
+    v.fallback_readapted = v.readaptations > 0 && v.best.has_value();
   }
   return v;
 }

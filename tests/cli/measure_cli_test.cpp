@@ -394,14 +394,19 @@ TEST(CommandDeviceCli, WrapsAnotherRuntimeEndToEnd) {
       << unknown.err;
 }
 
+// A device reached by a command that prints pixel3's shipped latency (`maplex arch`).
+std::filesystem::path pixel3_by_command(const std::string& name) {
+  const std::string bin = MAPLEX_BIN;
+  return command_device(
+      name,
+      "'" + bin + "' arch {index} --device pixel3 | awk '/^pixel3 / {print \"avg=\" $2 \" ms\"}'");
+}
+
 // A search on a device reached by a command (here: pixel3's shipped table printed by `maplex
 // arch`): adapted from its measurements, the answer checked and measured within the budget.
 TEST(CommandDeviceCli, SearchOnACommandDevice) {
   const auto store = temp("search.sqlite");
-  const std::string bin = MAPLEX_BIN;
-  const auto dev = command_device(
-      "pixel3-by-command",
-      "'" + bin + "' arch {index} --device pixel3 | awk '/^pixel3 / {print \"avg=\" $2 \" ms\"}'");
+  const auto dev = pixel3_by_command("pixel3-by-command");
   const RunResult r =
       run_maplex({"search", "--device", "cmd:" + dev.string(), "--latency-budget-ms", "10",
                   "--store", store.string(), "--no-records", "--json"});
@@ -425,15 +430,12 @@ TEST(CommandDeviceCli, SearchOnACommandDevice) {
 // unknown (null; it was written as 0).
 TEST(CommandDeviceCli, CompareOnACommandDeviceKnowsOnlyWhatItMeasured) {
   const auto store = temp("compare.sqlite");
-  const std::string bin = MAPLEX_BIN;
-  const auto dev = command_device(
-      "pixel3-compared",
-      "'" + bin + "' arch {index} --device pixel3 | awk '/^pixel3 / {print \"avg=\" $2 \" ms\"}'");
+  const auto dev = pixel3_by_command("pixel3-compared");
   const RunResult r =
       run_maplex({"compare", "--device", "cmd:" + dev.string(), "--latency-budget-ms", "10",
                   "--trials", "1", "--queries", "10", "--store", store.string(), "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const auto doc = nlohmann::json::parse(r.out.substr(r.out.find('{')));
+  const auto doc = nlohmann::json::parse(r.out);
   ASSERT_EQ(doc["cases"].size(), 1U);
   const auto& c = doc["cases"][0];
   EXPECT_TRUE(c["optimum"]["network_accuracy"].is_null()) << c["optimum"].dump();
