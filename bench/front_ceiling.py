@@ -1,0 +1,161 @@
+#!/usr/bin/env python3
+"""How well a Pareto front can be found from predicted latency at all: ceilings for issue 11's
+"normalised hypervolume >= 99% of the true front's on >= 36 of 40 devices".
+
+For every shipped device setting, the front of (latency, cifar10 validation accuracy) is selected
+among all connected cells, with every accuracy known (more than any search with 1,000 queries has),
+under three kinds of predicted latency, and judged with the true latencies against the true front
+the way `maplex pareto` judges it (EvoXBench: both objectives normalised by the true front's ideal
+and nadir, reference point (1.1, 1.1)):
+
+- `additive oracle`: the best additive model of the device (per edge and op, plus the same for the
+  ops that are live, plus a constant), fitted by relative least squares on all of its ~15,600
+  measured cells: the ceiling of the model class maplex's predictor uses, with no measurement
+  budget at all.
+- `flops oracle`: latency linear in FLOPs, fitted the same way on all cells.
+- `noise SD`: the true latency times exp(N(0, SD^2)), independently per cell: a predictor whose
+  only fault is an unbiased error of that size.
+
+Then, per device, the true front's members whose latency is below half the median of the same
+network's other cell encodings (the cells with the same live edges and ops; at least 4 of them):
+on a runtime that removes dead ops those encodings are the same computation.
+Usage: bench/front_ceiling.py [DATA_DIR] [--seed S]   (default data/ next to this script)
+"""
+import argparse
+import csv
+import os
+from collections import defaultdict
+
+import numpy as np
+
+OPS = ["none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3"]
+EDGES = [(0, 1), (0, 2), (1, 2), (0, 3), (1, 3), (2, 3)]
+
+
+def edge_ops(arch):
+    return [t.split("~")[0] for node in arch.split("+") for t in node.strip("|").split("|")]
+
+
+def live_ops(ops):
+    on = dict(zip(EDGES, ops))
+    reach = {0}
+    for i in (1, 2, 3):
+        if any(j in reach and on[(j, i)] != "none" for j in range(i)):
+            reach.add(i)
+    feeds = {3}
+    for j in (2, 1, 0):
+        if any(i in feeds and on[(j, i)] != "none" for i in range(j + 1, 4)):
+            feeds.add(j)
+    return tuple(o if a in reach and b in feeds else "none" for (a, b), o in zip(EDGES, ops))
+
+
+def features(ops):
+    x = np.zeros(2 * len(EDGES) * len(OPS) + 1)
+    for k, (o, live) in enumerate(zip(ops, live_ops(ops))):
+        x[k * len(OPS) + OPS.index(o)] = 1
+        x[(len(EDGES) + k) * len(OPS) + OPS.index(live)] = 1
+    x[-1] = 1
+    return x
+
+
+def load(data):
+    archs = list(csv.DictReader(open(os.path.join(data, "nb201_archs.csv"))))
+    n = len(archs)
+    acc = np.zeros(n)
+    for r in csv.DictReader(open(os.path.join(data, "nb201_valid_acc.csv"))):
+        acc[int(r["index"])] = float(r["valid_acc_cifar10"])
+    ops = [edge_ops(r["arch_str"]) for r in archs]
+    lat = {}
+    for name in ("latency_help_nb201.csv", "latency_eagle_nb201.csv"):
+        rows = list(csv.DictReader(open(os.path.join(data, name))))
+        for dev in [c for c in rows[0] if c not in ("index", "arch_str")]:
+            v = np.full(n, np.nan)
+            for r in rows:
+                if r[dev]:
+                    v[int(r["index"])] = float(r[dev])
+            lat[dev] = v
+    return {
+        "connected": np.array([r["connected"] == "1" for r in archs]),
+        "flops": np.array([float(r["flops_M_cifar10"]) for r in archs]),
+        "acc": acc, "ops": ops, "x": np.array([features(o) for o in ops]), "lat": lat,
+    }
+
+
+def front(latency, acc, cells):
+    out, best = [], -np.inf
+    for i in sorted(cells, key=lambda i: (latency[i], -acc[i])):
+        if acc[i] > best:
+            out.append(i)
+            best = acc[i]
+    return out
+
+
+def hypervolume(points, ref=(1.1, 1.1)):
+    volume, top = 0.0, ref[1]
+    for a, b in sorted(p for p in points if p[0] < ref[0] and p[1] < ref[1]):
+        if b < top:
+            volume += (ref[0] - a) * (top - b)
+            top = b
+    return volume
+
+
+def normalised_ratio(found, truth, latency, acc):
+    t = [(-acc[i], latency[i]) for i in truth]
+    lo = [min(p[k] for p in t) for k in (0, 1)]
+    hi = [max(p[k] for p in t) for k in (0, 1)]
+
+    def norm(cells):
+        return [tuple((p[k] - lo[k]) / (hi[k] - lo[k]) for k in (0, 1))
+                for p in ((-acc[i], latency[i]) for i in cells)]
+    return hypervolume(norm(found)) / hypervolume(norm(truth))
+
+
+def relative_fit(x, y):
+    a = x / y[:, None]
+    return np.linalg.solve(a.T @ a + 1e-6 * np.eye(x.shape[1]), a.T @ np.ones(len(y)))
+
+
+def encodings_below_half(d, latency, true_front):
+    same = defaultdict(list)
+    for i, o in enumerate(d["ops"]):
+        same[live_ops(o)].append(i)
+    count = 0
+    for i in true_front:
+        others = [latency[j] for j in same[live_ops(d["ops"][i])]
+                  if j != i and not np.isnan(latency[j])]
+        count += len(others) >= 4 and latency[i] < 0.5 * np.median(others)
+    return count
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("data", nargs="?",
+                        default=os.path.join(os.path.dirname(__file__), "..", "data"))
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    d = load(args.data)
+    rng = np.random.default_rng(args.seed)
+    sds = (0.02, 0.05, 0.1)
+    rows = []
+    for dev, latency in d["lat"].items():
+        cells = np.where(d["connected"] & ~np.isnan(latency))[0]
+        truth = front(latency, d["acc"], cells)
+        fl = np.c_[d["flops"], np.ones(len(d["flops"]))]
+        preds = [d["x"] @ relative_fit(d["x"][cells], latency[cells]),
+                 fl @ relative_fit(fl[cells], latency[cells])]
+        preds += [latency * np.exp(rng.normal(0, sd, len(latency))) for sd in sds]
+        ratios = [normalised_ratio(front(p, d["acc"], cells), truth, latency, d["acc"])
+                  for p in preds]
+        rows.append((dev, len(truth), ratios, encodings_below_half(d, latency, truth)))
+    names = ["additive oracle", "flops oracle"] + [f"noise SD {sd}" for sd in sds]
+    print("| device | true front | " + " | ".join(names) + " | front members < half their "
+          "network's other encodings |")
+    print("|" + " --- |" * (len(names) + 3))
+    for dev, size, ratios, low in sorted(rows, key=lambda r: r[2][0]):
+        print(f"| {dev} | {size} | " + " | ".join(f"{r:.3f}" for r in ratios) + f" | {low} |")
+    print("| devices >= 0.99 | | " + " | ".join(
+        f"{sum(r[2][k] >= 0.99 for r in rows)} of {len(rows)}" for k in range(len(names))) + " | |")
+
+
+if __name__ == "__main__":
+    main()
