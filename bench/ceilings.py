@@ -26,7 +26,14 @@ measurements are checks (an oracle needs no adaptation). The answer starts as th
 cell with P >= THRESHOLD (unchecked); each check measures the unchecked cell with the largest
 P x (accuracy - the answer's accuracy) and becomes the answer when it meets the budget. Regret is
 against the most accurate connected cell within the budget; 40 devices x 3 seeds.
-Usage: bench/ceilings.py front|budget [DATA_DIR] [--seed S]   (default data/ next to this script)
+`family`: "mean +-10% >= 0.75 of the noise ceiling (0.855) over the 40 settings, each device's
+family out of the pool". For each target, the best single pool device outside its family chosen
+with hindsight (on the target's whole table): scaled by the best constant (`scaled`), or as a power
+law c x latency^a fitted on the whole table (`power law`); then the power law of the pool device
+whose fit leaves the smallest residual on 3 measured cells (one of the fastest 5%, one of the
+slowest 5%, one from the middle third; 5 draws): what choosing among pool devices from 3
+measurements gives.
+Usage: bench/ceilings.py front|budget|family [DATA_DIR] [--seed S]   (default data/ next to this script)
 """
 import argparse
 import csv
@@ -201,9 +208,71 @@ def budget_table(d, seed):
                   f"{np.nanmean(regret):.3f} | {np.mean(feasible):.3f} |")
 
 
+FAMILY = {"desktop_gpu": "gpu", "desktop_cpu": "server_cpu", "mobile_phone": "mobile_cpu",
+          "embedded_cpu": "mobile_cpu", "mobile_cpu": "mobile_cpu", "mobile_gpu": "mobile_gpu",
+          "mobile_dsp": "dsp", "embedded_gpu": "embedded_gpu", "embedded_tpu": "edge_accelerator",
+          "asic_simulated": "edge_accelerator", "fpga_simulated": "edge_accelerator"}
+
+
+def within_10(pred, truth):
+    return float(np.mean(np.abs(pred / truth - 1) <= 0.1))
+
+
+def best_scaled(log_ratio):
+    """The largest share of cells one constant scale puts within 10%."""
+    c = np.sort(log_ratio)
+    ends = np.searchsorted(c, c + math.log(1.1 / 0.9), side="right")
+    return float((ends - np.arange(len(c))).max() / len(c))
+
+
+def power_law(x, y):
+    a = np.c_[np.log(x), np.ones(len(x))]
+    return np.linalg.lstsq(a, np.log(y), rcond=None)[0]
+
+
+def family_row(d, target, family, rng):
+    lat, ok = d["lat"][target], d["connected"] & ~np.isnan(d["lat"][target])
+    pool = [p for p in d["lat"] if family[p] != family[target]]
+    scaled = powered = 0.0
+    for p in pool:
+        k = ok & ~np.isnan(d["lat"][p])
+        scaled = max(scaled, best_scaled(np.log(lat[k] / d["lat"][p][k])))
+        coef = power_law(d["lat"][p][k], lat[k])
+        powered = max(powered, within_10(np.exp(coef[1]) * d["lat"][p][k] ** coef[0], lat[k]))
+    order = np.where(ok)[0][np.argsort(lat[ok])]
+    n, chosen = len(order), []
+    for _ in range(5):
+        cells = [order[rng.integers(0, n // 20)], order[rng.integers(n - n // 20, n)],
+                 order[rng.integers(n // 3, 2 * n // 3)]]
+        fits = []
+        for p in pool:
+            if not np.isnan(d["lat"][p][cells]).any():
+                coef = power_law(d["lat"][p][cells], lat[cells])
+                pred = np.exp(coef[1]) * d["lat"][p][cells] ** coef[0]
+                fits.append((float(np.sum(np.log(pred / lat[cells]) ** 2)), p, coef))
+        _, p, coef = min(fits, key=lambda f: f[0])
+        k = ok & ~np.isnan(d["lat"][p])
+        chosen.append(within_10(np.exp(coef[1]) * d["lat"][p][k] ** coef[0], lat[k]))
+    return scaled, powered, float(np.mean(chosen))
+
+
+def family_table(d, data, rng):
+    family = {r["device_key"]: FAMILY[r["category"]]
+              for r in csv.DictReader(open(os.path.join(data, "devices.csv")))}
+    rows = {t: family_row(d, t, family, rng) for t in d["lat"]}
+    print("| family | settings | scaled (hindsight) | power law (hindsight) | "
+          "power law chosen from 3 measurements |")
+    print("| --- | --- | --- | --- | --- |")
+    for f in sorted(set(family[t] for t in rows)):
+        v = np.array([rows[t] for t in rows if family[t] == f])
+        print(f"| {f} | {len(v)} | " + " | ".join(f"{x:.3f}" for x in v.mean(axis=0)) + " |")
+    v = np.array(list(rows.values()))
+    print(f"| all | {len(v)} | " + " | ".join(f"{x:.3f}" for x in v.mean(axis=0)) + " |")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("table", choices=["front", "budget"])
+    parser.add_argument("table", choices=["front", "budget", "family"])
     parser.add_argument("data", nargs="?",
                         default=os.path.join(os.path.dirname(__file__), "..", "data"))
     parser.add_argument("--seed", type=int, default=0)
@@ -211,8 +280,10 @@ def main():
     d = load(args.data)
     if args.table == "front":
         front_table(d, np.random.default_rng(args.seed))
-    else:
+    elif args.table == "budget":
         budget_table(d, args.seed)
+    else:
+        family_table(d, args.data, np.random.default_rng(args.seed))
 
 
 if __name__ == "__main__":
