@@ -33,12 +33,19 @@ law c x latency^a fitted on the whole table (`power law`); then the power law of
 whose fit leaves the smallest residual on 3 measured cells (one of the fastest 5%, one of the
 slowest 5%, one from the middle third; 5 draws): what choosing among pool devices from 3
 measurements gives.
-Usage: bench/ceilings.py front|budget|family [DATA_DIR] [--seed S]   (default data/ next to this script)
+`nasflat`: "geometric mean over NASFLAT's six tasks of the Spearman correlation >= 0.932 with 3
+planned samples". Per task, the Spearman correlation with each target of the best single pool
+device chosen with hindsight (the pools as `maplex evaluate --protocol nasflat` builds them, read
+from its JSON; --maplex names the binary), and of FLOPs.
+Usage: bench/ceilings.py front|budget|family|nasflat [DATA_DIR] [--seed S] [--maplex BIN]   (default data/ next to this script)
 """
 import argparse
 import csv
+import json
 import math
 import os
+import subprocess
+import tempfile
 from collections import defaultdict
 
 import numpy as np
@@ -270,20 +277,63 @@ def family_table(d, data, rng):
     print(f"| all | {len(v)} | " + " | ".join(f"{x:.3f}" for x in v.mean(axis=0)) + " |")
 
 
+def ranks(v):
+    r = np.empty(len(v))
+    order = np.argsort(v, kind="stable")
+    r[order] = np.arange(len(v))
+    s = np.sort(v)
+    for value in np.unique(s[1:][np.diff(s) == 0]):  # ties share their mean rank
+        r[v == value] = r[v == value].mean()
+    return r
+
+
+def spearman(a, b):
+    return float(np.corrcoef(ranks(a), ranks(b))[0, 1])
+
+
+def nasflat_table(d, binary):
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "cases.json")
+        subprocess.run([binary, "evaluate", "--protocol", "nasflat", "--methods", "flops",
+                        "--trials", "1", "--no-ceiling", "--json", out],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        cases = json.load(open(out))["devices"]
+    per_task = defaultdict(list)
+    for c in cases:
+        lat = d["lat"][c["device"]]
+        ok = d["connected"] & ~np.isnan(lat)
+        best = max(spearman(lat[ok & ~np.isnan(d["lat"][p])], d["lat"][p][ok & ~np.isnan(
+            d["lat"][p])]) for p in c["pool"])
+        per_task[c["group"]].append((best, spearman(lat[ok], d["flops"][ok])))
+    print("| task | targets | best single pool device, hindsight | FLOPs |")
+    print("| --- | --- | --- | --- |")
+    means = []
+    for task in sorted(per_task):
+        m = np.array(per_task[task]).mean(axis=0)
+        means.append(m)
+        print(f"| {task} | {len(per_task[task])} | {m[0]:.3f} | {m[1]:.3f} |")
+    g = np.exp(np.log(np.array(means)).mean(axis=0))
+    print(f"| geomean | | {g[0]:.3f} | {g[1]:.3f} |")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("table", choices=["front", "budget", "family"])
+    parser.add_argument("table", choices=["front", "budget", "family", "nasflat"])
     parser.add_argument("data", nargs="?",
                         default=os.path.join(os.path.dirname(__file__), "..", "data"))
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--maplex", default=os.path.join(os.path.dirname(__file__), "..", "build",
+                                                         "maplex"))
     args = parser.parse_args()
     d = load(args.data)
     if args.table == "front":
         front_table(d, np.random.default_rng(args.seed))
     elif args.table == "budget":
         budget_table(d, args.seed)
-    else:
+    elif args.table == "family":
         family_table(d, args.data, np.random.default_rng(args.seed))
+    else:
+        nasflat_table(d, args.maplex)
 
 
 if __name__ == "__main__":
