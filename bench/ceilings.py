@@ -33,11 +33,13 @@ law c x latency^a fitted on the whole table (`power law`); then the power law of
 whose fit leaves the smallest residual on 3 measured cells (one of the fastest 5%, one of the
 slowest 5%, one from the middle third; 5 draws): what choosing among pool devices from 3
 measurements gives.
-`nasflat`: "geometric mean over NASFLAT's six tasks of the Spearman correlation >= 0.932 with 3
-planned samples". Per task, the Spearman correlation with each target of the best single pool
-device chosen with hindsight (the pools as `maplex evaluate --protocol nasflat` builds them, read
-from its JSON; --maplex names the binary), and of FLOPs.
-Usage: bench/ceilings.py front|budget|family|nasflat [DATA_DIR] [--seed S] [--maplex BIN]   (default data/ next to this script)
+`nasflat` and `help`: "geometric mean over NASFLAT's six tasks of the Spearman correlation >= 0.932
+with 3 planned samples" and "`help` with 3 planned samples >= HELP's 0.932 on its own test set".
+Per task (per target for `help`), the Spearman correlation with each target of the best single
+pool device chosen with hindsight (the pools as `maplex evaluate --protocol P` builds them, read
+from its JSON; --maplex names the binary), and of FLOPs; `help` scores HELP's test set (NB201
+indices 900-1899 less the target's 10% fastest and 10% slowest), `nasflat` every connected cell.
+Usage: bench/ceilings.py front|budget|family|nasflat|help [DATA_DIR] [--seed S] [--maplex BIN]   (default data/ next to this script)
 """
 import argparse
 import csv
@@ -291,34 +293,52 @@ def spearman(a, b):
     return float(np.corrcoef(ranks(a), ranks(b))[0, 1])
 
 
-def nasflat_table(d, binary):
+def scored_cells(d, lat, protocol):
+    ok = d["connected"] & ~np.isnan(lat)
+    if protocol != "help":
+        return ok
+    cells = [a for a in range(900, min(1900, len(lat))) if not np.isnan(lat[a])]
+    cells.sort(key=lambda a: lat[a])
+    cut = len(cells) // 10
+    test = np.zeros(len(lat), bool)
+    test[cells[cut:len(cells) - cut]] = True
+    return test
+
+
+def pool_table(d, binary, protocol):
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "cases.json")
-        subprocess.run([binary, "evaluate", "--protocol", "nasflat", "--methods", "flops",
+        subprocess.run([binary, "evaluate", "--protocol", protocol, "--methods", "flops",
                         "--trials", "1", "--no-ceiling", "--json", out],
                        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         cases = json.load(open(out))["devices"]
     per_task = defaultdict(list)
     for c in cases:
         lat = d["lat"][c["device"]]
-        ok = d["connected"] & ~np.isnan(lat)
+        ok = scored_cells(d, lat, protocol)
         best = max(spearman(lat[ok & ~np.isnan(d["lat"][p])], d["lat"][p][ok & ~np.isnan(
             d["lat"][p])]) for p in c["pool"])
-        per_task[c["group"]].append((best, spearman(lat[ok], d["flops"][ok])))
-    print("| task | targets | best single pool device, hindsight | FLOPs |")
+        group = c["group"] if protocol == "nasflat" else c["device"]
+        per_task[group].append((best, spearman(lat[ok], d["flops"][ok])))
+    print(f"| {'task' if protocol == 'nasflat' else 'target'} | targets | best single pool "
+          "device, hindsight | FLOPs |")
     print("| --- | --- | --- | --- |")
     means = []
     for task in sorted(per_task):
         m = np.array(per_task[task]).mean(axis=0)
         means.append(m)
         print(f"| {task} | {len(per_task[task])} | {m[0]:.3f} | {m[1]:.3f} |")
-    g = np.exp(np.log(np.array(means)).mean(axis=0))
-    print(f"| geomean | | {g[0]:.3f} | {g[1]:.3f} |")
+    if protocol == "nasflat":
+        g = np.exp(np.log(np.array(means)).mean(axis=0))
+        print(f"| geomean | | {g[0]:.3f} | {g[1]:.3f} |")
+    else:
+        m = np.array(means).mean(axis=0)
+        print(f"| mean | | {m[0]:.3f} | {m[1]:.3f} |")
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("table", choices=["front", "budget", "family", "nasflat"])
+    parser.add_argument("table", choices=["front", "budget", "family", "nasflat", "help"])
     parser.add_argument("data", nargs="?",
                         default=os.path.join(os.path.dirname(__file__), "..", "data"))
     parser.add_argument("--seed", type=int, default=0)
@@ -333,7 +353,7 @@ def main():
     elif args.table == "family":
         family_table(d, args.data, np.random.default_rng(args.seed))
     else:
-        nasflat_table(d, args.maplex)
+        pool_table(d, args.maplex, args.table)
 
 
 if __name__ == "__main__":
