@@ -20,7 +20,7 @@ void write_front_csv(const std::string& path, const std::string& result_json) {
   std::ostringstream out;
   out << "# maplex pareto front schema_version=" << schema.dump() << '\n'
       << "# " << context.dump() << '\n'
-      << "index,arch_str,accuracy,latency_ms,true_latency_ms,measured_latency_ms\n";
+      << "index,arch_str,accuracy,latency_ms,true_latency_ms,measured_latency_ms,latency_log_sd\n";
   for (const auto& f : front) {
     const bool predicted = f.contains("predicted_latency_ms");
     out << f["index"].get<int>() << ',' << f["arch_str"].get<std::string>() << ','
@@ -30,6 +30,7 @@ void write_front_csv(const std::string& path, const std::string& result_json) {
         << (predicted && f.contains("measured_latency_ms")
                 ? num(f["measured_latency_ms"].get<double>())
                 : "")
+        << ',' << (f.contains("latency_log_sd") ? num(f["latency_log_sd"].get<double>()) : "")
         << '\n';
   }
   write_text_file(path, out.str());

@@ -89,6 +89,10 @@ FrontRefinement refine_front(std::span<const objectives::Fitness> archive,
     }
     out.front = front_of(candidates);
   }
+  out.log_sd = std::move(log_sd);
+  for (const auto& [i, m] : measured) {
+    out.log_sd[static_cast<std::size_t>(i)] = 0;
+  }
   return out;
 }
 

@@ -56,6 +56,22 @@ double p_within_budget(const search::Fitness& f, const Prepared& p, const RunRes
   return objectives::chance_within(correction * f.latency_ms, p.problem.source().log_sd[i], budget);
 }
 
+// The predictor's 95% interval of a predicted latency: the last predictor's (a refined front's),
+// else the search's. Not for a verified run's members (their chance of meeting the budget is
+// stated instead, under the verification's correction) nor for measured ones (sd 0).
+void add_interval(nlohmann::json& j, const search::Fitness& f, const Prepared& p,
+                  const RunResult& r) {
+  const auto& sd = r.refinement ? r.refinement->log_sd : p.problem.source().log_sd;
+  const auto i = static_cast<std::size_t>(f.index);
+  if (r.verification || i >= sd.size() || !(sd[i] > 0)) {
+    return;
+  }
+  constexpr double kZ95 = 1.959964;
+  j["latency_log_sd"] = sd[i];
+  j["latency_95_ms"] = {f.latency_ms * std::exp(-kZ95 * sd[i]),
+                        f.latency_ms * std::exp(kZ95 * sd[i])};
+}
+
 nlohmann::json describe(const search::Fitness& f, const Prepared& p, const tables::Catalog& catalog,
                         space::Dataset dataset, const RunResult& r) {
   const auto& measured_after = r.measured_after;
@@ -76,6 +92,7 @@ nlohmann::json describe(const search::Fitness& f, const Prepared& p, const table
       {"true_latency_ms", num_or_null(truth)}};
   if (predicted) {
     j["latency_bound_ms"] = num_or_null(f.bound_ms);
+    add_interval(j, f, p, r);
     auto measured = measured_after;
     if (r.refinement) {
       for (const Check& c : r.refinement->checks) {

@@ -416,6 +416,16 @@ TEST(SearchCli, NothingPredictedWithinTheBudgetNamesWhatToMeasure) {
   std::filesystem::remove(m);
 }
 
+// A predicted front member's 95% interval: exp(+-1.96 log-sd) around its predicted latency.
+void expect_interval(const nlohmann::json& f) {
+  ASSERT_TRUE(f.contains("latency_95_ms")) << f.dump();
+  const double sd = f["latency_log_sd"].get<double>();
+  const double ms = f["predicted_latency_ms"].get<double>();
+  EXPECT_GT(sd, 0);
+  EXPECT_NEAR(f["latency_95_ms"][0].get<double>(), ms / std::exp(1.96 * sd), 1e-4 * ms);
+  EXPECT_NEAR(f["latency_95_ms"][1].get<double>(), ms * std::exp(1.96 * sd), 1e-4 * ms);
+}
+
 TEST(ParetoCli, FrontFilesAndJudgement) {
   const auto csv = temp("front.csv");
   const auto svg = temp("front.svg");
@@ -444,6 +454,9 @@ TEST(ParetoCli, FrontFilesAndJudgement) {
       EXPECT_DOUBLE_EQ(f["measured_latency_ms"].get<double>(), f["true_latency_ms"].get<double>());
       EXPECT_DOUBLE_EQ(f["predicted_latency_ms"].get<double>(),
                        f["measured_latency_ms"].get<double>());
+      EXPECT_FALSE(f.contains("latency_95_ms"));  // a measurement, not a prediction
+    } else {
+      expect_interval(f);
     }
   }
   EXPECT_GT(checked_on_front, 0);
@@ -451,8 +464,18 @@ TEST(ParetoCli, FrontFilesAndJudgement) {
       run_maplex({"pareto", "--device", "titan_rtx_1", "--no-records", "--verify", "0", "--json"}));
   EXPECT_EQ(unrefined["spent"]["device_measurements"], 3);
   EXPECT_FALSE(unrefined.contains("front_refinement"));
+  int covered = 0;
+  for (const auto& f : unrefined["front"]) {
+    expect_interval(f);
+    const double t = f["true_latency_ms"].get<double>();
+    covered += static_cast<int>(f["latency_95_ms"][0].get<double>() <= t &&
+                                t <= f["latency_95_ms"][1].get<double>());
+  }
+  // On a pool holding titan_rtx_1's relatives the 95% intervals hold most of the true latencies.
+  EXPECT_GE(covered * 4, static_cast<int>(unrefined["front"].size()) * 3);
   const std::string front = slurp(csv);
   EXPECT_EQ(front.rfind("# maplex pareto front schema_version=1\n", 0), 0U);
+  EXPECT_NE(front.find("measured_latency_ms,latency_log_sd\n"), std::string::npos);
   EXPECT_EQ(count_lines(front), 3 + static_cast<int>(doc["front"].size()));
   const std::string plot = slurp(svg);
   EXPECT_EQ(plot.rfind("<svg", 0), 0U);

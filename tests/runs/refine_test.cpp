@@ -80,6 +80,8 @@ TEST(RefineFront, ChecksTheLeastSureMemberAndSelectsTheFrontAgain) {
   EXPECT_DOUBLE_EQ(r.front[1].latency_ms, 4.2);
   EXPECT_DOUBLE_EQ(r.front[2].latency_ms, 5.1);
   EXPECT_DOUBLE_EQ(r.front[3].latency_ms, 5.5);
+  // The spread reported with the front: the readapted predictor's, none for a measured member.
+  EXPECT_EQ(r.log_sd, (std::vector<double>{0.01, 0, 0.01, 0, 0.01}));
 }
 
 TEST(RefineFront, UnmeasurableMemberIsSkippedAndNotCounted) {

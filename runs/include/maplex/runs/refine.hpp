@@ -24,6 +24,9 @@ struct FrontRefinement {
   // The non-dominated queried candidates on (accuracy, latency) by ascending latency: latency_ms
   // is the measurement of a checked member, else the last predictor's prediction.
   std::vector<objectives::Fitness> front;
+  // The last predictor's log-sd by NB201 index (the search's source's when no check was made);
+  // 0 for a checked member: its latency is its measurement.
+  std::vector<double> log_sd;
 };
 
 // The front of `archive` (queried candidates only) on (accuracy, latency_ms), by ascending
