@@ -91,7 +91,9 @@ FrontRefinement refine_front(std::span<const objectives::Fitness> archive,
   }
   out.log_sd = std::move(log_sd);
   for (const auto& [i, m] : measured) {
-    out.log_sd[static_cast<std::size_t>(i)] = 0;
+    if (static_cast<std::size_t>(i) < out.log_sd.size()) {
+      out.log_sd[static_cast<std::size_t>(i)] = 0;
+    }
   }
   return out;
 }
