@@ -27,7 +27,8 @@ cell with P >= THRESHOLD (unchecked); each check measures the unchecked cell wit
 P x (accuracy - the answer's accuracy) and becomes the answer when it meets the budget. Regret is
 against the most accurate connected cell within the budget; 40 devices x 3 seeds.
 `family`: "mean +-10% >= 0.75 of the noise ceiling (0.855) over the 40 settings, each device's
-family out of the pool". For each target, the best single pool device outside its family chosen
+family out of the pool" (families and pools as `maplex evaluate --protocol family` builds them,
+read from its JSON). For each target, the best single pool device outside its family chosen
 with hindsight (on the target's whole table): scaled by the best constant (`scaled`), or as a power
 law c x latency^a fitted on the whole table (`power law`); then the power law of the pool device
 whose fit leaves the smallest residual on 3 measured cells (one of the fastest 5%, one of the
@@ -217,12 +218,6 @@ def budget_table(d, seed):
                   f"{np.nanmean(regret):.3f} | {np.mean(feasible):.3f} |")
 
 
-FAMILY = {"desktop_gpu": "gpu", "desktop_cpu": "server_cpu", "mobile_phone": "mobile_cpu",
-          "embedded_cpu": "mobile_cpu", "mobile_cpu": "mobile_cpu", "mobile_gpu": "mobile_gpu",
-          "mobile_dsp": "dsp", "embedded_gpu": "embedded_gpu", "embedded_tpu": "edge_accelerator",
-          "asic_simulated": "edge_accelerator", "fpga_simulated": "edge_accelerator"}
-
-
 def within_10(pred, truth):
     return float(np.mean(np.abs(pred / truth - 1) <= 0.1))
 
@@ -239,9 +234,8 @@ def power_law(x, y):
     return np.linalg.lstsq(a, np.log(y), rcond=None)[0]
 
 
-def family_row(d, target, family, rng):
+def family_row(d, target, pool, rng):
     lat, ok = d["lat"][target], d["connected"] & ~np.isnan(d["lat"][target])
-    pool = [p for p in d["lat"] if family[p] != family[target]]
     scaled = powered = 0.0
     for p in pool:
         k = ok & ~np.isnan(d["lat"][p])
@@ -265,10 +259,10 @@ def family_row(d, target, family, rng):
     return scaled, powered, float(np.mean(chosen))
 
 
-def family_table(d, data, rng):
-    family = {r["device_key"]: FAMILY[r["category"]]
-              for r in csv.DictReader(open(os.path.join(data, "devices.csv")))}
-    rows = {t: family_row(d, t, family, rng) for t in d["lat"]}
+def family_table(d, binary, rng):
+    cases = protocol_cases(binary, "family")
+    family = {c["device"]: c["group"] for c in cases}
+    rows = {c["device"]: family_row(d, c["device"], c["pool"], rng) for c in cases}
     print("| family | settings | scaled (hindsight) | power law (hindsight) | "
           "power law chosen from 3 measurements |")
     print("| --- | --- | --- | --- | --- |")
@@ -305,13 +299,18 @@ def scored_cells(d, lat, protocol):
     return test
 
 
-def pool_table(d, binary, protocol):
+def protocol_cases(binary, protocol):
+    """Each target of `maplex evaluate --protocol P` with its group and pool, as maplex builds them."""
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "cases.json")
         subprocess.run([binary, "evaluate", "--protocol", protocol, "--methods", "flops",
                         "--trials", "1", "--no-ceiling", "--json", out],
                        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        cases = json.load(open(out))["devices"]
+        return json.load(open(out))["devices"]
+
+
+def pool_table(d, binary, protocol):
+    cases = protocol_cases(binary, protocol)
     per_task = defaultdict(list)
     for c in cases:
         lat = d["lat"][c["device"]]
@@ -351,7 +350,7 @@ def main():
     elif args.table == "budget":
         budget_table(d, args.seed)
     elif args.table == "family":
-        family_table(d, args.data, np.random.default_rng(args.seed))
+        family_table(d, args.maplex, np.random.default_rng(args.seed))
     else:
         pool_table(d, args.maplex, args.table)
 

@@ -66,10 +66,9 @@ void add_interval(nlohmann::json& j, const search::Fitness& f, const Prepared& p
   if (r.verification || i >= sd.size() || !(sd[i] > 0)) {
     return;
   }
-  constexpr double kZ95 = 1.959964;
+  const double z = objectives::normal_quantile(0.975);
   j["latency_log_sd"] = sd[i];
-  j["latency_95_ms"] = {f.latency_ms * std::exp(-kZ95 * sd[i]),
-                        f.latency_ms * std::exp(kZ95 * sd[i])};
+  j["latency_95_ms"] = {f.latency_ms * std::exp(-z * sd[i]), f.latency_ms * std::exp(z * sd[i])};
 }
 
 nlohmann::json describe(const search::Fitness& f, const Prepared& p, const tables::Catalog& catalog,
