@@ -48,6 +48,7 @@ import json
 import math
 import os
 import subprocess
+import sys
 import tempfile
 from collections import defaultdict
 
@@ -83,7 +84,16 @@ def features(ops):
     return x
 
 
+class Failure(Exception):
+    """One line for stderr: the value and what was expected."""
+
+
 def load(data):
+    for name in ("nb201_archs.csv", "nb201_valid_acc.csv", "latency_help_nb201.csv",
+                 "latency_eagle_nb201.csv"):
+        if not os.path.isfile(os.path.join(data, name)):
+            raise Failure(f"data directory {data!r} has no {name}, expected the shipped tables "
+                          "(the repository's data/)")
     archs = list(csv.DictReader(open(os.path.join(data, "nb201_archs.csv"))))
     n = len(archs)
     acc = np.zeros(n)
@@ -303,9 +313,16 @@ def protocol_cases(binary, protocol):
     """Each target of `maplex evaluate --protocol P` with its group and pool, as maplex builds them."""
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "cases.json")
-        subprocess.run([binary, "evaluate", "--protocol", protocol, "--methods", "flops",
-                        "--trials", "1", "--no-ceiling", "--json", out],
-                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if not os.access(binary, os.X_OK):
+            raise Failure(f"maplex binary {binary!r} is not an executable file, expected the "
+                          "built CLI (--maplex PATH, or scripts/setup.sh first)")
+        run = subprocess.run([binary, "evaluate", "--protocol", protocol, "--methods", "flops",
+                              "--trials", "1", "--no-ceiling", "--json", out],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        if run.returncode != 0:
+            last = (run.stderr.strip().splitlines() or ["no message"])[-1]
+            raise Failure(f"{binary} evaluate --protocol {protocol} exited with "
+                          f"{run.returncode}: {last}")
         return json.load(open(out))["devices"]
 
 
@@ -344,6 +361,15 @@ def main():
     parser.add_argument("--maplex", default=os.path.join(os.path.dirname(__file__), "..", "build",
                                                          "maplex"))
     args = parser.parse_args()
+    try:
+        run(args)
+    except (Failure, OSError, ValueError, KeyError) as e:
+        what = e.args[0] if isinstance(e, Failure) else f"{type(e).__name__}: {e}"
+        print(f"ceilings.py: {what}", file=sys.stderr)
+        sys.exit(1)
+
+
+def run(args):
     d = load(args.data)
     if args.table == "front":
         front_table(d, np.random.default_rng(args.seed))

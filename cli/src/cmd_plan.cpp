@@ -15,6 +15,7 @@ namespace maplex::cli {
 int run_plan(int argc, char** argv) {
   auto options = make_options("plan", "The architectures to measure on a new device");
   add_pool_options(options);
+  add_hold_out_option(options);
   options.add_options()("count", "How many architectures",
                         cxxopts::value<int>()->default_value("3"))(
       "device",
@@ -66,7 +67,8 @@ int run_plan(int argc, char** argv) {
                      {"seed", seed_of(*args)},
                      {"target", device},
                      {"pool", pool.names()},
-                     {"pool_samples", (*args)["pool-samples"].as<int>()}};
+                     {"pool_samples", (*args)["pool-samples"].as<int>()},
+                     {"pool_hold_out", (*args)["hold-out"].as<std::string>()}};
     std::cout << doc.dump(2) << '\n';
     return 0;
   }

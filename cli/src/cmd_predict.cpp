@@ -106,7 +106,8 @@ nlohmann::json predict_document(const predictor::Predictor& p, const predictor::
   doc["config"] = {{"method", predictor::method_name(p.config().method)},
                    {"seed", po.seed},
                    {"pool", pool.names()},
-                   {"pool_samples", po.samples_per_device}};
+                   {"pool_samples", po.samples_per_device},
+                   {"pool_hold_out", po.hold_out_family ? "family" : "hardware"}};
   doc["fit_rms_log_error"] = fit;
   if (!p.report().top_members.empty()) {  // maplex and maplex-posterior
     nlohmann::json members = nlohmann::json::array();
@@ -124,6 +125,7 @@ nlohmann::json predict_document(const predictor::Predictor& p, const predictor::
 cxxopts::Options predict_options() {
   auto options = make_options("predict", "Predict every architecture's latency on a device");
   add_pool_options(options);
+  add_hold_out_option(options);
   options.add_options()("measurements", "Long-form CSV: arch,latency_ms[,device]",
                         cxxopts::value<std::string>())(
       "device",

@@ -20,6 +20,15 @@ void add_pool_options(cxxopts::Options& options) {
       "seed", "Seed of every random choice", cxxopts::value<std::uint64_t>()->default_value("0"));
 }
 
+void add_hold_out_option(cxxopts::Options& options) {
+  options.add_options()("hold-out",
+                        "What the default pool leaves out besides the target: hardware (devices "
+                        "sharing its chip) or family (every device of its family as well, as "
+                        "evaluate --protocol family does: how a device unlike the pool fares; a "
+                        "shipped target only)",
+                        cxxopts::value<std::string>()->default_value("hardware"));
+}
+
 std::vector<std::string> split_list(const std::string& text, const std::string& option) {
   std::vector<std::string> out;
   std::size_t start = 0;
@@ -57,6 +66,13 @@ predictor::PoolOptions pool_options(const cxxopts::ParseResult& args) {
   }
   po.samples_per_device = int_option(args, "pool-samples", 0);
   po.seed = seed_of(args);
+  if (args.count("hold-out") != 0U) {
+    const auto hold_out = args["hold-out"].as<std::string>();
+    if (hold_out != "hardware" && hold_out != "family") {
+      throw InputError("--hold-out " + quote(hold_out) + ", expected hardware or family");
+    }
+    po.hold_out_family = hold_out == "family";
+  }
   return po;
 }
 

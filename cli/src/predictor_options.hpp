@@ -11,11 +11,14 @@
 namespace maplex::cli {
 
 void add_pool_options(cxxopts::Options& options);
+// --hold-out hardware|family (plan, predict, search, compare, pareto; evaluate's protocols say
+// their own pools).
+void add_hold_out_option(cxxopts::Options& options);
 
 // "a,b,c" -> {"a","b","c"}; throws UsageError on an empty item.
 std::vector<std::string> split_list(const std::string& text, const std::string& option);
 
-// --pool, --pool-samples, --seed as PoolOptions (seed as given).
+// --pool, --pool-samples, --seed (and --hold-out where declared) as PoolOptions (seed as given).
 predictor::PoolOptions pool_options(const cxxopts::ParseResult& args);
 std::uint64_t seed_of(const cxxopts::ParseResult& args);
 

@@ -23,6 +23,7 @@ namespace maplex::cli {
 void add_search_options(cxxopts::Options& options, const std::string& default_algorithm,
                         int default_queries, bool pareto) {
   add_pool_options(options);
+  add_hold_out_option(options);
   options.add_options()("device",
                         "Target: a shipped device (its table simulates the measurements), or "
                         "local (this machine, measured live)",
@@ -221,6 +222,7 @@ runs::RunSpec search_spec(const cxxopts::ParseResult& args, const std::string& c
   const auto po = pool_options(args);
   s.pool = po.devices;
   s.pool_samples = po.samples_per_device;
+  s.hold_out_family = po.hold_out_family;
   s.adapt = int_option(args, "adapt", 0);
   s.verify = int_option(args, "verify", 0);
   s.search_confidence = args["search-confidence"].as<double>();
@@ -319,7 +321,9 @@ void print_search_result(const nlohmann::json& r) {
   const std::string how =
       predicted ? "predicted by " + cfg["method"].get<std::string>() + " adapted from " +
                       std::to_string(r["target"]["measurements"].size()) +
-                      (r["target"]["measurements"].size() == 1 ? " measurement" : " measurements")
+                      (r["target"]["measurements"].size() == 1 ? " measurement" : " measurements") +
+                      " and a pool of " + std::to_string(r["target"]["pool"].size()) + " devices" +
+                      (cfg["pool_hold_out"] == "family" ? " (its family held out)" : "")
                 : "measured (" + cfg["latency_source"].get<std::string>() + ")";
   std::printf("target %s (%s), %s accuracy, latency %s, budget %s ms\n",
               r["target"]["device"].get<std::string>().c_str(),

@@ -40,18 +40,50 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 12> kFamilie
     {"embedded_gpu", "embedded_gpu"},
 }};
 
-std::vector<std::string> default_pool(const tables::Catalog& catalog, const std::string& target) {
+std::string family_of(const tables::Catalog& catalog, const std::string& target) {
+  return catalog.has_device(target) ? device_family(catalog.device(target)) : "";
+}
+
+// A pool device that would leak the target's latencies: the target itself, its chip, or (when
+// held out) its family.
+void check_pool_device(const tables::Catalog& catalog, const std::string& target,
+                       const std::string& name, bool hold_out_family) {
+  if (name == target) {
+    throw InputError("pool device " + quote(name) +
+                     " is the target device, expected the target left out of its own pool");
+  }
+  if (!catalog.has_device(target) || !catalog.has_device(name)) {
+    return;  // an unknown pool device is reported when its latencies are read
+  }
+  const std::string& hardware = catalog.device(target).hardware;
+  if (!hardware.empty() && catalog.device(name).hardware == hardware) {
+    throw InputError("pool device " + quote(name) + " shares hardware " + quote(hardware) +
+                     " with the target " + quote(target) +
+                     ", expected other chips (it would leak the target's latencies)");
+  }
+  const std::string family = family_of(catalog, target);
+  if (hold_out_family && device_family(catalog.device(name)) == family) {
+    throw InputError("pool device " + quote(name) + " is of the target " + quote(target) +
+                     "'s family " + quote(family) +
+                     ", expected devices of other families (the family is held out)");
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> default_pool(const tables::Catalog& catalog, const std::string& target,
+                                      bool hold_out_family) {
   const std::string hardware = catalog.has_device(target) ? catalog.device(target).hardware : "";
+  const std::string family = hold_out_family ? family_of(catalog, target) : "";
   std::vector<std::string> out;
   for (const auto& d : catalog.devices()) {
-    if (d.key != target && (hardware.empty() || d.hardware != hardware)) {
+    if (d.key != target && (hardware.empty() || d.hardware != hardware) &&
+        (family.empty() || device_family(d) != family)) {
       out.push_back(d.key);
     }
   }
   return out;
 }
-
-}  // namespace
 
 std::string device_family(const tables::DeviceSpec& device) {
   for (const auto& [category, family] : kFamilies) {
@@ -64,12 +96,20 @@ std::string device_family(const tables::DeviceSpec& device) {
 
 Pool build_pool(const tables::Catalog& catalog, const std::string& target,
                 const PoolOptions& options) {
+  if (options.hold_out_family && !catalog.has_device(target)) {
+    throw InputError("holding out the family of target " + quote(target) +
+                     " needs a shipped device (devices.csv gives its family), expected one of "
+                     "`maplex devices`");
+  }
   const std::vector<std::string> names =
-      options.devices.empty() ? default_pool(catalog, target) : options.devices;
+      options.devices.empty() ? default_pool(catalog, target, options.hold_out_family)
+                              : options.devices;
   if (names.empty()) {
-    throw InputError("training pool for target " + quote(target) +
-                     " is empty after excluding the target and devices sharing its hardware, "
-                     "expected at least one training device");
+    throw InputError("training pool for target " + quote(target) + " is empty after excluding " +
+                     (options.hold_out_family ? "its family"
+                                              : "the target and devices sharing "
+                                                "its hardware") +
+                     ", expected at least one training device");
   }
   std::vector<char> excluded(static_cast<std::size_t>(space::kNumArchs), 0);
   for (int a : options.exclude) {
@@ -77,18 +117,8 @@ Pool build_pool(const tables::Catalog& catalog, const std::string& target,
   }
   // Architectures known on every pool device and not excluded.
   std::vector<char> common(static_cast<std::size_t>(space::kNumArchs), 1);
-  const std::string target_hardware =
-      catalog.has_device(target) ? catalog.device(target).hardware : "";
   for (const std::string& name : names) {
-    if (name == target) {
-      throw InputError("pool device " + quote(name) +
-                       " is the target device, expected the target left out of its own pool");
-    }
-    if (!target_hardware.empty() && catalog.device(name).hardware == target_hardware) {
-      throw InputError("pool device " + quote(name) + " shares hardware " + quote(target_hardware) +
-                       " with the target " + quote(target) +
-                       ", expected other chips (it would leak the target's latencies)");
-    }
+    check_pool_device(catalog, target, name, options.hold_out_family);
     const auto column = catalog.latencies(name);  // throws for an unknown device
     for (std::size_t a = 0; a < column.size(); ++a) {
       if (std::isnan(column[a]) || excluded[a] != 0) {

@@ -114,14 +114,7 @@ std::vector<EvalCase> help_cases(const tables::Catalog& catalog) {
 std::vector<EvalCase> family_cases(const tables::Catalog& catalog) {
   std::vector<EvalCase> out;
   for (const auto& target : catalog.devices()) {
-    const std::string family = device_family(target);
-    std::vector<std::string> pool;
-    for (const auto& d : catalog.devices()) {
-      if (device_family(d) != family) {
-        pool.push_back(d.key);
-      }
-    }
-    add(out, catalog, family, target.key, std::move(pool));
+    add(out, catalog, device_family(target), target.key, default_pool(catalog, target.key, true));
   }
   return out;
 }

@@ -22,12 +22,17 @@ namespace maplex::python {
 namespace {
 
 predictor::PoolOptions pool_options(const std::optional<std::vector<std::string>>& pool,
-                                    int pool_samples, std::uint64_t seed) {
+                                    int pool_samples, std::uint64_t seed,
+                                    const std::string& hold_out) {
   if (pool_samples < 0) {
     throw InputError("pool_samples " + std::to_string(pool_samples) +
                      ", expected at least 0 (0 = every known architecture)");
   }
+  if (hold_out != "hardware" && hold_out != "family") {
+    throw InputError("hold_out " + quote(hold_out) + ", expected 'hardware' or 'family'");
+  }
   predictor::PoolOptions po;
+  po.hold_out_family = hold_out == "family";
   po.devices = pool.value_or(std::vector<std::string>{});
   po.samples_per_device = pool_samples;
   po.seed = seed;
@@ -35,13 +40,15 @@ predictor::PoolOptions pool_options(const std::optional<std::vector<std::string>
 }
 
 std::vector<int> plan(int count, std::uint64_t seed, const std::string& device,
-                      const std::optional<std::vector<std::string>>& pool, int pool_samples) {
+                      const std::optional<std::vector<std::string>>& pool, int pool_samples,
+                      const std::string& hold_out) {
   auto d = data();
   if (!device.empty()) {
     d->catalog.device(device);  // an unknown target is an error, not a silent empty name
   }
   const py::gil_scoped_release release;
-  const auto p = predictor::build_pool(d->catalog, device, pool_options(pool, pool_samples, seed));
+  const auto p =
+      predictor::build_pool(d->catalog, device, pool_options(pool, pool_samples, seed, hold_out));
   std::vector<int> out;
   for (const auto& a : predictor::plan_adaptation(p, d->catalog.index(), count, seed)) {
     out.push_back(a.index);
@@ -53,15 +60,16 @@ std::vector<int> plan(int count, std::uint64_t seed, const std::string& device,
 class PyPredictor {
  public:
   PyPredictor(const std::string& method, std::optional<std::vector<std::string>> pool,
-              std::uint64_t seed, int pool_samples, std::string device)
+              std::uint64_t seed, int pool_samples, std::string device, std::string hold_out)
       : data_(data()),
         pool_(std::move(pool)),
         pool_samples_(pool_samples),
         device_(std::move(device)),
+        hold_out_(std::move(hold_out)),
         seed_(seed) {
     config_.method = predictor::parse_method(method);
     config_.seed = seed;
-    pool_options(pool_, pool_samples_, seed_);  // checked now, not at the first fit
+    pool_options(pool_, pool_samples_, seed_, hold_out_);  // checked now, not at the first fit
     if (!device_.empty()) {
       data_->catalog.device(device_);
     }
@@ -83,7 +91,7 @@ class PyPredictor {
     const py::gil_scoped_release release;
     const auto start = std::chrono::steady_clock::now();
     auto adapted = predictor::adapt(data_->catalog, data_->features, device_, target,
-                                    pool_options(pool_, pool_samples_, seed_), config_);
+                                    pool_options(pool_, pool_samples_, seed_, hold_out_), config_);
     predictor_ = std::make_unique<predictor::Predictor>(std::move(adapted.predictor));
     seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   }
@@ -117,6 +125,7 @@ class PyPredictor {
   std::optional<std::vector<std::string>> pool_;
   int pool_samples_;
   std::string device_;
+  std::string hold_out_;  // hardware | family (predictor::PoolOptions::hold_out_family)
   std::uint64_t seed_;
   predictor::PredictorConfig config_;
   std::unique_ptr<predictor::Predictor> predictor_;
@@ -131,7 +140,8 @@ py::array_t<double> copy(const std::vector<double>& v) {
 
 void bind_predictor(py::module_& m) {
   m.def("plan", &plan, py::arg("count") = 3, py::arg("seed") = 0, py::arg("device") = "",
-        py::arg("pool") = py::none(), py::arg("pool_samples") = 900);
+        py::arg("pool") = py::none(), py::arg("pool_samples") = 900,
+        py::arg("hold_out") = "hardware");
   m.def("methods", [] {
     std::vector<std::string> out;
     for (const auto method : predictor::kAllMethods) {
@@ -141,9 +151,9 @@ void bind_predictor(py::module_& m) {
   });
   py::class_<PyPredictor>(m, "Predictor")
       .def(py::init<const std::string&, std::optional<std::vector<std::string>>, std::uint64_t, int,
-                    std::string>(),
+                    std::string, std::string>(),
            py::arg("method") = "maplex", py::arg("pool") = py::none(), py::arg("seed") = 0,
-           py::arg("pool_samples") = 900, py::arg("device") = "")
+           py::arg("pool_samples") = 900, py::arg("device") = "", py::arg("hold_out") = "hardware")
       .def(
           "fit",
           [](py::object self, const py::dict& measurements) {

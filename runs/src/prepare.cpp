@@ -231,6 +231,7 @@ Prepared prepare(const RunSpec& spec, const tables::Catalog& catalog,
   predictor::PoolOptions po;
   po.devices = spec.pool;
   po.samples_per_device = spec.pool_samples;
+  po.hold_out_family = spec.hold_out_family;
   po.seed = spec.seed;
   // Verification needs a device to measure: a shipped device's table simulates it; `local` is
   // measured.
@@ -251,6 +252,9 @@ Prepared prepare(const RunSpec& spec, const tables::Catalog& catalog,
   objectives::Problem problem = budgeted_problem(std::move(accuracy), std::move(source), spec,
                                                  catalog.index(), std::move(limits), on_infeasible);
   objectives::add_low_fidelity(problem, catalog.archs(), dataset, spec.accuracy_choice());
+  std::vector<std::string> pool =
+      po.devices.empty() ? predictor::default_pool(catalog, target.name, po.hold_out_family)
+                         : po.devices;
   return Prepared{std::move(target),
                   std::move(problem),
                   truth,
@@ -259,7 +263,8 @@ Prepared prepare(const RunSpec& spec, const tables::Catalog& catalog,
                   std::move(measure),
                   is_live ? live->fingerprint : "",
                   is_live ? live->description : "",
-                  std::move(readapt)};
+                  std::move(readapt),
+                  std::move(pool)};
 }
 
 }  // namespace maplex::runs

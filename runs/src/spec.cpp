@@ -40,6 +40,7 @@ std::string spec_to_json(const RunSpec& s) {
       {"method", s.method},
       {"pool", s.pool},
       {"pool_samples", s.pool_samples},
+      {"pool_hold_out", s.hold_out_family ? "family" : "hardware"},
       {"adapt", s.adapt},
       {"verify", s.verify},
       {"search_confidence", s.search_confidence},
@@ -73,6 +74,18 @@ std::optional<bool> balance_of(const nlohmann::json& local) {
   }
   const auto& b = local.at("balance");
   return b.is_null() ? std::nullopt : std::optional<bool>(b.get<bool>());
+}
+
+// Configs written before the family hold-out held out the hardware.
+bool hold_out_family_of(const nlohmann::json& j, const std::string& source) {
+  const auto it = j.find("pool_hold_out");
+  const std::string value =
+      it == j.end() ? "hardware" : (it->is_string() ? it->get<std::string>() : it->dump());
+  if (value != "hardware" && value != "family") {
+    throw InputError(source + ": field " + quote("pool_hold_out") + " " + quote(value) +
+                     ", expected hardware or family");
+  }
+  return value == "family";
 }
 
 }  // namespace
@@ -128,6 +141,7 @@ RunSpec parse_spec(const std::string& json_text, const std::string& source) {
     s.method = field("method").get<std::string>();
     s.pool = field("pool").get<std::vector<std::string>>();
     s.pool_samples = json_integer<int>(field("pool_samples"));
+    s.hold_out_family = hold_out_family_of(j, source);
     s.adapt = json_integer<int>(field("adapt"));
     s.verify = json_integer<int>(field("verify"));
     s.search_confidence = field("search_confidence").get<double>();

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 
 #include <nlohmann/json.hpp>
 
@@ -131,6 +132,14 @@ TEST(Cli, DevicesListsFortyWithCounts) {
   EXPECT_EQ(doc["devices"][0]["latency_count"], 15284);
   EXPECT_EQ(doc["devices"][0]["disconnected_with_latency"], 341);
   EXPECT_EQ(doc["devices"][0]["cores"], 3584.0);
+  EXPECT_EQ(doc["devices"][0]["family"], "gpu");
+  std::map<std::string, std::string> family;
+  for (const auto& d : doc["devices"]) {
+    family[d["device"]] = d["family"];
+  }
+  EXPECT_EQ(family["raspi4"], "mobile_cpu");  // ARM Cortex-A72 cores, like the phones
+  EXPECT_EQ(family["fpga"], "edge_accelerator");
+  EXPECT_EQ(family["mobile_dsp_snapdragon_855_hexagon_690_int8"], "dsp");
   EXPECT_DOUBLE_EQ(doc["devices"][0]["latency_min_ms"].get<double>(), 3.59661);
   const RunResult text = run_maplex({"devices"});
   EXPECT_EQ(count_lines(text.out), 43);  // header, 40 devices, a blank line and the note

@@ -50,6 +50,24 @@ TEST(PlanCli, BadInput) {
                         "--pool '1080ti_1,,2080ti_1' has an empty item");
 }
 
+// --hold-out family: a GPU's plan is made from a pool with no GPU in it, and says so.
+TEST(PlanCli, HoldingOutTheFamily) {
+  const RunResult r =
+      run_maplex({"plan", "--device", "titan_rtx_1", "--hold-out", "family", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto config = nlohmann::json::parse(r.out)["config"];
+  EXPECT_EQ(config["pool_hold_out"], "family");
+  EXPECT_EQ(config["pool"].size(), 40U - 16U);  // the 16 desktop and server GPU settings out
+  for (const auto& d : config["pool"]) {
+    const auto name = d.get<std::string>();
+    EXPECT_EQ(name.find("ti_"), std::string::npos) << name;  // 1080ti_*, 2080ti_*
+    EXPECT_EQ(name.find("titan"), std::string::npos) << name;
+    EXPECT_NE(name, "desktop_gpu_gtx_1080ti_fp32");
+  }
+  expect_one_line_error(run_maplex({"plan", "--device", "pixel3", "--hold-out", "chip"}), 1,
+                        "maplex plan: --hold-out 'chip', expected hardware or family");
+}
+
 TEST(PredictCli, SimulatedDeviceWritesEveryArchitecture) {
   const auto out = temp("pred.csv");
   const RunResult r =

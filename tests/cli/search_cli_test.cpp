@@ -120,6 +120,34 @@ TEST(SearchCli, UncheckedAnswerStatesItsChanceOfMeetingTheBudget) {
   EXPECT_NEAR(p, 0.5 * std::erfc(-std::log(6.0 / pred) / (sd * std::sqrt(2.0))), 1e-6);
 }
 
+// The pool the predictor learnt from is in the result; --hold-out family keeps the target's
+// whole family out of it (a GPU target learns from no GPU) and the config says so.
+TEST(SearchCli, TheResultNamesItsPoolAndAFamilyHoldOutKeepsRelativesOut) {
+  const auto plain = json_of(run_maplex(with(kSearch, {"--no-records", "--json"})));
+  const auto& near = plain["target"]["pool"];
+  EXPECT_EQ(near.size(), 37U);  // 40 less titan_rtx_1 and its chip at batch 32 and 256
+  EXPECT_NE(std::find(near.begin(), near.end(), "2080ti_1"), near.end());
+  const auto held =
+      json_of(run_maplex(with(kSearch, {"--hold-out", "family", "--json", "--no-records"})));
+  EXPECT_EQ(held["config"]["pool_hold_out"], "family");
+  const auto& pool = held["target"]["pool"];
+  EXPECT_EQ(pool.size(), 24U);
+  for (const auto& d : pool) {
+    const auto name = d.get<std::string>();
+    EXPECT_EQ(name.find("ti_"), std::string::npos) << name;  // 1080ti_*, 2080ti_*
+    EXPECT_EQ(name.find("titan"), std::string::npos) << name;
+    EXPECT_NE(name, "desktop_gpu_gtx_1080ti_fp32");
+  }
+  EXPECT_TRUE(held["best_feasible"].get<bool>());
+  const auto m = temp("m.csv");
+  std::ofstream(m) << "arch,latency_ms\n0,5.55665\n1,6.70828\n2,6.05587\n";
+  expect_one_line_error(
+      run_maplex({"search", "--measurements", m.string(), "--hold-out", "family",
+                  "--latency-budget-ms", "6", "--no-records"}),
+      "holding out the family of target '" + m.stem().string() + "' needs a shipped device");
+  std::filesystem::remove(m);
+}
+
 TEST(SearchCli, MeasuredSearchCountsEveryCandidateAsAMeasurement) {
   const auto doc =
       json_of(run_maplex(with(kSearch, {"--latency-source", "table", "--no-records", "--json"})));

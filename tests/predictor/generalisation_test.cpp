@@ -13,12 +13,14 @@
 #include "maplex/predictor/plan.hpp"
 #include "maplex/predictor/predictor.hpp"
 #include "shipped_data.hpp"
+#include "tables/test_files.hpp"
 
 namespace maplex::predictor {
 namespace {
 
 const auto& catalog = maplex::testing::shipped_catalog;
 
+using maplex::tables::testing::error_of;
 using testing::features;
 
 // Box-Muller: a standard normal from two uniforms.
@@ -49,6 +51,39 @@ TEST(Protocols, FamilyPoolsHoldNoRelative) {
   EXPECT_EQ(device_family(catalog().device("mobile_cpu_snapdragon_450_cortex_a53_int8")),
             "mobile_cpu");
   EXPECT_EQ(device_family(catalog().device("fpga")), "edge_accelerator");
+}
+
+// The family hold-out a search or a prediction can ask for: pixel3's pool keeps no phone, no
+// Raspberry Pi and no int8 mobile CPU (the nine of its family), and keeps everything else.
+TEST(Pools, HoldingOutTheFamilyLeavesEveryRelativeOut) {
+  PoolOptions po;
+  po.samples_per_device = 50;
+  const auto with_family = build_pool(catalog(), "pixel3", po).names();
+  EXPECT_NE(std::find(with_family.begin(), with_family.end(), "pixel2"), with_family.end());
+  po.hold_out_family = true;
+  const auto names = build_pool(catalog(), "pixel3", po).names();
+  EXPECT_EQ(names.size(), 31U);
+  for (const char* relative :
+       {"pixel2", "pixel3", "samsung_a50", "samsung_s7", "essential_ph_1", "raspi4",
+        "mobile_cpu_snapdragon_450_cortex_a53_int8", "mobile_cpu_snapdragon_675_kryo_460_int8",
+        "mobile_cpu_snapdragon_855_kryo_485_int8"}) {
+    EXPECT_EQ(std::find(names.begin(), names.end(), relative), names.end()) << relative;
+  }
+  for (const char* other : {"1080ti_1", "gold_6226", "eyeriss", "embedded_gpu_jetson_nano_fp16",
+                            "mobile_gpu_snapdragon_855_adreno_640_int8",
+                            "mobile_dsp_snapdragon_675_hexagon_685_int8"}) {
+    EXPECT_NE(std::find(names.begin(), names.end(), other), names.end()) << other;
+  }
+  // A named pool is checked against the hold-out, and a device of unknown family cannot hold
+  // its family out.
+  po.devices = {"1080ti_1", "samsung_a50"};
+  EXPECT_EQ(error_of([&] { build_pool(catalog(), "pixel3", po); }),
+            "pool device 'samsung_a50' is of the target 'pixel3''s family 'mobile_cpu', expected "
+            "devices of other families (the family is held out)");
+  po.devices.clear();
+  EXPECT_EQ(error_of([&] { build_pool(catalog(), "my_board", po); }),
+            "holding out the family of target 'my_board' needs a shipped device (devices.csv "
+            "gives its family), expected one of `maplex devices`");
 }
 
 TEST(Protocols, NasflatTasksAreTheirPublishedLists) {

@@ -62,6 +62,17 @@ def test_a_fitted_predictor_ranks_a_shipped_device():
     assert 0 < report["log_sd_calibration"] < 5 and report["top_members"]
 
 
+def test_holding_out_the_family_keeps_every_relative_out_of_the_pool():
+    truth = np.array([np.nan if v is None else v for v in device_column("pixel3")])
+    planned = maplex.plan(device="pixel3", hold_out="family")
+    p = maplex.Predictor(device="pixel3", hold_out="family").fit({a: truth[a] for a in planned})
+    pool = p.report["pool"]
+    assert len(pool) == 31
+    assert not {"pixel2", "samsung_a50", "raspi4"} & set(pool) and "1080ti_1" in pool
+    near = maplex.Predictor(device="pixel3").fit({a: truth[a] for a in planned})
+    assert "pixel2" in near.report["pool"]
+
+
 def test_fit_returns_itself_and_refits():
     p = maplex.Predictor(method="flops")
     assert not p.fitted
@@ -77,6 +88,8 @@ def test_fit_returns_itself_and_refits():
         (lambda: maplex.Predictor(method="magic"), "'magic'"),
         (lambda: maplex.Predictor(pool=["nope"]).fit({1: 1.0}), "'nope'"),
         (lambda: maplex.Predictor(device="pixel33"), "unknown device 'pixel33'"),
+        (lambda: maplex.Predictor(hold_out="chip"), "hold_out 'chip', expected"),
+        (lambda: maplex.Predictor(hold_out="family").fit({1: 1.0}), "needs a shipped device"),
         (lambda: maplex.Predictor().predict(), "not fitted"),
         (lambda: maplex.Predictor().fit({}), "no measurements"),
         (lambda: maplex.Predictor().fit({1: -2.0}), "-2"),

@@ -86,5 +86,20 @@ TEST(SpecReference, ARunConfigKeepsItsReferenceAndAnOldOneResumesWithTheOldRefer
       "|nor_conv_3x3~0|+|nor_conv_3x3~0|skip_connect~1|+|skip_connect~0|nor_conv_3x3~1|none~2|");
 }
 
+TEST(SpecHoldOut, TheFamilyHoldOutRoundTripsAndAnOldConfigHeldOutTheHardware) {
+  const RunSpec family = spec_from_options("search", R"({"pool_hold_out": "family"})");
+  EXPECT_TRUE(family.hold_out_family);
+  EXPECT_TRUE(parse_spec(spec_to_json(family), "config.json").hold_out_family);
+  const RunSpec plain = spec_from_options("search", "{}");
+  EXPECT_FALSE(plain.hold_out_family);
+  EXPECT_EQ(nlohmann::json::parse(spec_to_json(plain))["pool_hold_out"], "hardware");
+  auto j = nlohmann::json::parse(spec_to_json(family));
+  j.erase("pool_hold_out");  // written before the field
+  EXPECT_FALSE(parse_spec(j.dump(), "config.json").hold_out_family);
+  expect_error("search", R"({"pool_hold_out": "chip"})",
+               "field 'pool_hold_out' 'chip', expected hardware or family");
+  expect_error("search", R"({"pool_hold_out": 1})", "field 'pool_hold_out' '1', expected");
+}
+
 }  // namespace
 }  // namespace maplex::runs

@@ -45,8 +45,11 @@ struct Pool {
 
 struct PoolOptions {
   // Devices to train on; empty = every shipped device except the target and those sharing its
-  // hardware.
+  // hardware (and, with hold_out_family, those of its family).
   std::vector<std::string> devices;
+  // Hold the target's whole family out of the pool (device_family), as the family protocol does:
+  // how a device unlike every pool device fares. Needs a shipped target.
+  bool hold_out_family = false;
   // Architectures per device: the same random sample on every device (drawn from the
   // architectures all pool devices have measured); 0 = every known architecture.
   int samples_per_device = 0;
@@ -56,8 +59,15 @@ struct PoolOptions {
   std::vector<int> exclude;
 };
 
+// The default pool: every catalog device except `target` and those sharing its hardware and,
+// with hold_out_family, those of its family (the family protocol's pools).
+std::vector<std::string> default_pool(const tables::Catalog& catalog, const std::string& target,
+                                      bool hold_out_family);
+
 // The pool for `target` (which may be "" or a device not in the catalog). Throws InputError for an
-// unknown pool device, a pool device that is the target or shares its hardware, or an empty pool.
+// unknown pool device, a pool device that is the target or shares its hardware (or, with
+// hold_out_family, its family), a family hold-out for a target not in the catalog, or an empty
+// pool.
 Pool build_pool(const tables::Catalog& catalog, const std::string& target,
                 const PoolOptions& options);
 

@@ -34,6 +34,9 @@ struct Prepared {
   // Predicted source with a device to measure: the predictor adapted again with further
   // measurements (verification's checks); empty otherwise.
   Readapt readapt;
+  // Predicted source: the devices the predictor learnt from (the named pool, or the default one
+  // with the spec's hold-out); empty for a measured source.
+  std::vector<std::string> pool;
 };
 
 // `catalog` and `features` must outlive the result (Prepared::readapt refers to them).

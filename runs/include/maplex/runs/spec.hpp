@@ -37,6 +37,8 @@ struct RunSpec {
   std::string method = "maplex";
   std::vector<std::string> pool;  // empty = the default pool
   int pool_samples = 900;
+  // The default pool also leaves out the target's family (predictor::PoolOptions).
+  bool hold_out_family = false;
   // Architectures measured on the target to adapt the predictor; 0 = 3 device measurements in
   // all: 3 minus the verification checks when they apply.
   int adapt = 0;
