@@ -65,7 +65,11 @@ cxxopts::Options evaluate_options() {
       cxxopts::value<std::string>()->default_value("random"))(
       "devices", "Targets, comma separated: shipped devices or measurement CSV files",
       cxxopts::value<std::string>())("no-ceiling", "Skip the per-device noise ceiling")(
-      "threads", "Worker threads (0 = all cores)", cxxopts::value<int>()->default_value("0"))(
+      "dead-ops",
+      "table: maplex reads each pool device's op costs under the target's dead-op handling "
+      "(devices.csv's dead_ops); default: not used",
+      cxxopts::value<std::string>()->default_value(""))("threads", "Worker threads (0 = all cores)",
+                                                        cxxopts::value<int>()->default_value("0"))(
       "shard",
       "Do shard K of N (K/N, 0-based; slurm: this job array task) of the (device, trial) cells and "
       "write them as a part to --json; maplex merge joins the parts",
@@ -96,6 +100,12 @@ predictor::EvalOptions eval_options(const cxxopts::ParseResult& args,
   eo.seed = seed_of(args);
   eo.pool_samples = int_option(args, "pool-samples", 0);
   eo.noise_ceiling = args.count("no-ceiling") == 0U;
+  const std::string dead_ops = args["dead-ops"].as<std::string>();
+  if (!dead_ops.empty() && dead_ops != "table") {
+    throw InputError("--dead-ops " + quote(dead_ops) +
+                     ", expected table (devices.csv's, every target here is shipped) or nothing");
+  }
+  eo.predictor.use_dead_ops = dead_ops == "table";
   if (args.count("pool") != 0U) {
     eo.pool = split_list(args["pool"].as<std::string>(), "pool");
   }

@@ -98,11 +98,14 @@ nlohmann::json predict_document(const predictor::Predictor& p, const predictor::
                         {"latency_ms", target.adaptation.latency_ms[k]},
                         {"predicted_ms", p.predictions()[static_cast<std::size_t>(a)]}});
   }
-  doc["target"] = {{"device", target.name},
-                   {"source", target.source},
-                   {"simulated_from_table", target.simulated},
-                   {"measurements", measured},
-                   {"measurements_used", measured.size()}};
+  doc["target"] = {
+      {"device", target.name},
+      {"source", target.source},
+      {"simulated_from_table", target.simulated},
+      {"measurements", measured},
+      {"measurements_used", measured.size()},
+      {"dead_ops",
+       p.config().use_dead_ops && target.adaptation.spec ? target.adaptation.spec->dead_ops : ""}};
   doc["config"] = {{"method", predictor::method_name(p.config().method)},
                    {"seed", po.seed},
                    {"pool", pool.names()},
@@ -126,6 +129,7 @@ cxxopts::Options predict_options() {
   auto options = make_options("predict", "Predict every architecture's latency on a device");
   add_pool_options(options);
   add_hold_out_option(options);
+  add_dead_ops_option(options);
   options.add_options()("measurements", "Long-form CSV: arch,latency_ms[,device]",
                         cxxopts::value<std::string>())(
       "device",
@@ -217,7 +221,7 @@ int run_predict(int argc, char** argv) {
     spec.local.lut = args->count("no-lut") == 0U;
     local = open_session(spec, catalog, args->count("fresh") != 0U);
   }
-  const predictor::Target target =
+  predictor::Target target =
       local
           ? predictor::make_measured_target(catalog, device,
                                             "measured live (" + local->live.fingerprint + ")", po,
@@ -227,10 +231,12 @@ int run_predict(int argc, char** argv) {
                 catalog, device,
                 args->count("measurements") != 0U ? (*args)["measurements"].as<std::string>() : "",
                 po, int_option(*args, "count", 1));
+  const bool dead_ops = predictor::state_dead_ops(target, (*args)["dead-ops"].as<std::string>());
   const auto features = predictor::FeatureCache::build(catalog.index());
   predictor::PredictorConfig cfg;
   cfg.method = method;
   cfg.seed = po.seed;
+  cfg.use_dead_ops = dead_ops;
   const auto adapted = predictor::adapt(catalog, features, target.name, target.adaptation, po, cfg);
   const auto& p = adapted.predictor;
   const auto& pool = adapted.pool;

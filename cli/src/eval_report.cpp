@@ -154,6 +154,7 @@ nlohmann::json evaluation_json(const predictor::Evaluation& e, const tables::Cat
                    {"adapt", o.adapt},
                    {"trials", o.trials},
                    {"select", o.select == predictor::AdaptSelect::plan ? "plan" : "random"},
+                   {"dead_ops", o.predictor.use_dead_ops ? "table" : ""},
                    {"pool_samples", o.pool_samples},
                    {"scored", predictor::scored_description(o.protocol)},
                    {"seed", o.seed},

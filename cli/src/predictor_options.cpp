@@ -29,6 +29,15 @@ void add_hold_out_option(cxxopts::Options& options) {
                         cxxopts::value<std::string>()->default_value("hardware"));
 }
 
+void add_dead_ops_option(cxxopts::Options& options) {
+  options.add_options()(
+      "dead-ops",
+      "What the target's runtime does with ops on no input-to-output path: runs (PyTorch eager), "
+      "prunes (TF, TFLite graphs) or table (devices.csv's, for a shipped device); maplex then "
+      "reads every pool device's op costs that way. Default: not used",
+      cxxopts::value<std::string>()->default_value(""));
+}
+
 std::vector<std::string> split_list(const std::string& text, const std::string& option) {
   std::vector<std::string> out;
   std::size_t start = 0;

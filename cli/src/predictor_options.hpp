@@ -14,6 +14,8 @@ void add_pool_options(cxxopts::Options& options);
 // --hold-out hardware|family (plan, predict, search, compare, pareto; evaluate's protocols say
 // their own pools).
 void add_hold_out_option(cxxopts::Options& options);
+// --dead-ops runs|prunes|table (predict, search, compare, pareto; evaluate has its own).
+void add_dead_ops_option(cxxopts::Options& options);
 
 // "a,b,c" -> {"a","b","c"}; throws UsageError on an empty item.
 std::vector<std::string> split_list(const std::string& text, const std::string& option);

@@ -24,6 +24,7 @@ void add_search_options(cxxopts::Options& options, const std::string& default_al
                         int default_queries, bool pareto) {
   add_pool_options(options);
   add_hold_out_option(options);
+  add_dead_ops_option(options);
   options.add_options()("device",
                         "Target: a shipped device (its table simulates the measurements), or "
                         "local (this machine, measured live)",
@@ -223,6 +224,7 @@ runs::RunSpec search_spec(const cxxopts::ParseResult& args, const std::string& c
   s.pool = po.devices;
   s.pool_samples = po.samples_per_device;
   s.hold_out_family = po.hold_out_family;
+  s.dead_ops = args["dead-ops"].as<std::string>();
   s.adapt = int_option(args, "adapt", 0);
   s.verify = int_option(args, "verify", 0);
   s.search_confidence = args["search-confidence"].as<double>();

@@ -13,6 +13,7 @@
 // explains, move it to the device's own fit, and the predictive spread (parameter variance plus
 // the residual, as a log-normal's log-sd) widens when the members disagree.
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdio>
@@ -70,7 +71,43 @@ struct Centre {
   std::string label;
   // The own table: what its additive fit misses, normalised like coef, by NB201 index.
   Eigen::VectorXd remainder;
+  // The device's costs under the target's dead-op handling (as_other_dead_ops): the pool's
+  // spread around it is turned the same way.
+  bool converted = false;
 };
+
+// The additive features (features.hpp) count each op over all edges (a runtime that runs dead
+// ops pays it there) and over live edges (one that prunes them pays it there). The same op costs
+// under the other handling: the two blocks of coefficients swapped.
+constexpr Eigen::Index kCounted = 4;
+
+Eigen::VectorXd as_other_dead_ops(const Eigen::VectorXd& coef) {
+  Eigen::VectorXd out = coef;
+  out.segment(0, kCounted) = coef.segment(kCounted, kCounted);
+  out.segment(kCounted, kCounted) = coef.segment(0, kCounted);
+  return out;
+}
+
+Eigen::MatrixXd as_other_dead_ops(const Eigen::MatrixXd& cov) {
+  Eigen::PermutationMatrix<Eigen::Dynamic> swap(cov.rows());
+  swap.setIdentity();
+  for (Eigen::Index k = 0; k < kCounted; ++k) {
+    swap.indices()(k) = static_cast<int>(k + kCounted);
+    swap.indices()(k + kCounted) = static_cast<int>(k);
+  }
+  return swap * cov * swap.transpose();
+}
+
+// Pool device d's centre is converted when the config asks for it and both its and the target's
+// dead-op handling are known and differ (devices.csv's dead_ops, or the user's statement).
+bool converts(const Context& c, Eigen::Index d) {
+  if (!c.config.use_dead_ops) {
+    return false;
+  }
+  const std::string target = c.target.spec ? c.target.spec->dead_ops : "";
+  const std::string& own = c.pool.devices[static_cast<std::size_t>(d)].spec.dead_ops;
+  return !target.empty() && !own.empty() && own != target;
+}
 
 // Every pool device (its hardware weight as prior, MAPLE-X's as bma uses it), the pool's mean
 // (an average device) and, when the target has one, its own layer-wise table. bma's pairwise
@@ -85,10 +122,21 @@ std::vector<Centre> centres(const Context& c, const AdditivePrior& prior) {
     return c.pool.devices[static_cast<std::size_t>(d)].name;
   };
   std::vector<Centre> out;
+  Eigen::VectorXd mean = Eigen::VectorXd::Zero(prior.devices.rows());
   for (Eigen::Index d = 0; d < k; ++d) {
-    out.push_back({prior.devices.col(d), std::log(hw(d)), prior.residual_vars(d), name(d), {}});
+    const bool convert = converts(c, d);
+    const Eigen::VectorXd coef = prior.devices.col(d);
+    out.push_back({convert ? as_other_dead_ops(coef) : coef,
+                   std::log(hw(d)),
+                   prior.residual_vars(d),
+                   name(d) + (convert ? " (dead ops converted)" : ""),
+                   {},
+                   convert});
+    mean += out.back().coef / static_cast<double>(k);
   }
-  out.push_back({prior.mean, 0.0, prior.residual_var, "pool mean", {}});
+  // The pool's mean device, of the converted costs where any is.
+  const bool any = std::any_of(out.begin(), out.end(), [](const Centre& x) { return x.converted; });
+  out.push_back({any ? mean : prior.mean, 0.0, prior.residual_var, "pool mean", {}});
   if (!c.target.lut_ms.empty()) {
     // The own table as additive coefficients, fitted on every connected architecture like a pool
     // device is on its samples; its residual is what the features miss of the table.
@@ -107,8 +155,8 @@ std::vector<Centre> centres(const Context& c, const AdditivePrior& prior) {
     const Eigen::RowVectorXd x_mean = c.features.additive.colwise().mean();
     const double m = x_mean.dot(beta);
     const Eigen::VectorXd remainder = (own_table(c) - c.features.additive * beta) / m;
-    out.push_back(
-        {beta / m, std::log(kOwnTablePrior * pool_weight), 0.0, "own layer-wise table", remainder});
+    out.push_back({beta / m, std::log(kOwnTablePrior * pool_weight), 0.0, "own layer-wise table",
+                   remainder, false});
   }
   return out;
 }
@@ -156,7 +204,9 @@ std::vector<PosteriorMember> hier_posterior(const Context& c, const AdditivePrio
     for (std::size_t g = 0; g < widths; ++g) {
       const double rho = own ? 0.0 : kRhos[g / kTaus.size()];
       const double tau = kTaus[g % kTaus.size()];
-      const AdditivePrior around{{}, centre.coef, rho * prior.cov, prior.inflate, {}, 0};
+      const Eigen::MatrixXd spread =
+          rho * (centre.converted ? as_other_dead_ops(prior.cov) : prior.cov);
+      const AdditivePrior around{{}, centre.coef, spread, prior.inflate, {}, 0};
       Fit f = posterior(xa, yc, s0 * centre.coef, s0 * s0 * prior_cov(around, tau, kScaleVar),
                         noise_var);
       char name[200];

@@ -11,8 +11,8 @@
 namespace maplex::predictor {
 
 SpecVector spec_of(const tables::DeviceSpec& device) {
-  return {device.cores, device.max_clock_mhz, device.tdp_w, device.batch_size,
-          device_family(device)};
+  return {device.cores,      device.max_clock_mhz,  device.tdp_w,
+          device.batch_size, device_family(device), device.dead_ops};
 }
 
 std::vector<std::string> Pool::names() const {

@@ -83,4 +83,27 @@ Target make_measured_target(const tables::Catalog& catalog, const std::string& n
   return t;
 }
 
+bool state_dead_ops(Target& target, const std::string& dead_ops) {
+  if (dead_ops.empty()) {
+    return false;
+  }
+  if (dead_ops == "table") {
+    if (!target.adaptation.spec || target.adaptation.spec->dead_ops.empty()) {
+      throw InputError("dead ops 'table' for " + quote(target.name) +
+                       ", which devices.csv does not describe; expected runs or prunes");
+    }
+    return true;
+  }
+  if (dead_ops != "runs" && dead_ops != "prunes") {
+    throw InputError("dead ops " + quote(dead_ops) +
+                     ", expected runs (the runtime executes ops on no input-output path), prunes "
+                     "(it removes them) or table (devices.csv's)");
+  }
+  if (!target.adaptation.spec) {
+    target.adaptation.spec = SpecVector{};
+  }
+  target.adaptation.spec->dead_ops = dead_ops;
+  return true;
+}
+
 }  // namespace maplex::predictor

@@ -51,7 +51,7 @@ CompareSide run_side(const RunSpec& spec, const Prepared& base, double budget,
     const Prepared p{
         base.target,   std::move(problem), base.true_latency_ms,    base.predictor_seconds,
         base.verifies, base.measure,       base.device_fingerprint, base.device_description,
-        base.readapt};
+        base.readapt,  base.pool};
     RunSpec case_spec = spec;
     case_spec.budget_ms = budget;
     const auto r = execute(case_spec, p, catalog, RunOptions{});

@@ -56,6 +56,7 @@ objectives::LatencySource adapted_source(const RunSpec& spec, const tables::Cata
   predictor::PredictorConfig cfg;
   cfg.method = predictor::parse_method(spec.method);
   cfg.seed = spec.seed;
+  cfg.use_dead_ops = !spec.dead_ops.empty();
   const auto a = predictor::adapt(catalog, features, target.name, target.adaptation, po, cfg);
   const auto& p = a.predictor;
   return objectives::predicted_source(target.name, p.predictions(), p.log_sd(), confidence,
@@ -144,7 +145,7 @@ Prepared table_run(const RunSpec& spec, const tables::Catalog& catalog,
   objectives::Problem problem(std::move(accuracy), objectives::table_source(spec.device, truth),
                               spec.budget_ms, catalog.index(), std::move(limits));
   objectives::add_low_fidelity(problem, catalog.archs(), dataset, spec.accuracy_choice());
-  return Prepared{t, std::move(problem), truth, 0.0, false, measure, "", "", {}};
+  return Prepared{t, std::move(problem), truth, 0.0, false, measure, "", "", {}, {}};
 }
 
 // The predictor adapted again with further measurements (verification's checks); catalog and
@@ -183,6 +184,17 @@ objectives::Problem budgeted_problem(std::vector<double> accuracy, objectives::L
   }
 }
 
+// The pool the spec asks for (its default: every shipped device but the target's chip, and its
+// family when held out).
+predictor::PoolOptions pool_options_of(const RunSpec& spec) {
+  predictor::PoolOptions po;
+  po.devices = spec.pool;
+  po.samples_per_device = spec.pool_samples;
+  po.hold_out_family = spec.hold_out_family;
+  po.seed = spec.seed;
+  return po;
+}
+
 }  // namespace
 
 Prepared prepare(const RunSpec& spec, const tables::Catalog& catalog,
@@ -216,6 +228,7 @@ Prepared prepare(const RunSpec& spec, const tables::Catalog& catalog,
                live->measure,
                live->fingerprint,
                live->description,
+               {},
                {}};
     return p;
   }
@@ -228,11 +241,7 @@ Prepared prepare(const RunSpec& spec, const tables::Catalog& catalog,
   } else if (spec.measurements.empty()) {
     measure = [truth](int i) { return truth[static_cast<std::size_t>(i)]; };
   }
-  predictor::PoolOptions po;
-  po.devices = spec.pool;
-  po.samples_per_device = spec.pool_samples;
-  po.hold_out_family = spec.hold_out_family;
-  po.seed = spec.seed;
+  const predictor::PoolOptions po = pool_options_of(spec);
   // Verification needs a device to measure: a shipped device's table simulates it; `local` is
   // measured.
   const bool verifies = spec.verify > 0 && spec.budget_ms.has_value() && spec.measurements.empty();
@@ -242,6 +251,7 @@ Prepared prepare(const RunSpec& spec, const tables::Catalog& catalog,
                                                 "measured live (" + live->fingerprint + ")", po,
                                                 adapt, live->measure, live->spec, live->lut_ms)
               : predictor::make_target(catalog, spec.device, spec.measurements, po, adapt);
+  predictor::state_dead_ops(target, spec.dead_ops);
   const double confidence = verifies ? spec.search_confidence : spec.confidence;
   auto source =
       predicted_until_settled(spec, catalog, features, po, limits, measure, target, confidence);

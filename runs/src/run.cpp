@@ -194,7 +194,10 @@ std::string result_document(const RunSpec& spec, const Prepared& p, const tables
         {"source", p.target.source},
         {"simulated_from_table", p.target.simulated},
         {"measurements", measured},
-        {"pool", p.pool}}},
+        {"pool", p.pool},
+        {"dead_ops", !spec.dead_ops.empty() && p.target.adaptation.spec
+                         ? p.target.adaptation.spec->dead_ops
+                         : ""}}},
       {"spent",
        {{"accuracy_queries", r.usage.queries},
         {"low_fidelity_queries", r.usage.low_queries},

@@ -41,6 +41,7 @@ std::string spec_to_json(const RunSpec& s) {
       {"pool", s.pool},
       {"pool_samples", s.pool_samples},
       {"pool_hold_out", s.hold_out_family ? "family" : "hardware"},
+      {"dead_ops", s.dead_ops},
       {"adapt", s.adapt},
       {"verify", s.verify},
       {"search_confidence", s.search_confidence},
@@ -142,6 +143,8 @@ RunSpec parse_spec(const std::string& json_text, const std::string& source) {
     s.pool = field("pool").get<std::vector<std::string>>();
     s.pool_samples = json_integer<int>(field("pool_samples"));
     s.hold_out_family = hold_out_family_of(j, source);
+    current = "dead_ops";
+    s.dead_ops = j.value("dead_ops", std::string());  // "" before the field
     s.adapt = json_integer<int>(field("adapt"));
     s.verify = json_integer<int>(field("verify"));
     s.search_confidence = field("search_confidence").get<double>();

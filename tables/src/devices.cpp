@@ -52,10 +52,17 @@ std::optional<double> leading_number(const std::string& cell, std::string& error
 
 std::vector<DeviceSpec> load_devices(const std::filesystem::path& path) {
   const CsvFile file = CsvFile::read(path);
-  file.expect_header(
-      {"device_key", "data_file", "source", "category", "hardware", "soc_or_chip", "batch_size",
-       "precision_runtime", "input", "cores", "max_clock_mhz", "tdp_w", "spec_provenance", "notes"},
-      true);
+  std::vector<std::string> columns = {
+      "device_key",      "data_file",   "source",        "category",
+      "hardware",        "soc_or_chip", "batch_size",    "precision_runtime",
+      "input",           "cores",       "max_clock_mhz", "tdp_w",
+      "spec_provenance", "notes"};
+  // dead_ops is optional (files written before it have 14 columns).
+  if (file.header().fields.size() > columns.size()) {
+    columns.emplace_back("dead_ops");
+  }
+  file.expect_header(columns, true);
+  const bool has_dead_ops = columns.size() == 15;
   if (file.rows().empty()) {
     throw InputError(file.path() + ": no devices, expected one row per device");
   }
@@ -100,6 +107,14 @@ std::vector<DeviceSpec> load_devices(const std::filesystem::path& path) {
     d.tdp_w = spec(11);
     d.spec_provenance = f[12];
     d.notes = f[13];
+    if (has_dead_ops) {
+      d.dead_ops = f[14];
+      if (d.dead_ops != "runs" && d.dead_ops != "prunes" && !d.dead_ops.empty()) {
+        file.fail(row, 14,
+                  "dead_ops is " + quote(d.dead_ops) +
+                      ", expected runs, prunes or an empty cell (not stated)");
+      }
+    }
     devices.push_back(std::move(d));
   }
   return devices;

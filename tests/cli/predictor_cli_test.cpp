@@ -68,6 +68,48 @@ TEST(PlanCli, HoldingOutTheFamily) {
                         "maplex plan: --hold-out 'chip', expected hardware or family");
 }
 
+// --dead-ops: a user's device stated to prune dead ops is predicted from the pool's devices read
+// that way (their members say so); the statement is in the report, and a bad one is one line.
+TEST(PredictCli, DeadOpsStatedByTheUser) {
+  const auto m = temp("dead.csv");
+  write(m, "arch,latency_ms\n0,5.55665\n1,6.70828\n2,6.05587\n");
+  const auto out = temp("dead_pred.csv");
+  const auto run = [&](const std::string& kind) {
+    std::vector<std::string> a = {"predict", "--measurements", m.string(),
+                                  "--out",   out.string(),     "--json"};
+    if (!kind.empty()) {
+      a.insert(a.end(), {"--dead-ops", kind});
+    }
+    const RunResult r = run_maplex(a);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return nlohmann::json::parse(r.out);
+  };
+  const auto plain = run("");
+  const auto stated = run("prunes");
+  EXPECT_EQ(plain["target"]["dead_ops"], "");
+  EXPECT_EQ(stated["target"]["dead_ops"], "prunes");
+  int converted = 0;
+  for (const auto& member : stated["posterior"]["top_members"]) {
+    converted +=
+        member["member"].get<std::string>().find("(dead ops converted)") != std::string::npos;
+  }
+  EXPECT_GT(converted, 0);
+  for (const auto& member : plain["posterior"]["top_members"]) {
+    EXPECT_EQ(member["member"].get<std::string>().find("converted"), std::string::npos);
+  }
+  EXPECT_EQ(run("runs")["target"]["dead_ops"], "runs");
+  expect_one_line_error(run_maplex({"predict", "--measurements", m.string(), "--dead-ops", "table",
+                                    "--out", out.string()}),
+                        1,
+                        "for '" + m.stem().string() +
+                            "', which devices.csv does not describe; expected runs or "
+                            "prunes");
+  expect_one_line_error(run_maplex({"evaluate", "--dead-ops", "prunes"}), 1,
+                        "maplex evaluate: --dead-ops 'prunes', expected table");
+  std::filesystem::remove(m);
+  std::filesystem::remove(out);
+}
+
 TEST(PredictCli, SimulatedDeviceWritesEveryArchitecture) {
   const auto out = temp("pred.csv");
   const RunResult r =

@@ -96,6 +96,11 @@ TEST(SpecHoldOut, TheFamilyHoldOutRoundTripsAndAnOldConfigHeldOutTheHardware) {
   auto j = nlohmann::json::parse(spec_to_json(family));
   j.erase("pool_hold_out");  // written before the field
   EXPECT_FALSE(parse_spec(j.dump(), "config.json").hold_out_family);
+  EXPECT_EQ(parse_spec(spec_to_json(spec_from_options("search", R"({"dead_ops": "prunes"})")),
+                       "config.json")
+                .dead_ops,
+            "prunes");
+  EXPECT_EQ(parse_spec(j.dump(), "config.json").dead_ops, "");  // (j has the default)
   expect_error("search", R"({"pool_hold_out": "chip"})",
                "field 'pool_hold_out' 'chip', expected hardware or family");
   expect_error("search", R"({"pool_hold_out": 1})", "field 'pool_hold_out' '1', expected");

@@ -208,6 +208,24 @@ TEST(BadCsv, DevicesFile) {
             tdp.string() +
                 ":2:27: tdp_w is 'hot', expected a positive number (text may follow it), 'n/a', "
                 "'not stated' or an empty cell");
+  // dead_ops is optional: a 14-column file loads with the handling unknown.
+  EXPECT_EQ(load_devices(dir.write("o.csv", header + "a,f.csv,s,c,h,,1,,,8,1000,10,,\n"))
+                .front()
+                .dead_ops,
+            "");
+  const std::string with = header.substr(0, header.size() - 1) + ",dead_ops\n";
+  EXPECT_EQ(load_devices(dir.write("k.csv", with + "a,f.csv,s,c,h,,1,,,8,1000,10,,,prunes\n"))
+                .front()
+                .dead_ops,
+            "prunes");
+  const auto kind = dir.write("b.csv", with + "a,f.csv,s,c,h,,1,,,8,1000,10,,,sometimes\n");
+  EXPECT_EQ(error_of([&] { load_devices(kind); }),
+            kind.string() +
+                ":2:32: dead_ops is 'sometimes', expected runs, prunes or an empty cell (not "
+                "stated)");
+  const auto extra = dir.write("x.csv", header.substr(0, header.size() - 1) + ",kind\n");
+  EXPECT_EQ(error_of([&] { load_devices(extra); }),
+            extra.string() + ":1:142: header column 15 is 'kind', expected 'dead_ops'");
 }
 
 }  // namespace

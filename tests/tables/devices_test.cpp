@@ -55,6 +55,18 @@ TEST(Devices, ShippedFile) {
   EXPECT_FALSE(find("gold_6226").batch_size.has_value());
   EXPECT_EQ(find("gold_6226").cores, 12.0);
   EXPECT_EQ(find("pixel2").notes, "values are integers (ms, rounded)");
+  // What each runtime does with dead ops: HELP's PyTorch runs them, Eagle's TF/TFLite and
+  // HW-NAS-Bench's TFLite phones prune them.
+  EXPECT_EQ(find("1080ti_1").dead_ops, "runs");
+  EXPECT_EQ(find("eyeriss").dead_ops, "runs");
+  EXPECT_EQ(find("raspi4").dead_ops, "prunes");
+  EXPECT_EQ(find("desktop_gpu_gtx_1080ti_fp32").dead_ops, "prunes");
+  int prunes = 0;
+  for (const auto& d : devices) {
+    EXPECT_TRUE(d.dead_ops == "runs" || d.dead_ops == "prunes") << d.key;
+    prunes += d.dead_ops == "prunes" ? 1 : 0;
+  }
+  EXPECT_EQ(prunes, 15);  // Eagle's 13, pixel3 and raspi4
 }
 
 }  // namespace

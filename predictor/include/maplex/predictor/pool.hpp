@@ -19,6 +19,8 @@ struct SpecVector {
   std::optional<double> tdp_w;
   std::optional<double> batch_size;
   std::string family;
+  // Whether its runtime runs or prunes dead ops (tables::DeviceSpec::dead_ops); "" = unknown.
+  std::string dead_ops{};
 };
 
 SpecVector spec_of(const tables::DeviceSpec& device);

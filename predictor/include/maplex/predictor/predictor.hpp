@@ -103,6 +103,9 @@ struct PredictorConfig {
   // meta-validation devices (pool: its meta-training devices) among 2,000 / 4,000 / 8,000 /
   // 16,000, as HELP selects its checkpoint there (BENCHMARKS.md, "help's meta-training length").
   int help_meta_iterations = 8000;
+  // maplex: read each pool device's op costs under the target's dead-op handling where both are
+  // known (SpecVector::dead_ops; hier.cpp). Off by default: BENCHMARKS.md, "Dead ops, stated".
+  bool use_dead_ops = false;
 };
 
 // What a fit chose, for reports and tests.

@@ -39,6 +39,8 @@ struct RunSpec {
   int pool_samples = 900;
   // The default pool also leaves out the target's family (predictor::PoolOptions).
   bool hold_out_family = false;
+  // What the target's runtime does with dead ops (predictor::state_dead_ops); "" = devices.csv's.
+  std::string dead_ops;
   // Architectures measured on the target to adapt the predictor; 0 = 3 device measurements in
   // all: 3 minus the verification checks when they apply.
   int adapt = 0;

@@ -21,6 +21,9 @@ struct DeviceSpec {
   std::string input;
   std::string spec_provenance;
   std::string notes;
+  // What the runtime does with the ops on no input-to-output path: "runs" them (PyTorch eager,
+  // the accelerator simulators), "prunes" them (TF / TFLite graphs), or "" when not stated.
+  std::string dead_ops;
   // Extracted numbers; empty when the source gives none.
   std::optional<double> batch_size;
   std::optional<double> cores;
