@@ -110,7 +110,7 @@ nlohmann::json predict_document(const predictor::Predictor& p, const predictor::
                    {"seed", po.seed},
                    {"pool", pool.names()},
                    {"pool_samples", po.samples_per_device},
-                   {"pool_hold_out", po.hold_out_family ? "family" : "hardware"}};
+                   {"pool_hold_out", predictor::hold_out_name(po.hold_out_family)}};
   doc["fit_rms_log_error"] = fit;
   if (!p.report().top_members.empty()) {  // maplex and maplex-posterior
     nlohmann::json members = nlohmann::json::array();

@@ -76,11 +76,8 @@ predictor::PoolOptions pool_options(const cxxopts::ParseResult& args) {
   po.samples_per_device = int_option(args, "pool-samples", 0);
   po.seed = seed_of(args);
   if (args.count("hold-out") != 0U) {
-    const auto hold_out = args["hold-out"].as<std::string>();
-    if (hold_out != "hardware" && hold_out != "family") {
-      throw InputError("--hold-out " + quote(hold_out) + ", expected hardware or family");
-    }
-    po.hold_out_family = hold_out == "family";
+    po.hold_out_family =
+        predictor::parse_hold_out(args["hold-out"].as<std::string>(), "--hold-out");
   }
   return po;
 }

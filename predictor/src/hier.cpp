@@ -13,7 +13,6 @@
 // explains, move it to the device's own fit, and the predictive spread (parameter variance plus
 // the residual, as a log-normal's log-sd) widens when the members disagree.
 
-#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdio>
@@ -22,6 +21,7 @@
 #include <string>
 
 #include "context.hpp"
+#include "maplex/space/op.hpp"
 #include "prior.hpp"
 
 namespace maplex::predictor::detail {
@@ -79,7 +79,7 @@ struct Centre {
 // The additive features (features.hpp) count each op over all edges (a runtime that runs dead
 // ops pays it there) and over live edges (one that prunes them pays it there). The same op costs
 // under the other handling: the two blocks of coefficients swapped.
-constexpr Eigen::Index kCounted = 4;
+constexpr Eigen::Index kCounted = space::kNumOps - 1;  // the ops but none, per block
 
 Eigen::VectorXd as_other_dead_ops(const Eigen::VectorXd& coef) {
   Eigen::VectorXd out = coef;
@@ -123,8 +123,10 @@ std::vector<Centre> centres(const Context& c, const AdditivePrior& prior) {
   };
   std::vector<Centre> out;
   Eigen::VectorXd mean = Eigen::VectorXd::Zero(prior.devices.rows());
+  bool any = false;
   for (Eigen::Index d = 0; d < k; ++d) {
     const bool convert = converts(c, d);
+    any = any || convert;
     const Eigen::VectorXd coef = prior.devices.col(d);
     out.push_back({convert ? as_other_dead_ops(coef) : coef,
                    std::log(hw(d)),
@@ -135,7 +137,6 @@ std::vector<Centre> centres(const Context& c, const AdditivePrior& prior) {
     mean += out.back().coef / static_cast<double>(k);
   }
   // The pool's mean device, of the converted costs where any is.
-  const bool any = std::any_of(out.begin(), out.end(), [](const Centre& x) { return x.converted; });
   out.push_back({any ? mean : prior.mean, 0.0, prior.residual_var, "pool mean", {}});
   if (!c.target.lut_ms.empty()) {
     // The own table as additive coefficients, fitted on every connected architecture like a pool
@@ -188,7 +189,11 @@ std::vector<PosteriorMember> hier_posterior(const Context& c, const AdditivePrio
   }
   std::vector<PosteriorMember> members;
   double best = -1e300;
+  // The pool's spread around a converted centre, turned once for every centre and width.
+  const Eigen::MatrixXd converted_cov =
+      c.config.use_dead_ops ? as_other_dead_ops(prior.cov) : Eigen::MatrixXd();
   for (const Centre& centre : centres(c, prior)) {
+    const Eigen::MatrixXd& cov = centre.converted ? converted_cov : prior.cov;
     // Under the own table the measurements are x . b plus the table's remainder at the speed s0.
     Eigen::VectorXd rem = Eigen::VectorXd::Zero(n);
     for (Eigen::Index i = 0; i < n && centre.remainder.size() > 0; ++i) {
@@ -204,9 +209,7 @@ std::vector<PosteriorMember> hier_posterior(const Context& c, const AdditivePrio
     for (std::size_t g = 0; g < widths; ++g) {
       const double rho = own ? 0.0 : kRhos[g / kTaus.size()];
       const double tau = kTaus[g % kTaus.size()];
-      const Eigen::MatrixXd spread =
-          rho * (centre.converted ? as_other_dead_ops(prior.cov) : prior.cov);
-      const AdditivePrior around{{}, centre.coef, spread, prior.inflate, {}, 0};
+      const AdditivePrior around{{}, centre.coef, rho * cov, prior.inflate, {}, 0};
       Fit f = posterior(xa, yc, s0 * centre.coef, s0 * s0 * prior_cov(around, tau, kScaleVar),
                         noise_var);
       char name[200];

@@ -71,6 +71,15 @@ void check_pool_device(const tables::Catalog& catalog, const std::string& target
 
 }  // namespace
 
+bool parse_hold_out(const std::string& value, const std::string& what) {
+  if (value != "hardware" && value != "family") {
+    throw InputError(what + " " + quote(value) + ", expected hardware or family");
+  }
+  return value == "family";
+}
+
+const char* hold_out_name(bool hold_out_family) { return hold_out_family ? "family" : "hardware"; }
+
 std::vector<std::string> default_pool(const tables::Catalog& catalog, const std::string& target,
                                       bool hold_out_family) {
   const std::string hardware = catalog.has_device(target) ? catalog.device(target).hardware : "";

@@ -28,11 +28,8 @@ predictor::PoolOptions pool_options(const std::optional<std::vector<std::string>
     throw InputError("pool_samples " + std::to_string(pool_samples) +
                      ", expected at least 0 (0 = every known architecture)");
   }
-  if (hold_out != "hardware" && hold_out != "family") {
-    throw InputError("hold_out " + quote(hold_out) + ", expected 'hardware' or 'family'");
-  }
   predictor::PoolOptions po;
-  po.hold_out_family = hold_out == "family";
+  po.hold_out_family = predictor::parse_hold_out(hold_out, "hold_out");
   po.devices = pool.value_or(std::vector<std::string>{});
   po.samples_per_device = pool_samples;
   po.seed = seed;

@@ -6,6 +6,7 @@
 
 #include "maplex/core/error.hpp"
 #include "maplex/core/json_integer.hpp"
+#include "maplex/predictor/pool.hpp"
 
 namespace maplex::runs {
 
@@ -40,7 +41,7 @@ std::string spec_to_json(const RunSpec& s) {
       {"method", s.method},
       {"pool", s.pool},
       {"pool_samples", s.pool_samples},
-      {"pool_hold_out", s.hold_out_family ? "family" : "hardware"},
+      {"pool_hold_out", predictor::hold_out_name(s.hold_out_family)},
       {"dead_ops", s.dead_ops},
       {"adapt", s.adapt},
       {"verify", s.verify},
@@ -82,11 +83,7 @@ bool hold_out_family_of(const nlohmann::json& j, const std::string& source) {
   const auto it = j.find("pool_hold_out");
   const std::string value =
       it == j.end() ? "hardware" : (it->is_string() ? it->get<std::string>() : it->dump());
-  if (value != "hardware" && value != "family") {
-    throw InputError(source + ": field " + quote("pool_hold_out") + " " + quote(value) +
-                     ", expected hardware or family");
-  }
-  return value == "family";
+  return predictor::parse_hold_out(value, source + ": field " + quote("pool_hold_out"));
 }
 
 }  // namespace

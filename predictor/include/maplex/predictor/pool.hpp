@@ -61,6 +61,12 @@ struct PoolOptions {
   std::vector<int> exclude;
 };
 
+// "hardware" or "family" (PoolOptions::hold_out_family) as its flag; throws InputError
+// "<what> '<value>', expected hardware or family" for anything else.
+bool parse_hold_out(const std::string& value, const std::string& what);
+// The flag's name, as parse_hold_out reads it.
+const char* hold_out_name(bool hold_out_family);
+
 // The default pool: every catalog device except `target` and those sharing its hardware and,
 // with hold_out_family, those of its family (the family protocol's pools).
 std::vector<std::string> default_pool(const tables::Catalog& catalog, const std::string& target,
