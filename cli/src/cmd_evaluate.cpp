@@ -67,7 +67,7 @@ cxxopts::Options evaluate_options() {
       cxxopts::value<std::string>())("no-ceiling", "Skip the per-device noise ceiling")(
       "dead-ops",
       "table: maplex reads each pool device's op costs under the target's dead-op handling "
-      "(devices.csv's dead_ops); default: not used",
+      "(devices.csv's dead_ops, or a local runtime's: runs); default: not used",
       cxxopts::value<std::string>()->default_value(""))("threads", "Worker threads (0 = all cores)",
                                                         cxxopts::value<int>()->default_value("0"))(
       "shard",
@@ -119,18 +119,26 @@ predictor::EvalOptions eval_options(const cxxopts::ParseResult& args,
 
 // Measurements of a live device (local, local:<runtime>, cmd:FILE): its specs and its own per-op
 // table when it has one, as `--device` with that name uses; the devices stay open in `live`.
+// With --no-lut it gets neither, but still its runtime's dead-op handling under --dead-ops table
+// (a fact of the runtime, not a measurement).
 void attach_live_devices(const cxxopts::ParseResult& args, const tables::Catalog& catalog,
                          predictor::EvalOptions& eo,
                          std::map<std::string, std::unique_ptr<measure::Device>>& live) {
-  // per-op table when it has one, as `--device` with that name uses.
+  const bool no_lut = args.count("no-lut") != 0U;
   for (auto& t : eo.targets) {
-    if (runs::is_live_device_name(t.name) && args.count("no-lut") == 0U) {
-      auto& device = live[t.name];
-      if (!device) {
-        device = open_live(t.name, local_options(local_settings(args, "measure-threads"), false),
-                           catalog);
-      }
-      const auto view = live_view(*device, catalog, true);
+    if (!runs::is_live_device_name(t.name) || (no_lut && !eo.predictor.use_dead_ops)) {
+      continue;
+    }
+    auto& device = live[t.name];
+    if (!device) {
+      device =
+          open_live(t.name, local_options(local_settings(args, "measure-threads"), false), catalog);
+    }
+    const auto view = live_view(*device, catalog, !no_lut);
+    if (no_lut) {
+      t.spec = predictor::SpecVector{};
+      t.spec->dead_ops = view.spec.dead_ops;
+    } else {
       t.spec = view.spec;
       t.lut_ms = view.lut_ms;
     }

@@ -33,7 +33,8 @@ void add_dead_ops_option(cxxopts::Options& options) {
   options.add_options()(
       "dead-ops",
       "What the target's runtime does with ops on no input-to-output path: runs (PyTorch eager), "
-      "prunes (TF, TFLite graphs) or table (devices.csv's, for a shipped device); maplex then "
+      "prunes (TF, TFLite graphs) or table (what is known: devices.csv's for a shipped device, "
+      "runs for local and local:<runtime>, a device file's dead_ops for cmd:FILE); maplex then "
       "reads every pool device's op costs that way. Default: not used",
       cxxopts::value<std::string>()->default_value(""));
 }

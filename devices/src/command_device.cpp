@@ -127,6 +127,15 @@ DeviceFile read_device_file(const std::filesystem::path& path) {
   f.description = j.value("description", "");
   f.facts.cores = j.value("cores", 0);
   f.facts.max_clock_mhz = j.value("max_clock_mhz", 0.0);
+  if (j.contains("dead_ops")) {
+    const nlohmann::json& d = j["dead_ops"];
+    if (!d.is_string() || (d.get<std::string>() != "runs" && d.get<std::string>() != "prunes")) {
+      throw InputError(where + ": dead_ops " + d.dump() +
+                       ", expected \"runs\" (the runtime executes ops on no input-output path) "
+                       "or \"prunes\" (it removes them)");
+    }
+    f.facts.dead_ops = d.get<std::string>();
+  }
   return f;
 }
 

@@ -35,6 +35,7 @@ runs::LiveDevice live_view(measure::Device& device, const tables::Catalog& catal
     live.spec.max_clock_mhz = facts.max_clock_mhz;
   }
   live.spec.batch_size = 1;
+  live.spec.dead_ops = facts.dead_ops;
   live.measure = [&device](int index) { return device.measure(index).latency_ms; };
   if (with_lut) {
     if (const auto lut = device.lut()) {

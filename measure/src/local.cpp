@@ -184,7 +184,8 @@ void LocalDevice::calibrate_again() {
 }
 
 DeviceFacts LocalDevice::facts() const {
-  return {host_.logical_cpus, host_.max_clock_mhz > 0 ? host_.max_clock_mhz : 0.0};
+  return {host_.logical_cpus, host_.max_clock_mhz > 0 ? host_.max_clock_mhz : 0.0,
+          options_.runtime->dead_ops()};
 }
 
 std::string LocalDevice::description() const {

@@ -90,7 +90,8 @@ bool state_dead_ops(Target& target, const std::string& dead_ops) {
   if (dead_ops == "table") {
     if (!target.adaptation.spec || target.adaptation.spec->dead_ops.empty()) {
       throw InputError("dead ops 'table' for " + quote(target.name) +
-                       ", which devices.csv does not describe; expected runs or prunes");
+                       ", whose runtime's handling is not known (devices.csv, a local runtime or "
+                       "a device file's dead_ops); expected runs or prunes");
     }
     return true;
   }

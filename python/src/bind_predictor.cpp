@@ -13,6 +13,7 @@
 #include "maplex/predictor/adapt.hpp"
 #include "maplex/predictor/plan.hpp"
 #include "maplex/predictor/predictor.hpp"
+#include "maplex/predictor/target.hpp"
 #include "state.hpp"
 
 namespace py = pybind11;
@@ -57,12 +58,14 @@ std::vector<int> plan(int count, std::uint64_t seed, const std::string& device,
 class PyPredictor {
  public:
   PyPredictor(const std::string& method, std::optional<std::vector<std::string>> pool,
-              std::uint64_t seed, int pool_samples, std::string device, std::string hold_out)
+              std::uint64_t seed, int pool_samples, std::string device, std::string hold_out,
+              std::string dead_ops)
       : data_(data()),
         pool_(std::move(pool)),
         pool_samples_(pool_samples),
         device_(std::move(device)),
         hold_out_(std::move(hold_out)),
+        dead_ops_(std::move(dead_ops)),
         seed_(seed) {
     config_.method = predictor::parse_method(method);
     config_.seed = seed;
@@ -70,6 +73,20 @@ class PyPredictor {
     if (!device_.empty()) {
       data_->catalog.device(device_);
     }
+    with_dead_ops({});  // checked now, not at the first fit
+  }
+
+  // `target` with the runtime's dead-op handling stated (predictor::state_dead_ops), and the
+  // config told whether to use it.
+  predictor::Adaptation with_dead_ops(predictor::Adaptation target) {
+    predictor::Target t;
+    t.name = device_.empty() ? "the measurements" : device_;
+    t.adaptation = std::move(target);
+    if (!device_.empty()) {
+      t.adaptation.spec = predictor::spec_of(data_->catalog.device(device_));
+    }
+    config_.use_dead_ops = predictor::state_dead_ops(t, dead_ops_);
+    return std::move(t.adaptation);
   }
 
   // `measurements` in the caller's order (a measurement file's row order gives the same fit).
@@ -82,9 +99,7 @@ class PyPredictor {
       target.archs.push_back(index);
       target.latency_ms.push_back(ms);
     }
-    if (!device_.empty()) {
-      target.spec = predictor::spec_of(data_->catalog.device(device_));
-    }
+    target = with_dead_ops(std::move(target));
     const py::gil_scoped_release release;
     const auto start = std::chrono::steady_clock::now();
     auto adapted = predictor::adapt(data_->catalog, data_->features, device_, target,
@@ -108,7 +123,8 @@ class PyPredictor {
     out["method"] = std::string(predictor::method_name(config_.method));
     out["pool"] = r.pool;
     out["training_error"] = r.training_error;
-    out["seconds"] = seconds_;     // the fit in C++ (pool and adaptation), without Python's share
+    out["seconds"] = seconds_;  // the fit in C++ (pool and adaptation), without Python's share
+    out["dead_ops"] = dead_ops_;
     if (!r.top_members.empty()) {  // maplex and maplex-posterior
       out["log_sd_calibration"] = r.log_sd_scale;
       out["posterior_weight"] = r.posterior_weight;
@@ -123,6 +139,7 @@ class PyPredictor {
   int pool_samples_;
   std::string device_;
   std::string hold_out_;  // hardware | family (predictor::PoolOptions::hold_out_family)
+  std::string dead_ops_;  // "" | runs | prunes | table (predictor::state_dead_ops)
   std::uint64_t seed_;
   predictor::PredictorConfig config_;
   std::unique_ptr<predictor::Predictor> predictor_;
@@ -148,9 +165,10 @@ void bind_predictor(py::module_& m) {
   });
   py::class_<PyPredictor>(m, "Predictor")
       .def(py::init<const std::string&, std::optional<std::vector<std::string>>, std::uint64_t, int,
-                    std::string, std::string>(),
+                    std::string, std::string, std::string>(),
            py::arg("method") = "maplex", py::arg("pool") = py::none(), py::arg("seed") = 0,
-           py::arg("pool_samples") = 900, py::arg("device") = "", py::arg("hold_out") = "hardware")
+           py::arg("pool_samples") = 900, py::arg("device") = "", py::arg("hold_out") = "hardware",
+           py::arg("dead_ops") = "")
       .def(
           "fit",
           [](py::object self, const py::dict& measurements) {

@@ -425,6 +425,37 @@ TEST(CommandDeviceCli, SearchOnACommandDevice) {
   EXPECT_GE(stored_archs(store).size(), 3U);
 }
 
+// A device file may state what its runtime does with dead ops; --dead-ops table then reads every
+// pool device that way (pixel3's TFLite prunes them, HELP's PyTorch devices run them), and
+// without the statement `table` is one line saying the handling is not known.
+TEST(CommandDeviceCli, TheDeviceFileStatesItsDeadOps) {
+  const auto store = temp("dead.sqlite");
+  const auto plain = pixel3_by_command("pixel3-dead-ops");
+  nlohmann::json j = nlohmann::json::parse(slurp(plain));
+  j["dead_ops"] = "prunes";
+  const auto stated = temp("pixel3-dead-ops-stated.json");
+  std::ofstream(stated) << j.dump();
+  const auto out = temp("dead.csv");
+  const auto predict = [&](const std::filesystem::path& dev, const std::string& dead_ops) {
+    return run_maplex({"predict", "--device", "cmd:" + dev.string(), "--dead-ops", dead_ops,
+                       "--store", store.string(), "--out", out.string(), "--json"});
+  };
+  // The predictions' rows (the CSV's comment lines name the run).
+  const auto rows = [&] {
+    const std::string csv = slurp(out);
+    return csv.substr(csv.find("\nindex,"));
+  };
+  const RunResult r = predict(stated, "table");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["target"]["dead_ops"], "prunes");
+  const std::string from_file = rows();
+  ASSERT_EQ(predict(plain, "prunes").exit_code, 0);
+  EXPECT_EQ(rows(), from_file);  // the file's statement is the user's
+  ASSERT_EQ(predict(plain, "runs").exit_code, 0);
+  EXPECT_NE(rows(), from_file);  // and it matters
+  expect_one_line_error(predict(plain, "table"), 1, "whose runtime's handling is not known");
+}
+
 // compare on a device reached by a command, with a budget in ms: nothing but what it measured is
 // known, so regret is against the best any arm found, and the optimum network's accuracy is
 // unknown (null; it was written as 0).

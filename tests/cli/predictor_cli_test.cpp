@@ -101,9 +101,7 @@ TEST(PredictCli, DeadOpsStatedByTheUser) {
   expect_one_line_error(run_maplex({"predict", "--measurements", m.string(), "--dead-ops", "table",
                                     "--out", out.string()}),
                         1,
-                        "for '" + m.stem().string() +
-                            "', which devices.csv does not describe; expected runs or "
-                            "prunes");
+                        "for '" + m.stem().string() + "', whose runtime's handling is not known");
   expect_one_line_error(run_maplex({"evaluate", "--dead-ops", "prunes"}), 1,
                         "maplex evaluate: --dead-ops 'prunes', expected table");
   std::filesystem::remove(m);

@@ -64,6 +64,9 @@ TEST(DeviceFile, MalformedFilesAreOneClearError) {
                     "placeholder '{model}', expected {onnx}, {arch} or {index}");
   expect_file_error(R"j({"name": "d", "command": "echo", "latency_regex": "(x)", "timeout_s": 0})j",
                     "timeout_s 0, expected seconds > 0");
+  expect_file_error(
+      R"j({"name": "d", "command": "echo", "latency_regex": "(x)", "dead_ops": "skips"})j",
+      "dead_ops \"skips\", expected \"runs\"");
   expect_file_error("{not json", "is not JSON");
   const std::string missing = error_of([] { (void)read_device_file(temp("none.json")); });
   EXPECT_NE(missing.find("cannot be read"), std::string::npos) << missing;
@@ -80,6 +83,12 @@ TEST(DeviceFile, ShippedExamplesLoad) {
       const DeviceFile f = read_device_file(entry.path());
       EXPECT_FALSE(f.name.empty());
       EXPECT_NE(f.description.find("UNTESTED HERE"), std::string::npos);
+      // What the runtime does with dead ops, where the example states it: maplex's OpenCV runtime
+      // over ssh runs them (runtime.hpp), LiteRT's converted graph prunes them.
+      const std::string stem = entry.path().stem().string();
+      EXPECT_EQ(f.facts.dead_ops, stem == "ssh-host"         ? "runs"
+                                  : stem == "android-litert" ? "prunes"
+                                                             : "");
       ++files;
     }
   }

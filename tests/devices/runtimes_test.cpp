@@ -13,6 +13,7 @@
 #include "maplex/core/error.hpp"
 #include "maplex/devices/onnx_export.hpp"
 #include "maplex/devices/registry.hpp"
+#include "maplex/devices/session.hpp"
 #include "maplex/measure/reference.hpp"
 #include "maplex/space/arch.hpp"
 #include "maplex/space/index.hpp"
@@ -119,6 +120,9 @@ TEST(Runtimes, EachRuntimeIsItsOwnDeviceInTheStore) {
                   std::string::npos,
               layouts > 1)
         << device->key().settings;
+    // Each runs dead ops (runtime.hpp), and a live target's spec says so (--dead-ops table).
+    EXPECT_EQ(live_view(*device, ::maplex::testing::shipped_catalog(), false).spec.dead_ops,
+              "runs");
     const auto m = device->measure(11472);
     EXPECT_GT(m.latency_ms, 0);
     EXPECT_FALSE(m.from_store);

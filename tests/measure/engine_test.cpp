@@ -8,7 +8,9 @@
 #include <stdexcept>
 #include <string>
 
+#include "maplex/measure/network_walk.hpp"
 #include "maplex/measure/reference.hpp"
+#include "maplex/measure/runtime.hpp"
 #include "maplex/measure/timing.hpp"
 #include "maplex/space/arch.hpp"
 
@@ -52,6 +54,37 @@ TEST(Engine, CellsWhoseOutputIsZero) {
   expect_matches_reference(
       "|nor_conv_3x3~0|+|nor_conv_3x3~0|skip_connect~1|+|none~0|none~1|none~2|", 5);
   expect_matches_reference("|none~0|+|none~0|none~1|+|none~0|none~1|none~2|", 6);
+}
+
+// A builder that only counts what the walk asks of it.
+struct CountingBuilder {
+  int convs = 0;
+  int pools = 0;
+  int relu(int x) { return x; }
+  int conv(int x, const ConvBn& /*p*/) {
+    ++convs;
+    return x;
+  }
+  int pool(int x, int /*kernel*/, int /*stride*/, int /*pad*/) {
+    ++pools;
+    return x;
+  }
+  int sum(const std::vector<int>& terms) { return terms.front(); }
+  int zeros_like(int x) { return x; }
+};
+
+// The walk builds the ops on no input-to-output path too (here three convolutions and a pool
+// whose nodes the output does not read), so every runtime built from it runs them: what
+// Runtime::dead_ops says ("runs") and what the predictor's --dead-ops table reads for local.
+TEST(NetworkWalk, BuildsDeadOpsSoTheRuntimesRunThem) {
+  const auto arch = space::Arch::parse(
+      "|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|none~1|none~2|");
+  const auto weights = make_weights(arch, 3);
+  CountingBuilder b;
+  (void)walk_cell<CountingBuilder, int>(b, 0, arch, weights.cells.front());
+  EXPECT_EQ(b.convs, 2);
+  EXPECT_EQ(b.pools, 1);
+  EXPECT_EQ(onednn_runtime()->dead_ops(), "runs");
 }
 
 TEST(Engine, SameSeedSameOutputs) {

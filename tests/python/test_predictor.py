@@ -73,6 +73,19 @@ def test_holding_out_the_family_keeps_every_relative_out_of_the_pool():
     assert "pixel2" in near.report["pool"]
 
 
+def test_the_runtimes_dead_op_handling_turns_the_pool_devices_that_differ():
+    truth = np.array([np.nan if v is None else v for v in device_column("pixel3")])
+    planned = maplex.plan(device="pixel3")
+    measured = {a: truth[a] for a in planned}
+    plain = maplex.Predictor(device="pixel3").fit(measured)
+    stated = maplex.Predictor(device="pixel3", dead_ops="table").fit(measured)
+    assert plain.report["dead_ops"] == "" and stated.report["dead_ops"] == "table"
+    members = [m for m, _ in stated.report["top_members"]]
+    assert any("(dead ops converted)" in m for m in members), members
+    assert not any("converted" in m for m, _ in plain.report["top_members"])
+    assert not np.allclose(plain.predict(), stated.predict())
+
+
 def test_fit_returns_itself_and_refits():
     p = maplex.Predictor(method="flops")
     assert not p.fitted
@@ -90,6 +103,8 @@ def test_fit_returns_itself_and_refits():
         (lambda: maplex.Predictor(device="pixel33"), "unknown device 'pixel33'"),
         (lambda: maplex.Predictor(hold_out="chip"), "hold_out 'chip', expected"),
         (lambda: maplex.Predictor(hold_out="family").fit({1: 1.0}), "needs a shipped device"),
+        (lambda: maplex.Predictor(dead_ops="skips"), "dead ops 'skips', expected runs"),
+        (lambda: maplex.Predictor(dead_ops="table"), "handling is not known"),
         (lambda: maplex.Predictor().predict(), "not fitted"),
         (lambda: maplex.Predictor().fit({}), "no measurements"),
         (lambda: maplex.Predictor().fit({1: -2.0}), "-2"),

@@ -36,10 +36,13 @@ inline int take_count(const Measurement& m) {
   return m.takes.empty() ? 1 : static_cast<int>(m.takes.size());
 }
 
-// What the predictor's hardware specification can know of a device (0 = unknown).
+// What the predictor's hardware specification can know of a device (0 or "" = unknown).
 struct DeviceFacts {
   int cores = 0;
   double max_clock_mhz = 0;
+  // What its runtime does with ops on no input-to-output path: "runs" or "prunes"
+  // (tables::DeviceSpec::dead_ops; the predictor's --dead-ops table reads it).
+  std::string dead_ops;
 };
 
 class Device {

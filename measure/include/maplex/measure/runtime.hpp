@@ -48,6 +48,12 @@ class Runtime {
   // every runtime so far: on oneDNN the anchors helped on the tuning set and in one held-out run of
   // two, and lost in the other (BENCHMARKS.md, issue 12, "Held out, 2026-12-05").
   virtual bool default_balance() const { return false; }
+  // What it does with ops on no input-to-output path (DeviceFacts::dead_ops): "runs" or "prunes".
+  // Every runtime here builds the network op by op from network_walk.hpp, which builds dead ops
+  // too, and executes all of them (a cell whose three convolutions are all dead measured 3.4x
+  // (oneDNN) to 10x (OpenCV DNN, LibTorch) its pruned twin, 2026-12-08); a runtime that compiles
+  // the graph and drops them says "prunes".
+  virtual std::string dead_ops() const { return "runs"; }
   // Throws std::runtime_error when the runtime cannot build it.
   virtual std::unique_ptr<Network> build(const NetworkWeights& weights) const = 0;
   // `copies` chained copies of one op at stage `stage`'s shape, weights from `seed`: what a per-op

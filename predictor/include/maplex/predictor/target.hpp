@@ -34,9 +34,9 @@ Target make_measured_target(const tables::Catalog& catalog, const std::string& n
                             std::vector<double> lut_ms);
 
 // What the target's runtime does with dead ops (PredictorConfig::use_dead_ops): "runs" or
-// "prunes" as its user states it, "table" for what devices.csv says of a shipped device, "" for
-// not used. Returns whether it is used. Throws InputError for another value, or "table" where
-// devices.csv says nothing of the target.
+// "prunes" as its user states it, "table" for what is known of it (its spec's dead_ops:
+// devices.csv's for a shipped device, its runtime's for a live one), "" for not used. Returns
+// whether it is used. Throws InputError for another value, or "table" where nothing is known.
 bool state_dead_ops(Target& target, const std::string& dead_ops);
 
 }  // namespace maplex::predictor
