@@ -29,9 +29,9 @@ int run_devices(int argc, char** argv) {
   const bool json = args->count("json") != 0U;
   nlohmann::json list = nlohmann::json::array();
   if (!json) {
-    std::printf("%-43s %-25s %-15s %-16s %-40s %6s %9s %9s %9s %6s\n", "device", "source",
-                "category", "family", "hardware", "count", "min_ms", "median_ms", "max_ms",
-                "disc.");
+    std::printf("%-43s %-25s %-15s %-16s %-8s %-40s %6s %9s %9s %9s %6s\n", "device", "source",
+                "category", "family", "dead_ops", "hardware", "count", "min_ms", "median_ms",
+                "max_ms", "disc.");
   }
   for (const tables::DeviceSpec& d : catalog.devices()) {
     const tables::LatencyStats s = tables::latency_stats(catalog.latencies(d.key), catalog.index());
@@ -40,6 +40,7 @@ int run_devices(int argc, char** argv) {
                       {"source", d.source},
                       {"category", d.category},
                       {"family", predictor::device_family(d)},
+                      {"dead_ops", d.dead_ops},
                       {"hardware", d.hardware},
                       {"data_file", d.data_file},
                       {"batch_size", spec_json(d.batch_size)},
@@ -52,17 +53,19 @@ int run_devices(int argc, char** argv) {
                       {"latency_median_ms", s.median},
                       {"latency_max_ms", s.max}});
     } else {
-      std::printf("%-43s %-25s %-15s %-16s %-40s %6d %9.4g %9.4g %9.4g %6d\n", d.key.c_str(),
+      std::printf("%-43s %-25s %-15s %-16s %-8s %-40s %6d %9.4g %9.4g %9.4g %6d\n", d.key.c_str(),
                   d.source.substr(0, 25).c_str(), d.category.c_str(),
-                  predictor::device_family(d).c_str(), d.hardware.substr(0, 40).c_str(), s.count,
-                  s.min, s.median, s.max, s.disconnected);
+                  predictor::device_family(d).c_str(), d.dead_ops.c_str(),
+                  d.hardware.substr(0, 40).c_str(), s.count, s.min, s.median, s.max,
+                  s.disconnected);
     }
   }
   if (!json) {
     std::printf(
         "\ncount, min, median, max: over the connected cells; disc.: disconnected cells (they "
         "output zeros) with a latency in the table, left out of the statistics; family: what "
-        "--hold-out family and evaluate --protocol family hold out\n");
+        "--hold-out family and evaluate --protocol family hold out; dead_ops: whether the "
+        "runtime runs or prunes ops on no input-output path (--dead-ops table)\n");
   }
   if (json) {
     auto doc = json_envelope("devices", catalog);

@@ -140,6 +140,14 @@ TEST(Cli, DevicesListsFortyWithCounts) {
   EXPECT_EQ(family["raspi4"], "mobile_cpu");  // ARM Cortex-A72 cores, like the phones
   EXPECT_EQ(family["fpga"], "edge_accelerator");
   EXPECT_EQ(family["mobile_dsp_snapdragon_855_hexagon_690_int8"], "dsp");
+  // HELP's PyTorch devices run dead ops, TFLite (pixel3, Eagle's devices) prunes them.
+  std::map<std::string, std::string> dead_ops;
+  for (const auto& d : doc["devices"]) {
+    dead_ops[d["device"]] = d["dead_ops"];
+  }
+  EXPECT_EQ(dead_ops["1080ti_1"], "runs");
+  EXPECT_EQ(dead_ops["pixel3"], "prunes");
+  EXPECT_EQ(dead_ops["embedded_tpu_edge_tpu_int8"], "prunes");
   EXPECT_DOUBLE_EQ(doc["devices"][0]["latency_min_ms"].get<double>(), 3.59661);
   const RunResult text = run_maplex({"devices"});
   EXPECT_EQ(count_lines(text.out), 43);  // header, 40 devices, a blank line and the note
