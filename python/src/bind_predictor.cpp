@@ -86,6 +86,7 @@ class PyPredictor {
       t.adaptation.spec = predictor::spec_of(data_->catalog.device(device_));
     }
     config_.use_dead_ops = predictor::state_dead_ops(t, dead_ops_);
+    handling_ = config_.use_dead_ops ? t.adaptation.spec->dead_ops : "";
     return std::move(t.adaptation);
   }
 
@@ -123,8 +124,8 @@ class PyPredictor {
     out["method"] = std::string(predictor::method_name(config_.method));
     out["pool"] = r.pool;
     out["training_error"] = r.training_error;
-    out["seconds"] = seconds_;  // the fit in C++ (pool and adaptation), without Python's share
-    out["dead_ops"] = dead_ops_;
+    out["seconds"] = seconds_;     // the fit in C++ (pool and adaptation), without Python's share
+    out["dead_ops"] = handling_;   // the handling used ("" = none), "table" resolved
     if (!r.top_members.empty()) {  // maplex and maplex-posterior
       out["log_sd_calibration"] = r.log_sd_scale;
       out["posterior_weight"] = r.posterior_weight;
@@ -140,6 +141,7 @@ class PyPredictor {
   std::string device_;
   std::string hold_out_;  // hardware | family (predictor::PoolOptions::hold_out_family)
   std::string dead_ops_;  // "" | runs | prunes | table (predictor::state_dead_ops)
+  std::string handling_;  // what it resolved to: "" | runs | prunes
   std::uint64_t seed_;
   predictor::PredictorConfig config_;
   std::unique_ptr<predictor::Predictor> predictor_;
