@@ -239,6 +239,35 @@ TEST(ProfileCli, FallsBackInOneLineWithoutHardwareCounters) {
   EXPECT_GT(doc["host"]["logical_cpus"].get<int>(), 0);
 }
 
+// evaluate on this machine's measurements without its table (--no-lut: no specs, no per-op
+// table) still knows what its runtime does with dead ops when asked (--dead-ops table): every
+// pool device that prunes them is read the other way, so maplex's errors move.
+TEST(LocalCli, EvaluateWithoutATableStillKnowsTheRuntimeRunsDeadOps) {
+  const auto store = temp("e.sqlite");
+  const auto csv = temp("local.csv");
+  {
+    std::ofstream out(csv);
+    out << "arch,latency_ms,device\n";
+    for (int a = 0; a < 60; ++a) {
+      out << a * 250 << "," << 1.0 + 0.05 * (a % 11) + 0.02 * (a % 7) << ",local\n";
+    }
+  }
+  const auto mape = [&](const std::string& dead_ops) {
+    std::vector<std::string> a = {
+        "evaluate",     "--protocol", "family", "--devices",    csv.string(), "--methods",
+        "maplex",       "--trials",   "1",      "--no-ceiling", "--no-lut",   "--store",
+        store.string(), "--repeats",  "3",      "--warmup",     "1",          "--json"};
+    if (!dead_ops.empty()) {
+      a.insert(a.end(), {"--dead-ops", dead_ops});
+    }
+    const RunResult r = run_maplex(a);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return nlohmann::json::parse(r.out)["devices"][0]["methods"]["maplex"]["mean"]["mape"]
+        .get<double>();
+  };
+  EXPECT_NE(mape("table"), mape(""));
+}
+
 TEST(LocalCli, SearchOnThisMachineMeasuresAdaptsAndVerifies) {
   const auto store = temp("s.sqlite");
   const std::vector<std::string> quick = {"--store", store.string(), "--repeats",
