@@ -21,6 +21,7 @@
 #include "maplex/devices/onnx_export.hpp"
 #include "maplex/measure/host.hpp"
 #include "maplex/measure/weights.hpp"
+#include "maplex/tables/devices.hpp"
 
 namespace maplex::devices {
 
@@ -129,7 +130,7 @@ DeviceFile read_device_file(const std::filesystem::path& path) {
   f.facts.max_clock_mhz = j.value("max_clock_mhz", 0.0);
   if (j.contains("dead_ops")) {
     const nlohmann::json& d = j["dead_ops"];
-    if (!d.is_string() || (d.get<std::string>() != "runs" && d.get<std::string>() != "prunes")) {
+    if (!d.is_string() || !tables::is_dead_ops_handling(d.get<std::string>())) {
       throw InputError(where + ": dead_ops " + d.dump() +
                        ", expected \"runs\" (the runtime executes ops on no input-output path) "
                        "or \"prunes\" (it removes them)");

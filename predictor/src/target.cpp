@@ -6,6 +6,7 @@
 
 #include "maplex/core/error.hpp"
 #include "maplex/predictor/plan.hpp"
+#include "maplex/tables/devices.hpp"
 #include "maplex/tables/measurements.hpp"
 
 namespace maplex::predictor {
@@ -95,10 +96,11 @@ bool state_dead_ops(Target& target, const std::string& dead_ops) {
     }
     return true;
   }
-  if (dead_ops != "runs" && dead_ops != "prunes") {
+  if (!tables::is_dead_ops_handling(dead_ops)) {
     throw InputError("dead ops " + quote(dead_ops) +
                      ", expected runs (the runtime executes ops on no input-output path), prunes "
-                     "(it removes them) or table (devices.csv's)");
+                     "(it removes them) or table (what devices.csv, a local runtime or a device "
+                     "file says)");
   }
   if (!target.adaptation.spec) {
     target.adaptation.spec = SpecVector{};

@@ -109,7 +109,7 @@ std::vector<DeviceSpec> load_devices(const std::filesystem::path& path) {
     d.notes = f[13];
     if (has_dead_ops) {
       d.dead_ops = f[14];
-      if (d.dead_ops != "runs" && d.dead_ops != "prunes" && !d.dead_ops.empty()) {
+      if (!is_dead_ops_handling(d.dead_ops) && !d.dead_ops.empty()) {
         file.fail(row, 14,
                   "dead_ops is " + quote(d.dead_ops) +
                       ", expected runs, prunes or an empty cell (not stated)");

@@ -39,6 +39,11 @@ struct DeviceSpec {
 // number that is not positive, is an error; returns the error text through `error` and nothing.
 std::optional<double> leading_number(const std::string& cell, std::string& error);
 
+// Whether `value` names a runtime's dead-op handling (DeviceSpec::dead_ops): "runs" or "prunes".
+inline bool is_dead_ops_handling(const std::string& value) {
+  return value == "runs" || value == "prunes";
+}
+
 // Reads devices.csv. Throws InputError "file:line:column: ..." for a wrong header, an empty key, a
 // duplicate key, or a spec cell that is neither a number, a number with text after it, nor missing.
 std::vector<DeviceSpec> load_devices(const std::filesystem::path& path);
